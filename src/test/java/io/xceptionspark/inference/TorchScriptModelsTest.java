@@ -1,0 +1,78 @@
+package io.xceptionspark.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.inference.Predictor;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.xceptionspark.testing.Shared;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TorchScript path against fixtures/torchscript-tiny, and contract violations. */
+class TorchScriptModelsTest {
+    private static final Path TINY = Shared.path("fixtures/torchscript-tiny/tiny_contract.pt");
+
+    @Test
+    void tinyContractModelReproducesGoldenOutputsInOneBatch() throws Exception {
+        JsonNode golden = Shared.json("fixtures/torchscript-tiny/golden.json");
+        List<String> names = new ArrayList<>();
+        golden.fieldNames().forEachRemaining(names::add);
+        int per = 3 * 299 * 299;
+        float[] data = new float[names.size() * per];
+        for (int i = 0; i < names.size(); i++) {
+            float[] x = Shared.kerasInput(Shared.path("fixtures/keras-formula/images299/" + names.get(i)));
+            System.arraycopy(x, 0, data, i * per, per);
+        }
+        try (ScoringModel model = TorchScriptModels.load(TINY, OutputLayout.parseTorchScript("logits,embedding"),
+                299, 299, "test");
+             Predictor<ImageBatch, BatchOutput> predictor = model.newPredictor()) {
+            assertEquals(1000, model.classes());
+            assertEquals(2048, model.embeddingSize());
+            BatchOutput out = predictor.predict(new ImageBatch(data, names.size(), 299, 299));
+            for (int i = 0; i < names.size(); i++) {
+                JsonNode ref = golden.get(names.get(i));
+                float[] refLogits = Shared.floats(ref.get("logits"));
+                float[] refEmbedding = Shared.floats(ref.get("embedding"));
+                assertTrue(Shared.maxAbsDiff(out.logits()[i], refLogits) <= 1e-3 * Shared.maxAbs(refLogits), names.get(i));
+                assertTrue(Shared.maxAbsDiff(out.embeddings()[i], refEmbedding) <= 1e-3 * Shared.maxAbs(refEmbedding),
+                        names.get(i));
+                assertArrayEquals(Shared.ints(ref.get("top5")), Shared.topK(out.logits()[i], 5), names.get(i));
+            }
+        }
+    }
+
+    @Test
+    void outputsThatDoNotMatchTheDeclarationFailAtLoad() {
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> TorchScriptModels.load(TINY, OutputLayout.parseTorchScript("embedding"), 299, 299, "x"));
+        assertTrue(e.getMessage().contains("tiny_contract.pt") && e.getMessage().contains("does not follow the declared contract")
+                && e.getMessage().contains("embedding [N,D]"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotTorchScriptIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        Path notAModel = Files.writeString(dir.resolve("model.pt"), "definitely not a zip archive");
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> TorchScriptModels.load(notAModel, OutputLayout.parseTorchScript(""), 299, 299, "x"));
+        assertTrue(e.getMessage().contains("Cannot load " + notAModel) && e.getMessage().contains("torch.jit.save"),
+                e.getMessage());
+        ModelLoadException missing = assertThrows(ModelLoadException.class,
+                () -> TorchScriptModels.load(dir.resolve("nope.pt"), OutputLayout.parseTorchScript(""), 299, 299, "x"));
+        assertTrue(missing.getMessage().contains("nope.pt does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void unknownOutputDeclarationIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OutputLayout.parseTorchScript("probabilities"));
+        assertTrue(e.getMessage().contains("'logits,embedding'"), e.getMessage());
+    }
+}
