@@ -1,0 +1,43 @@
+package io.xceptionspark.inference;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The executor-wide model cache: one loaded model per {@link ModelSpec} per JVM, shared by all task
+ * threads (a model is read-only once loaded; each thread takes its own predictor). The only global
+ * mutable state in the project. Models live until the JVM ends: executors are long-lived and reloading
+ * ~90 MB of weights per partition is exactly what this cache exists to avoid.
+ */
+public final class ModelCache {
+    private static final Logger LOG = Logger.getLogger(ModelCache.class.getName());
+    private static final Map<ModelSpec, ScoringModel> MODELS = new ConcurrentHashMap<>();
+    private static final AtomicInteger LOADS = new AtomicInteger();
+
+    private ModelCache() {}
+
+    /** The model for this spec, loading it on first use; concurrent callers wait for the one load. */
+    public static ScoringModel acquire(ModelSpec spec) {
+        return MODELS.computeIfAbsent(spec, s -> {
+            long start = System.nanoTime();
+            ScoringModel model = ModelLoader.load(s);
+            int n = LOADS.incrementAndGet();
+            LOG.info(String.format("xception-spark: loaded model %s in %.1f s (model load #%d in this JVM)",
+                    model.identity(), (System.nanoTime() - start) / 1e9, n));
+            return model;
+        });
+    }
+
+    /** How many models this JVM has loaded (for tests and the run summary). */
+    public static int loadCount() {
+        return LOADS.get();
+    }
+
+    /** Closes and forgets every cached model (tests; a driver that scored in-process). */
+    public static synchronized void clear() {
+        MODELS.values().forEach(ScoringModel::close);
+        MODELS.clear();
+    }
+}

@@ -1,0 +1,90 @@
+package io.xceptionspark.inference;
+
+import io.xceptionspark.model.ClassifierActivation;
+import io.xceptionspark.model.Pooling;
+import io.xceptionspark.model.XceptionOptions;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * Everything needed to load the scoring model, as a small immutable value: shipped from the driver to
+ * every executor, and the key of the executor-wide {@link ModelCache} (equal specs share one model).
+ *
+ * @param architecture {@code xception} (built in, Keras weights) or {@code torchscript} (a user .pt file)
+ * @param includeTop Keras include_top
+ * @param pooling Keras pooling when include_top is false ({@code avg} gives the embedding)
+ * @param classes classifier width
+ * @param classifierActivation softmax or none
+ * @param inputHeight network input rows
+ * @param inputWidth network input columns
+ * @param weights {@code none}, {@code imagenet}, or a path/URI of a Keras HDF5 weights file
+ * @param seed seed of the random initialisation when weights is none
+ * @param torchScriptPath the .pt file when architecture is torchscript
+ * @param torchScriptOutputs its declared outputs: logits,embedding | logits | embedding
+ * @param weightsCacheDir where the official ImageNet files are cached (empty: Keras' ~/.keras/models)
+ * @param allowDownload whether a missing ImageNet file may be downloaded
+ * @param foldBatchNorm fold BatchNorms into convolutions at load time (same numbers, faster)
+ */
+public record ModelSpec(
+        String architecture,
+        boolean includeTop,
+        String pooling,
+        int classes,
+        String classifierActivation,
+        int inputHeight,
+        int inputWidth,
+        String weights,
+        long seed,
+        String torchScriptPath,
+        String torchScriptOutputs,
+        String weightsCacheDir,
+        boolean allowDownload,
+        boolean foldBatchNorm) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    public static final String XCEPTION = "xception";
+    public static final String TORCHSCRIPT = "torchscript";
+
+    public ModelSpec {
+        architecture = architecture.trim().toLowerCase(Locale.ROOT);
+        if (!architecture.equals(XCEPTION) && !architecture.equals(TORCHSCRIPT)) {
+            throw new IllegalArgumentException("model architecture must be xception or torchscript (got '"
+                    + architecture + "')");
+        }
+        if (architecture.equals(TORCHSCRIPT) && (torchScriptPath == null || torchScriptPath.isBlank())) {
+            throw new IllegalArgumentException("architecture torchscript needs a model file: set the TorchScript path"
+                    + " (--model FILE.pt)");
+        }
+        OutputLayout.parseTorchScript(torchScriptOutputs);
+        if (architecture.equals(XCEPTION)) {
+            xceptionOptions();
+        }
+    }
+
+    /** The Keras options of the built-in network (validates them). */
+    public XceptionOptions xceptionOptions() {
+        return new XceptionOptions(includeTop, Pooling.parse(pooling), classes,
+                ClassifierActivation.parse(classifierActivation), inputHeight, inputWidth);
+    }
+
+    public boolean isTorchScript() {
+        return architecture.equals(TORCHSCRIPT);
+    }
+
+    /** The Keras defaults with the given weights: include_top, 1000 classes, softmax, 299x299, folded. */
+    public static ModelSpec xception(String weights) {
+        return new ModelSpec(XCEPTION, true, "avg", XceptionOptions.IMAGENET_CLASSES, "softmax", 299, 299, weights,
+                0L, "", "logits,embedding", "", false, true);
+    }
+
+    /** A TorchScript model following the contract, with its declared outputs. */
+    public static ModelSpec torchScript(String path, String outputs, int height, int width) {
+        return new ModelSpec(TORCHSCRIPT, true, "avg", XceptionOptions.IMAGENET_CLASSES, "softmax", height, width,
+                "none", 0L, path, outputs, "", false, true);
+    }
+
+    public ModelSpec withWeights(String newWeights) {
+        return new ModelSpec(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth,
+                newWeights, seed, torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm);
+    }
+}
