@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param name  the full Keras weight name, e.g. {@code block1_conv1/kernel:0}
  * @param shape the dimensions, outermost first (a scalar has none)
- * @param data  the values; its length is the product of {@code shape}
+ * @param data  the values; its length is the product of {@code shape}. Not copied (Xception's weights are
+ *              90 MB): callers must not modify it.
  */
 public record KerasTensor(String name, int[] shape, float[] data) {
 
