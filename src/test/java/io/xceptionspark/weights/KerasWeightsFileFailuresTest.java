@@ -95,6 +95,26 @@ class KerasWeightsFileFailuresTest {
         failsReading(p, "corrupt", "again");
     }
 
+    /** Random byte damage anywhere: the read succeeds or fails with a WeightsException, never anything else. */
+    @Test
+    void randomDamageNeverEscapesAsAnotherException() throws IOException {
+        byte[] orig = Files.readAllBytes(SharedFixtures.formulaH5());
+        java.util.Random random = new java.util.Random(1);
+        for (int k = 0; k < 60; k++) {
+            byte[] b = orig.clone();
+            int region = k % 2 == 0 ? 20_000 : b.length; // half of the cases hit the metadata near the start
+            for (int j = random.nextInt(8); j >= 0; j--) {
+                b[random.nextInt(region)] = (byte) random.nextInt(256);
+            }
+            Path p = Files.write(tmp.resolve("damaged.h5"), b);
+            try {
+                KerasWeightsFile.read(p);
+            } catch (WeightsException e) {
+                assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void hdf5FileThatIsNotKerasWeights() throws IOException {
         Path p = tmp.resolve("other.h5");
