@@ -5,6 +5,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfInvalidPathException;
 
 import java.lang.reflect.Array;
 import java.nio.file.Files;
@@ -88,10 +89,15 @@ final class KerasH5Reader {
     }
 
     private static KerasTensor tensor(Path file, Group layer, String weightName) {
-        Node node = layer.getByPath(weightName);
+        Node node;
+        try {
+            node = layer.getByPath(weightName);
+        } catch (HdfInvalidPathException e) {
+            node = null;
+        }
         if (!(node instanceof Dataset ds)) {
             throw new WeightsException("Weights file " + file + ": weight '" + weightName + "' of layer '"
-                    + layer.getName() + "' is listed in weight_names but is not a dataset." + FETCH_AGAIN);
+                    + layer.getName() + "' is listed in weight_names but there is no such dataset." + FETCH_AGAIN);
         }
         Class<?> type = ds.getJavaType();
         int[] shape = ds.isScalar() ? new int[0] : ds.getDimensions();

@@ -167,7 +167,7 @@ class KerasWeightsFileFailuresTest {
             g.putAttribute("weight_names", new String[] {"dense/kernel:0", "dense/bias:0"});
             g.putGroup("dense").putDataset("kernel:0", new float[] {1});
         }
-        failsReading(p, "dense/bias:0");
+        failsReading(p, "'dense/bias:0'", "no such dataset");
     }
 
     @Test
