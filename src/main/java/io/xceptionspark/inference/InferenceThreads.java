@@ -1,5 +1,6 @@
 package io.xceptionspark.inference;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -15,6 +16,7 @@ public final class InferenceThreads {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intra-op threads must be >= 1 (got " + intraOpThreads + ")");
         }
+        Engine.getEngine("PyTorch"); // loads libtorch on first use; the JNI calls below need it
         JniUtils.setGradMode(false);
         if (JniUtils.getNumThreads() != intraOpThreads) {
             JniUtils.setNumThreads(intraOpThreads);

@@ -1,0 +1,168 @@
+package io.xceptionspark.bench;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.TranslateException;
+import io.xceptionspark.inference.BatchOutput;
+import io.xceptionspark.inference.ImageBatch;
+import io.xceptionspark.inference.InferenceThreads;
+import io.xceptionspark.inference.ModelLoader;
+import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.ScoringModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The network's speed on ready tensors, beside libtorch's own float32 matmul speed measured in the same
+ * run (the machine's practical ceiling), and resident memory over many forward passes. Not a test:
+ * figures are printed and returned for {@link BenchReport}.
+ */
+public final class NetworkBenchmark {
+    /** Xception at 299x299: 16.7 GFLOP per image (multiply-add counted as two). */
+    public static final double GFLOP_PER_IMAGE = 16.7;
+    private static final int MATMUL_N = 2048;
+
+    private NetworkBenchmark() {}
+
+    /** libtorch float32 matmul GFLOP/s with the given intra-op threads (2048 x 2048, best of several). */
+    public static double matmulGflops(int threads) {
+        InferenceThreads.prepareCurrentThread(threads);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray a = manager.randomUniform(-1, 1, new Shape(MATMUL_N, MATMUL_N));
+            NDArray b = manager.randomUniform(-1, 1, new Shape(MATMUL_N, MATMUL_N));
+            double best = 0;
+            for (int i = 0; i < 12; i++) {
+                long start = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0); // forces completion
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (i >= 2) {
+                    best = Math.max(best, 2.0 * MATMUL_N * MATMUL_N * MATMUL_N / seconds / 1e9);
+                }
+            }
+            return best;
+        }
+    }
+
+    /** Forward images/s through a predictor (as the job uses it) on ready random tensors. */
+    public static double forwardImagesPerSecond(ScoringModel model, int batch, int threads, double minSeconds)
+            throws TranslateException {
+        InferenceThreads.prepareCurrentThread(threads);
+        ImageBatch input = randomBatch(batch, model.inputHeight(), model.inputWidth());
+        try (Predictor<ImageBatch, BatchOutput> predictor = model.newPredictor()) {
+            predictor.predict(input); // warm-up: first-call allocations and kernel selection
+            int images = 0;
+            long start = System.nanoTime();
+            do {
+                predictor.predict(input);
+                images += batch;
+            } while ((System.nanoTime() - start) / 1e9 < minSeconds || images < 2 * batch);
+            return images / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Resident set size (kB) sampled every {@code every} forward passes over {@code passes} passes. */
+    public static List<long[]> residentMemory(ScoringModel model, int threads, int passes, int every)
+            throws TranslateException {
+        InferenceThreads.prepareCurrentThread(threads);
+        ImageBatch input = randomBatch(1, model.inputHeight(), model.inputWidth());
+        List<long[]> samples = new ArrayList<>();
+        try (Predictor<ImageBatch, BatchOutput> predictor = model.newPredictor()) {
+            for (int i = 0; i < 20; i++) {
+                predictor.predict(input);
+            }
+            for (int i = 1; i <= passes; i++) {
+                predictor.predict(input);
+                if (i % every == 0) {
+                    samples.add(new long[] {i, ProcessMemory.residentKb()});
+                }
+            }
+        }
+        return samples;
+    }
+
+    static ImageBatch randomBatch(int batch, int height, int width) {
+        float[] data = new float[batch * 3 * height * width];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return new ImageBatch(data, batch, height, width);
+    }
+
+    /**
+     * Runs the network benchmark: matmul at 1 and 2 threads, forward at batch 1/8/32 x 1/2 threads,
+     * memory over {@code memoryPasses} passes. Returns the figures as an ordered map (for JSON).
+     */
+    public static Map<String, Object> run(ModelSpec spec, int[] batches, int[] threadCounts, double secondsPerPoint,
+                                          int memoryPasses) throws TranslateException {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        Map<String, Object> matmul = new LinkedHashMap<>();
+        for (int t : threadCounts) {
+            double g = matmulGflops(t);
+            matmul.put("threads_" + t, round(g));
+            System.out.printf("matmul %dx%d float32, %d thread(s): %.1f GFLOP/s%n", MATMUL_N, MATMUL_N, t, g);
+        }
+        figures.put("matmul_gflops", matmul);
+        try (ScoringModel model = ModelLoader.load(spec)) {
+            figures.put("model", model.identity().toString());
+            List<Map<String, Object>> points = new ArrayList<>();
+            for (int t : threadCounts) {
+                for (int b : batches) {
+                    double ips = forwardImagesPerSecond(model, b, t, secondsPerPoint);
+                    double gflops = ips * GFLOP_PER_IMAGE;
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("threads", t);
+                    p.put("batch", b);
+                    p.put("images_per_s", round(ips));
+                    p.put("gflops", round(gflops));
+                    p.put("fraction_of_matmul", round(gflops / ((Number) matmul.get("threads_" + t)).doubleValue()));
+                    points.add(p);
+                    System.out.printf("forward batch %2d, %d thread(s): %.2f img/s = %.1f GFLOP/s = %.0f%% of matmul%n",
+                            b, t, ips, gflops, 100 * (double) p.get("fraction_of_matmul"));
+                }
+            }
+            figures.put("forward", points);
+            if (memoryPasses > 0) {
+                int maxThreads = threadCounts[threadCounts.length - 1];
+                List<long[]> rss = residentMemory(model, maxThreads, memoryPasses, Math.max(1, memoryPasses / 20));
+                figures.put("rss_kb_by_pass", rss.stream().map(s -> List.of(s[0], s[1])).toList());
+                long first = rss.get(0)[1];
+                long max = rss.stream().mapToLong(s -> s[1]).max().orElse(first);
+                long last = rss.get(rss.size() - 1)[1];
+                figures.put("rss_growth_after_warmup", round((double) (max - first) / first));
+                System.out.printf("resident memory over %d passes: first sample %d MB, max %d MB, last %d MB (%+.1f%%)%n",
+                        memoryPasses, first / 1024, max / 1024, last / 1024, 100.0 * (max - first) / first);
+            }
+        }
+        return figures;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Usage: NetworkBenchmark [weights=none] [seconds-per-point=20] [memory-passes=1000] [out.json]. */
+    public static void main(String[] args) throws Exception {
+        String weights = args.length > 0 ? args[0] : "none";
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 20;
+        int passes = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        Map<String, Object> figures = run(ModelSpec.xception(weights), new int[] {1, 8, 32}, new int[] {1, 2},
+                seconds, passes);
+        if (args.length > 3) {
+            BenchReport.writeJson(java.nio.file.Paths.get(args[3]), BenchReport.withMachine(figures));
+        }
+    }
+
+    /** Keeps a model from being garbage-collected too early in callers that only hold predictors. */
+    static void keep(Model model) {
+        model.getName();
+    }
+}
