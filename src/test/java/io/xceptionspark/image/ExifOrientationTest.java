@@ -38,8 +38,7 @@ class ExifOrientationTest {
                 {0, 0}, {right, 0}, {right, bottom}, {0, bottom}};
         int[] at = topLeftGoesTo[orientation];
         assertEquals(0, upright.sample(at[0], at[1], 0), "stored top-left");
-        // The stored top-right pixel (index 2): along the displayed top row for 1-4's mirror logic,
-        // checked here through the well-known rotations.
+        // The stored top-right pixel (index 2) pins down mirroring vs rotation.
         int storedTopRight = 20;
         int[][] topRightGoesTo = {null, {right, 0}, {0, 0}, {0, bottom}, {right, bottom},
                 {0, bottom}, {right, bottom}, {right, 0}, {0, 0}};
