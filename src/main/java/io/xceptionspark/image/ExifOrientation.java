@@ -1,0 +1,113 @@
+package io.xceptionspark.image;
+
+import com.drew.imaging.jpeg.JpegMetadataReader;
+import com.drew.imaging.tiff.TiffMetadataReader;
+import com.drew.imaging.webp.WebpMetadataReader;
+import com.drew.lang.ByteArrayReader;
+import com.drew.metadata.Metadata;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import com.drew.metadata.exif.ExifReader;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+/**
+ * EXIF orientation, read with metadata-extractor and applied as PIL's
+ * {@code ImageOps.exif_transpose} does. Only the metadata blocks that can hold EXIF are handed to
+ * the parser (JPEG APP1, PNG eXIf, WebP EXIF, TIFF IFD0), never compressed text chunks, so
+ * metadata cannot be used as a decompression bomb. Unreadable EXIF means "no rotation", as in PIL.
+ */
+public final class ExifOrientation {
+    private ExifOrientation() {
+    }
+
+    /** The orientation tag (1-8) of the file, or 1 when it has none or it is unreadable. */
+    public static int read(ImageFormat format, byte[] bytes) {
+        try {
+            Metadata metadata = switch (format) {
+                case JPEG -> JpegMetadataReader.readMetadata(new ByteArrayInputStream(bytes), List.of(new ExifReader()));
+                case PNG -> pngExif(bytes);
+                case WEBP -> WebpMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
+                case TIFF -> TiffMetadataReader.readMetadata(new ByteArrayReader(bytes));
+                case GIF, BMP -> null;
+            };
+            if (metadata == null) {
+                return 1;
+            }
+            for (ExifIFD0Directory dir : metadata.getDirectoriesOfType(ExifIFD0Directory.class)) {
+                Integer value = dir.getInteger(ExifIFD0Directory.TAG_ORIENTATION);
+                if (value != null) {
+                    return value >= 1 && value <= 8 ? value : 1;
+                }
+            }
+            return 1;
+        } catch (Exception | StackOverflowError e) {
+            return 1;
+        }
+    }
+
+    /** Finds an eXIf chunk by walking PNG chunk headers (no decompression). */
+    private static Metadata pngExif(byte[] b) {
+        int pos = 8;
+        while (pos + 8 <= b.length) {
+            long length = ImageHeader.u32(b, pos);
+            boolean exif = b[pos + 4] == 'e' && b[pos + 5] == 'X' && b[pos + 6] == 'I' && b[pos + 7] == 'f';
+            if (exif && pos + 8 + length <= b.length) {
+                byte[] tiff = new byte[(int) length];
+                System.arraycopy(b, pos + 8, tiff, 0, tiff.length);
+                Metadata metadata = new Metadata();
+                new ExifReader().extract(new ByteArrayReader(tiff), metadata);
+                return metadata;
+            }
+            if (b[pos + 4] == 'I' && b[pos + 5] == 'E' && b[pos + 6] == 'N' && b[pos + 7] == 'D') {
+                return null;
+            }
+            pos += 12 + length;
+            if (length > b.length) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Turns the stored picture upright for the given orientation (1-8), as PIL's exif_transpose:
+     * 2 mirror, 3 rotate 180, 4 flip vertically, 5 transpose, 6 rotate 90 clockwise,
+     * 7 transverse, 8 rotate 90 counter-clockwise. Orientation 1 (or anything else) returns
+     * the same image.
+     */
+    public static RgbImage apply(RgbImage in, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return in;
+        }
+        int w = in.width();
+        int h = in.height();
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        byte[] src = in.pixels();
+        byte[] dst = new byte[src.length];
+        int o = 0;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                // (sx, sy): the stored pixel that appears at (x, y) once upright.
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    default -> { sx = w - 1 - y; sy = x; } // 8
+                }
+                int s = (sy * w + sx) * 3;
+                dst[o++] = src[s];
+                dst[o++] = src[s + 1];
+                dst[o++] = src[s + 2];
+            }
+        }
+        return new RgbImage(ow, oh, dst);
+    }
+}

@@ -1,0 +1,164 @@
+package io.xceptionspark.image;
+
+import static io.xceptionspark.image.ImageFormat.u8;
+
+/**
+ * Reads what a file's header declares (size, JPEG coding) straight from the bytes, so hostile
+ * claims are rejected before any codec runs or allocates. Only the cheap, fixed-layout parts of
+ * PNG, GIF and JPEG are parsed here; other formats are checked through the codec's own header
+ * reading ({@code ImageReader.getWidth(0)}), which allocates no pixels either.
+ */
+final class ImageHeader {
+    private ImageHeader() {
+    }
+
+    /** Fails unless {@code width x height} is a non-empty picture within {@code maxPixels}. */
+    static void checkPixels(long width, long height, long maxPixels, String what) throws ImageFailure {
+        if (width <= 0 || height <= 0) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, what + " declares an empty picture (" + width + "x" + height + ")");
+        }
+        if (width > maxPixels / height) {
+            throw new ImageFailure(ImageErrorCode.TOO_LARGE, what + " declares " + width + "x" + height
+                    + " pixels, over the limit of " + maxPixels + " pixels");
+        }
+    }
+
+    /**
+     * PNG: the size fields sit at fixed offsets in the IHDR chunk, which must come first. The
+     * size claim is checked before the chunk type, so a garbage file claiming billions of pixels
+     * is reported as TOO_LARGE rather than merely CORRUPT.
+     */
+    static void checkPng(byte[] b, long maxPixels) throws ImageFailure {
+        if (b.length < 33) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "PNG file is truncated inside its header (" + b.length + " bytes)");
+        }
+        long w = u32(b, 16);
+        long h = u32(b, 20);
+        boolean ihdr = b[12] == 'I' && b[13] == 'H' && b[14] == 'D' && b[15] == 'R';
+        String what = ihdr ? "PNG header" : "PNG header (malformed: first chunk is not IHDR)";
+        checkPixels(w, h, maxPixels, what);
+        if (!ihdr) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "malformed PNG: first chunk is not IHDR");
+        }
+    }
+
+    /**
+     * JPEG: walks the marker segments up to the first frame header (SOFn) and rejects what the
+     * codec cannot decode (12/16-bit precision, lossless, arithmetic coding) as UNSUPPORTED.
+     */
+    static void checkJpeg(byte[] b, long maxPixels) throws ImageFailure {
+        int pos = 2;
+        while (true) {
+            while (pos < b.length && u8(b, pos) != 0xFF) {
+                pos++; // tolerate junk between segments, as libjpeg does (with a warning)
+            }
+            while (pos < b.length && u8(b, pos) == 0xFF) {
+                pos++;
+            }
+            if (pos >= b.length) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG file ends before its frame header");
+            }
+            int marker = u8(b, pos++);
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                continue; // stand-alone markers
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG has no frame header before its scan data");
+            }
+            if (pos + 2 > b.length) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG file ends inside a marker segment");
+            }
+            int length = (u8(b, pos) << 8) | u8(b, pos + 1);
+            if (isStartOfFrame(marker)) {
+                if (pos + 8 > b.length) {
+                    throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG file ends inside its frame header");
+                }
+                int precision = u8(b, pos + 2);
+                long h = (u8(b, pos + 3) << 8) | u8(b, pos + 4);
+                long w = (u8(b, pos + 5) << 8) | u8(b, pos + 6);
+                if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2) {
+                    throw new ImageFailure(ImageErrorCode.UNSUPPORTED, String.format(
+                            "JPEG coding process SOF%d (%s) is not supported; only baseline, extended and progressive Huffman JPEG",
+                            marker - 0xC0, marker == 0xC3 || marker == 0xC7 || marker == 0xCB || marker == 0xCF
+                                    ? "lossless" : "arithmetic coding"));
+                }
+                if (precision != 8) {
+                    throw new ImageFailure(ImageErrorCode.UNSUPPORTED,
+                            precision + "-bit JPEG is not supported; only 8-bit samples");
+                }
+                // Height 0 means "defined later by a DNL marker"; the codec rejects that, so it is CORRUPT too.
+                checkPixels(w, h, maxPixels, "JPEG frame header");
+                return;
+            }
+            if (length < 2) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "malformed JPEG marker segment");
+            }
+            pos += length;
+        }
+    }
+
+    private static boolean isStartOfFrame(int marker) {
+        return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    }
+
+    static long u32(byte[] b, int i) {
+        return ((long) u8(b, i) << 24) | (u8(b, i + 1) << 16) | (u8(b, i + 2) << 8) | u8(b, i + 3);
+    }
+
+    static int u16le(byte[] b, int i) {
+        return u8(b, i) | (u8(b, i + 1) << 8);
+    }
+
+    /**
+     * Where a GIF's first frame sits. PIL's first frame is a canvas of the logical screen size,
+     * grown to contain the frame if the frame sticks out (that grown size is also what its
+     * decompression-bomb check sees), pre-filled with the frame's transparent index, else index 0.
+     */
+    record GifLayout(int canvasWidth, int canvasHeight, int left, int top, int frameWidth, int frameHeight,
+                     int transparentIndex) {
+
+        static GifLayout parse(byte[] b, long maxPixels) throws ImageFailure {
+            if (b.length < 13) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "GIF file is truncated inside its header");
+            }
+            int screenW = u16le(b, 6);
+            int screenH = u16le(b, 8);
+            int pos = 13;
+            if ((u8(b, 10) & 0x80) != 0) {
+                pos += 3 * (1 << ((u8(b, 10) & 7) + 1));
+            }
+            int transparent = -1;
+            while (pos < b.length) {
+                int block = u8(b, pos);
+                if (block == 0x2C) {
+                    if (pos + 9 > b.length) {
+                        break;
+                    }
+                    int left = u16le(b, pos + 1);
+                    int top = u16le(b, pos + 3);
+                    int fw = u16le(b, pos + 5);
+                    int fh = u16le(b, pos + 7);
+                    long canvasW = Math.max(screenW, (long) left + fw);
+                    long canvasH = Math.max(screenH, (long) top + fh);
+                    checkPixels(canvasW, canvasH, maxPixels, "GIF screen");
+                    checkPixels(fw, fh, maxPixels, "GIF frame");
+                    return new GifLayout((int) canvasW, (int) canvasH, left, top, fw, fh, transparent);
+                }
+                if (block != 0x21 || pos + 2 > b.length) {
+                    break; // trailer (0x3B) or garbage before any frame
+                }
+                int label = u8(b, pos + 1);
+                if (label == 0xF9 && pos + 7 <= b.length && u8(b, pos + 2) == 4) {
+                    transparent = (u8(b, pos + 3) & 1) != 0 ? u8(b, pos + 6) : -1;
+                }
+                pos += 2;
+                while (pos < b.length && u8(b, pos) != 0) {
+                    pos += u8(b, pos) + 1;
+                }
+                pos++;
+            }
+            checkPixels(screenW, screenH, maxPixels, "GIF screen");
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "GIF has no image frame");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.xceptionspark.image;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Image file bytes to network input: decode ({@link ImageDecoder}), resize/crop
+ * ({@link CropTransform}, {@link PilResampler}), then {@code x / 127.5 - 1} as channels-first
+ * float32 (Keras' "tf" preprocessing; the same float32 arithmetic as
+ * {@code np.asarray(img, np.float32) / 127.5 - 1}).
+ *
+ * <p>Never throws for bad image content: every failure is a {@link PreparedImage.Failed} with a
+ * stable {@link ImageErrorCode}. Limits are checked from the headers before any pixel buffer is
+ * allocated; if the heap still runs out while decoding an image within the limits, that image
+ * fails with {@code TOO_LARGE} (the allocation that failed is gone, so the JVM is unharmed).
+ * Truncated files fail with {@code CORRUPT} (see {@link ImageDecoder}).
+ *
+ * <p>Thread-safe and cheap to construct; holds no per-call state.
+ */
+public final class ImagePreprocessor {
+    /** {@code v / 127.5f - 1f} in float32, for every 8-bit value. */
+    private static final float[] SCALE = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            SCALE[i] = (float) i / 127.5f - 1.0f;
+        }
+    }
+
+    private final PreprocessConfig config;
+    private final ImageDecoder decoder;
+
+    public ImagePreprocessor(PreprocessConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.decoder = new ImageDecoder(config);
+    }
+
+    public PreprocessConfig config() {
+        return config;
+    }
+
+    /** Prepares one image file into a fresh array. */
+    public PreparedImage prepare(byte[] fileBytes) {
+        float[] chw = new float[config.floatsPerImage()];
+        Optional<PreparedImage.Failed> failure = prepareInto(fileBytes, chw, 0);
+        if (failure.isPresent()) {
+            return failure.get();
+        }
+        return new PreparedImage.Ready(chw, config.height(), config.width());
+    }
+
+    /**
+     * Prepares one image file straight into a caller's batch buffer, avoiding a copy: on success
+     * the {@code 3 * height * width} channels-first floats are written to
+     * {@code dest[offset ..]} (R plane, then G, then B) and the result is empty; on failure
+     * {@code dest} is left untouched and the failure is returned.
+     *
+     * @throws IllegalArgumentException if {@code dest} has no room at {@code offset} (a caller bug,
+     *                                  not a bad image)
+     */
+    public Optional<PreparedImage.Failed> prepareInto(byte[] fileBytes, float[] dest, int offset) {
+        Objects.requireNonNull(dest, "dest");
+        if (offset < 0 || offset > dest.length - config.floatsPerImage()) {
+            throw new IllegalArgumentException("no room for " + config.floatsPerImage() + " floats at offset "
+                    + offset + " in a buffer of " + dest.length);
+        }
+        try {
+            RgbImage input = prepareRgb(fileBytes);
+            writeChw(input, dest, offset);
+            return Optional.empty();
+        } catch (ImageFailure e) {
+            return Optional.of(e.toFailed());
+        } catch (OutOfMemoryError e) {
+            return Optional.of(new PreparedImage.Failed(ImageErrorCode.TOO_LARGE,
+                    "not enough memory to decode this image (" + e.getMessage() + ")"));
+        } catch (RuntimeException e) {
+            return Optional.of(new PreparedImage.Failed(ImageErrorCode.CORRUPT,
+                    "cannot decode: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    /**
+     * The network input as 8-bit RGB ({@code height x width}), before normalisation: what the
+     * reference pipelines have just before {@code np.asarray}. For tests and tools.
+     */
+    public RgbImage prepareRgb(byte[] fileBytes) throws ImageFailure {
+        RgbImage decoded = decoder.decode(fileBytes);
+        CropTransform plan;
+        try {
+            plan = CropTransform.plan(decoded.width(), decoded.height(), config);
+        } catch (IllegalArgumentException e) {
+            throw new ImageFailure(ImageErrorCode.UNSUPPORTED, e.getMessage());
+        }
+        return plan.apply(decoded, config.interpolation());
+    }
+
+    /** Interleaved 8-bit RGB to planar {@code x / 127.5 - 1}. */
+    static void writeChw(RgbImage image, float[] dest, int offset) {
+        byte[] px = image.pixels();
+        int plane = image.width() * image.height();
+        int g = offset + plane;
+        int b = g + plane;
+        for (int i = 0, p = 0; i < plane; i++, p += 3) {
+            dest[offset + i] = SCALE[px[p] & 0xFF];
+            dest[g + i] = SCALE[px[p + 1] & 0xFF];
+            dest[b + i] = SCALE[px[p + 2] & 0xFF];
+        }
+    }
+}
