@@ -1,6 +1,5 @@
 package io.xceptionspark.bench;
 
-import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -159,10 +158,5 @@ public final class NetworkBenchmark {
         if (args.length > 3) {
             BenchReport.writeJson(java.nio.file.Paths.get(args[3]), BenchReport.withMachine(figures));
         }
-    }
-
-    /** Keeps a model from being garbage-collected too early in callers that only hold predictors. */
-    static void keep(Model model) {
-        model.getName();
     }
 }
