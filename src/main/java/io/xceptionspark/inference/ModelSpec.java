@@ -57,14 +57,20 @@ public record ModelSpec(
         }
         OutputLayout.parseTorchScript(torchScriptOutputs);
         if (architecture.equals(XCEPTION)) {
-            xceptionOptions();
+            options(includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth);
         }
     }
 
     /** The Keras options of the built-in network (validates them). */
     public XceptionOptions xceptionOptions() {
-        return new XceptionOptions(includeTop, Pooling.parse(pooling), classes,
-                ClassifierActivation.parse(classifierActivation), inputHeight, inputWidth);
+        return options(includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth);
+    }
+
+    // Static so the compact constructor can validate its parameters (fields are not assigned yet there).
+    private static XceptionOptions options(boolean includeTop, String pooling, int classes, String activation,
+                                           int height, int width) {
+        return new XceptionOptions(includeTop, Pooling.parse(pooling), classes, ClassifierActivation.parse(activation),
+                height, width);
     }
 
     public boolean isTorchScript() {
