@@ -1,0 +1,16 @@
+package io.xceptionspark.config;
+
+import java.util.List;
+
+/**
+ * What to read (keys {@code input.*}): Spark's binaryFile source over {@code paths}, with its options.
+ *
+ * @param modifiedBefore empty, or yyyy-MM-ddTHH:mm:ss
+ * @param modifiedAfter empty, or yyyy-MM-ddTHH:mm:ss
+ */
+public record InputOptions(List<String> paths, boolean recursive, String pathGlobFilter, String modifiedBefore,
+                           String modifiedAfter, int imagesPerPartition) {
+    public InputOptions {
+        paths = List.copyOf(paths);
+    }
+}

@@ -1,0 +1,469 @@
+package io.xceptionspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import io.xceptionspark.image.Interpolation;
+import io.xceptionspark.image.ResizePolicy;
+import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.OutputLayout;
+import io.xceptionspark.model.InputShape;
+import io.xceptionspark.model.Pooling;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Loads a {@link JobConfig}: bundled defaults &lt;- site file &lt;- job file &lt;- command-line overrides
+ * (later layers win). Every layer is checked against the key table ({@link ConfigKeys}): an unknown key is
+ * an error naming the nearest valid one. All values are validated here, on the driver, before Spark starts;
+ * every problem found is reported at once in one {@link JobConfigException}.
+ */
+public final class JobConfigLoader {
+    /** Largest file the scorer reads (a Java array). */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+    private static final ConfigParseOptions FILE_OPTIONS = ConfigParseOptions.defaults().setAllowMissing(false);
+
+    private final List<Config> fileLayers = new ArrayList<>();
+    private Config overrides = ConfigFactory.empty("command line");
+    private final List<String> problems = new ArrayList<>();
+
+    /** Adds a configuration file (site defaults, then the job file); later files win. */
+    public JobConfigLoader file(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new JobConfigException("Configuration file " + file.toAbsolutePath() + " does not exist."
+                    + " Pass an existing job file (see jobs/ for examples).");
+        }
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(file.toFile(), FILE_OPTIONS);
+        } catch (ConfigException e) {
+            throw new JobConfigException("Cannot parse " + file + ": " + e.getMessage(), e);
+        }
+        checkKeys(parsed, file.toString());
+        fileLayers.add(parsed);
+        return this;
+    }
+
+    /**
+     * A command-line override {@code key=value} (like spark-submit's --conf). The key may carry the
+     * {@code xception-spark.} prefix; list keys take comma-separated values; {@code spark.conf.X=v} sets the
+     * Spark setting X.
+     */
+    public JobConfigLoader assignment(String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq <= 0) {
+            throw new JobConfigException("--set expects key=value (got '" + keyValue + "'), e.g. --set scoring.top-k=3");
+        }
+        return set(keyValue.substring(0, eq).strip(), keyValue.substring(eq + 1).strip());
+    }
+
+    /** Overrides one key with a raw string value (converted to the key's type; lists split on commas). */
+    public JobConfigLoader set(String key, String value) {
+        String name = stripNamespace(key);
+        ConfigKey known = ConfigKeys.get(name);
+        if (known != null && known.type().equals("list")) {
+            return setList(name, Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+        }
+        return put(name, value);
+    }
+
+    /** Overrides one list key. */
+    public JobConfigLoader setList(String key, List<String> values) {
+        return put(stripNamespace(key), values);
+    }
+
+    private JobConfigLoader put(String name, Object value) {
+        if (!ConfigKeys.isKey(name) && ConfigKeys.mapKeyOf(name) == null) {
+            throw new JobConfigException(unknownKey(name, "the command line"));
+        }
+        if (ConfigKeys.MAP_KEYS.contains(name)) {
+            throw new JobConfigException(name + " is a map: set its entries one by one, e.g. --set "
+                    + name + ".spark.sql.shuffle.partitions=8");
+        }
+        overrides = overrides.withValue(ConfigKeys.path(name), ConfigValueFactory.fromAnyRef(value, "command line"));
+        return this;
+    }
+
+    /** Defaults and all layers merged and resolved (substitutions such as ${?RUN_DATE} work). */
+    public Config merged() {
+        Config merged = overrides;
+        for (int i = fileLayers.size() - 1; i >= 0; i--) {
+            merged = merged.withFallback(fileLayers.get(i));
+        }
+        try {
+            return merged.withFallback(ConfigKeys.defaults()).resolve();
+        } catch (ConfigException e) {
+            throw new JobConfigException("Cannot resolve the configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The validated job; throws {@link JobConfigException} listing every problem. */
+    public JobConfig load() {
+        Config c = merged().getConfig(ConfigKeys.NAMESPACE);
+        problems.clear();
+
+        List<String> paths = strings(c, "input.paths");
+        InputOptions input = new InputOptions(paths, bool(c, "input.recursive"), str(c, "input.path-glob-filter"),
+                timestamp(c, "input.modified-before"), timestamp(c, "input.modified-after"),
+                integer(c, "input.images-per-partition", 1, 100_000));
+
+        ModelSpec model = model(c);
+        boolean fallback = bool(c, "model.imagenet-fallback-random");
+
+        PreprocessOptions preprocess = new PreprocessOptions(
+                parse(c, "preprocess.resize", ResizePolicy::parse, ResizePolicy.CROP),
+                parse(c, "preprocess.interpolation", Interpolation::parse, Interpolation.BICUBIC),
+                fraction(c, "preprocess.crop-pct"), bytes(c, "preprocess.max-file-bytes"),
+                longValue(c, "preprocess.max-pixels", 1, Long.MAX_VALUE));
+
+        ScoringMode mode = parse(c, "scoring.mode", ScoringMode::parse, ScoringMode.LABELS);
+        int topK = integer(c, "scoring.top-k", 1, 100_000);
+        boolean includeLogits = bool(c, "scoring.include-logits");
+        ScoringOptions scoring = new ScoringOptions(mode, topK, bool(c, "scoring.normalize-embeddings"),
+                includeLogits, integer(c, "scoring.batch-size", 1, ScoringOptions.MAX_BATCH_SIZE), threads(c));
+        if (model != null) {
+            checkModelProvides(model, scoring);
+        }
+
+        OutputOptions output = new OutputOptions(str(c, "output.path"),
+                parse(c, "output.save-mode", SaveMode::parse, SaveMode.ERROR_IF_EXISTS),
+                partitionColumns(c), bool(c, "output.incremental"));
+        if (output.incremental() && output.saveMode() != SaveMode.APPEND) {
+            problems.add("output.incremental = true adds rows to the existing output, so it needs output.save-mode"
+                    + " = append (got " + output.saveMode().configName() + "); --incremental sets both.");
+        }
+
+        SparkOptions spark = new SparkOptions(str(c, "spark.master"), str(c, "spark.app-name"), sparkConf(c));
+        if (!problems.isEmpty()) {
+            throw new JobConfigException(problems.size() == 1 ? "Invalid configuration: " + problems.get(0)
+                    : "Invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark);
+    }
+
+    // ---- model --------------------------------------------------------------------------------------
+
+    private ModelSpec model(Config c) {
+        int before = problems.size();
+        String architecture = str(c, "model.architecture").toLowerCase(Locale.ROOT);
+        if (!architecture.equals(ModelSpec.XCEPTION) && !architecture.equals(ModelSpec.TORCHSCRIPT)) {
+            problem(c, "model.architecture", "must be xception or torchscript");
+        }
+        String torchscript = str(c, "model.torchscript");
+        if (architecture.equals(ModelSpec.TORCHSCRIPT) && torchscript.isBlank()) {
+            problems.add("model.architecture = torchscript needs the model file: set model.torchscript (or --model FILE.pt).");
+        }
+        String outputs = str(c, "model.torchscript-outputs");
+        parse(c, "model.torchscript-outputs", OutputLayout::parseTorchScript, null);
+        boolean includeTop = bool(c, "model.include-top");
+        String pooling = str(c, "model.pooling");
+        Pooling p = parse(c, "model.pooling", Pooling::parse, Pooling.AVG);
+        if (p == Pooling.NONE) {
+            problem(c, "model.pooling", "must be avg or max (the scorer writes pooled [2048] embeddings)");
+        }
+        int classes = integer(c, "model.classes", 1, 1_000_000);
+        int height = integer(c, "model.input-height", 1, 8192);
+        int width = integer(c, "model.input-width", 1, 8192);
+        if (architecture.equals(ModelSpec.XCEPTION) && height > 0 && width > 0) {
+            try {
+                InputShape.check(height, width, 3);
+            } catch (IllegalArgumentException e) {
+                problems.add("model.input-height/input-width: " + e.getMessage());
+            }
+        }
+        String weights = str(c, "model.weights");
+        if (weights.isBlank()) {
+            problem(c, "model.weights", "must be imagenet, none, or the path of a Keras .h5 weights file");
+        }
+        long seed = longValue(c, "model.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        String cacheDir = str(c, "model.weights-cache-dir");
+        boolean allowDownload = bool(c, "model.allow-download");
+        boolean fold = bool(c, "model.fold-batchnorm");
+        if (problems.size() > before) {
+            return null;
+        }
+        try {
+            return new ModelSpec(architecture, includeTop, pooling, classes, "softmax", height, width,
+                    absoluteIfLocal(weights), seed, torchscript.isBlank() ? "" : absoluteIfLocal(torchscript), outputs,
+                    cacheDir.isBlank() ? "" : Path.of(cacheDir).toAbsolutePath().toString(), allowDownload, fold);
+        } catch (IllegalArgumentException e) {
+            problems.add("model: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The mode needs outputs the model has: labels need logits, embeddings need the pooled features. */
+    private void checkModelProvides(ModelSpec model, ScoringOptions scoring) {
+        OutputLayout layout = model.isTorchScript() ? OutputLayout.parseTorchScript(model.torchScriptOutputs())
+                : model.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+        String fix = model.isTorchScript() ? "declare model.torchscript-outputs = logits,embedding if the model"
+                + " returns both" : "set model.include-top = true";
+        if (scoring.mode().labels() && !layout.hasLogits()) {
+            problems.add("scoring.mode = " + scoring.mode().configName() + " needs the classifier's logits, which"
+                    + " this model does not return: " + fix + ", or use scoring.mode = embeddings.");
+        }
+        if (scoring.includeLogits() && !layout.hasLogits()) {
+            problems.add("scoring.include-logits = true needs the classifier's logits, which this model does not"
+                    + " return: " + fix + ", or set scoring.include-logits = false.");
+        }
+        if (scoring.mode().embeddings() && !layout.hasEmbedding()) {
+            problems.add("scoring.mode = " + scoring.mode().configName() + " needs embeddings, which this TorchScript"
+                    + " model does not return (model.torchscript-outputs = " + model.torchScriptOutputs() + ").");
+        }
+        if (!model.isTorchScript() && model.includeTop() && scoring.topK() > model.classes()) {
+            problems.add("scoring.top-k = " + scoring.topK() + " exceeds model.classes = " + model.classes() + ".");
+        }
+    }
+
+    /** Local paths become absolute (executors may run elsewhere); none, imagenet and URIs stay. */
+    private static String absoluteIfLocal(String value) {
+        String v = value.strip();
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (lower.equals("none") || lower.equals("imagenet") || v.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+            return v;
+        }
+        try {
+            return Path.of(v).toAbsolutePath().normalize().toString();
+        } catch (RuntimeException e) {
+            return v;
+        }
+    }
+
+    // ---- typed values ---------------------------------------------------------------------------------
+
+    private String str(Config c, String key) {
+        try {
+            ConfigValue v = c.getValue(key);
+            if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+                problem(c, key, "must be a single value, not a " + v.valueType().name().toLowerCase(Locale.ROOT));
+                return "";
+            }
+            return v.valueType() == ConfigValueType.NULL ? "" : String.valueOf(v.unwrapped()).strip();
+        } catch (ConfigException e) {
+            problems.add(key + ": " + e.getMessage());
+            return "";
+        }
+    }
+
+    private List<String> strings(Config c, String key) {
+        ConfigValue v = c.getValue(key);
+        if (v.valueType() == ConfigValueType.STRING) {
+            String s = String.valueOf(v.unwrapped()).strip();
+            return s.isEmpty() ? List.of() : List.of(s);
+        }
+        try {
+            return c.getStringList(key).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (ConfigException e) {
+            problem(c, key, "must be a list of strings, e.g. [\"/data/images\"]");
+            return List.of();
+        }
+    }
+
+    private boolean bool(Config c, String key) {
+        try {
+            return c.getBoolean(key);
+        } catch (ConfigException e) {
+            problem(c, key, "must be true or false");
+            return false;
+        }
+    }
+
+    private int integer(Config c, String key, int min, int max) {
+        return (int) longValue(c, key, min, max);
+    }
+
+    private long longValue(Config c, String key, long min, long max) {
+        long v;
+        try {
+            v = c.getLong(key);
+        } catch (ConfigException e) {
+            problem(c, key, "must be a whole number" + range(min, max));
+            return min;
+        }
+        if (v < min || v > max) {
+            problem(c, key, "must be" + range(min, max));
+        }
+        return v;
+    }
+
+    private static String range(long min, long max) {
+        if (min == Long.MIN_VALUE) {
+            return "";
+        }
+        return max == Long.MAX_VALUE ? " >= " + min : " between " + min + " and " + max;
+    }
+
+    private long bytes(Config c, String key) {
+        try {
+            long v = c.getBytes(key);
+            if (v < 1 || v > MAX_FILE_BYTES) {
+                problem(c, key, "must be a size between 1 byte and 2GiB (files are read into one array)");
+            }
+            return Math.max(1, v);
+        } catch (ConfigException e) {
+            problem(c, key, "must be a size in bytes, e.g. 104857600 or 100MiB");
+            return 1;
+        }
+    }
+
+    private double fraction(Config c, String key) {
+        try {
+            double v = c.getDouble(key);
+            if (!(v > 0 && v <= 1)) {
+                problem(c, key, "must be in (0, 1]");
+                return 1;
+            }
+            return v;
+        } catch (ConfigException e) {
+            problem(c, key, "must be a number in (0, 1]");
+            return 1;
+        }
+    }
+
+    private String timestamp(Config c, String key) {
+        String v = str(c, key);
+        if (!v.isEmpty()) {
+            try {
+                LocalDateTime.parse(v);
+            } catch (DateTimeParseException e) {
+                problem(c, key, "must be empty or a time yyyy-MM-ddTHH:mm:ss, e.g. 2024-05-01T00:00:00");
+            }
+        }
+        return v;
+    }
+
+    private int threads(Config c) {
+        String v = str(c, "scoring.intra-op-threads");
+        if (v.equalsIgnoreCase("auto")) {
+            return ScoringOptions.AUTO_THREADS;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 256) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(c, "scoring.intra-op-threads", "must be auto or a number between 1 and 256");
+        return ScoringOptions.AUTO_THREADS;
+    }
+
+    private <T> T parse(Config c, String key, Function<String, T> parser, T fallback) {
+        String v = str(c, key);
+        try {
+            return parser.apply(v);
+        } catch (IllegalArgumentException e) {
+            problems.add(key + " = '" + v + "' (" + origin(c, key) + "): " + e.getMessage());
+            return fallback;
+        }
+    }
+
+    private List<String> partitionColumns(Config c) {
+        List<String> columns = strings(c, "output.partition-by");
+        for (String column : columns) {
+            if (!OutputOptions.PARTITION_COLUMNS.contains(column)) {
+                problem(c, "output.partition-by", "'" + column + "' is not a column the output can be partitioned by;"
+                        + " allowed: " + String.join(", ", OutputOptions.PARTITION_COLUMNS));
+            }
+        }
+        if (new LinkedHashSet<>(columns).size() != columns.size()) {
+            problem(c, "output.partition-by", "lists a column twice");
+        }
+        return columns;
+    }
+
+    private Map<String, String> sparkConf(Config c) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        ConfigObject object;
+        try {
+            object = c.getObject("spark.conf");
+        } catch (ConfigException e) {
+            problem(c, "spark.conf", "must be a map of Spark settings, e.g. { \"spark.sql.shuffle.partitions\" = 8 }");
+            return conf;
+        }
+        for (Map.Entry<String, ConfigValue> e : object.toConfig().entrySet()) {
+            String name = String.join(".", ConfigUtil.splitPath(e.getKey()));
+            Object value = e.getValue().unwrapped();
+            if (value instanceof List<?> || value instanceof Map<?, ?>) {
+                problems.add("spark.conf: " + name + " must be a single value");
+            } else if (value != null) {
+                conf.put(name, String.valueOf(value));
+            }
+        }
+        return conf;
+    }
+
+    private void problem(Config c, String key, String what) {
+        String shown;
+        try {
+            shown = c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise());
+        } catch (ConfigException e) {
+            shown = "?";
+        }
+        problems.add(key + " = " + shown + " (" + origin(c, key) + "): " + what + ".");
+    }
+
+    private static String origin(Config c, String key) {
+        try {
+            String d = c.getValue(key).origin().description();
+            return d.contains("defaults.conf") ? "default" : d;
+        } catch (ConfigException e) {
+            return "?";
+        }
+    }
+
+    // ---- keys -----------------------------------------------------------------------------------------
+
+    private static void checkKeys(Config layer, String where) {
+        List<String> errors = new ArrayList<>();
+        for (String top : layer.root().keySet()) {
+            if (!top.equals(ConfigKeys.NAMESPACE)) {
+                errors.add("'" + top + "' is outside the " + ConfigKeys.NAMESPACE + " { } block; every key goes inside"
+                        + " it, e.g. " + ConfigKeys.NAMESPACE + " { input.paths = [...] }");
+            }
+        }
+        if (layer.hasPath(ConfigKeys.NAMESPACE)) {
+            ConfigValue block = layer.getValue(ConfigKeys.NAMESPACE);
+            if (block.valueType() != ConfigValueType.OBJECT) {
+                errors.add(ConfigKeys.NAMESPACE + " must be a block { ... }");
+            } else {
+                for (Map.Entry<String, ConfigValue> e : ((ConfigObject) block).toConfig().entrySet()) {
+                    String name = String.join(".", ConfigUtil.splitPath(e.getKey()));
+                    if (!ConfigKeys.isKey(name) && ConfigKeys.mapKeyOf(name) == null) {
+                        errors.add(unknownKey(name, where + ":" + e.getValue().origin().lineNumber()));
+                    }
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new JobConfigException(errors.size() == 1 ? errors.get(0) : String.join("\n", errors));
+        }
+    }
+
+    private static String unknownKey(String name, String where) {
+        return "Unknown configuration key '" + name + "' in " + where + "; did you mean '" + ConfigKeys.nearest(name)
+                + "'? (xception-spark score --help lists every key)";
+    }
+
+    private static String stripNamespace(String key) {
+        String k = key.strip();
+        return k.startsWith(ConfigKeys.NAMESPACE + ".") ? k.substring(ConfigKeys.NAMESPACE.length() + 1) : k;
+    }
+}

@@ -1,0 +1,110 @@
+package io.xceptionspark.scoring;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import io.xceptionspark.image.ImagePreprocessor;
+import io.xceptionspark.image.PreparedImage;
+import io.xceptionspark.image.PreprocessConfig;
+import io.xceptionspark.inference.BatchOutput;
+import io.xceptionspark.inference.ImageBatch;
+import io.xceptionspark.inference.InferenceThreads;
+import io.xceptionspark.inference.ScoringModel;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Scores batches of image files on one thread: decodes and preprocesses each file straight into a reused
+ * batch buffer, runs one forward pass over the good ones, and returns one result per input, in order. Bad
+ * files become {@link ScoreResult.Failed}; they never fail the batch. One instance per task thread (it owns
+ * a predictor); the model itself is shared. Close it to release the predictor.
+ */
+public final class BatchScorer implements AutoCloseable {
+    private final ScoringModel model;
+    private final ImagePreprocessor preprocessor;
+    private final Predictor<ImageBatch, BatchOutput> predictor;
+    private final int intraOpThreads;
+    private final int height;
+    private final int width;
+    private final float[] buffer;
+    private boolean closed;
+
+    public BatchScorer(ScoringModel model, PreprocessConfig preprocess, int maxBatchSize, int intraOpThreads) {
+        if (preprocess.height() != model.inputHeight() || preprocess.width() != model.inputWidth()) {
+            throw new IllegalArgumentException("preprocessing makes " + preprocess.height() + "x" + preprocess.width()
+                    + " inputs but the model takes " + model.inputHeight() + "x" + model.inputWidth());
+        }
+        this.model = model;
+        this.preprocessor = new ImagePreprocessor(preprocess);
+        this.intraOpThreads = intraOpThreads;
+        this.height = preprocess.height();
+        this.width = preprocess.width();
+        this.buffer = new float[maxBatchSize * preprocess.floatsPerImage()];
+        InferenceThreads.prepareCurrentThread(intraOpThreads);
+        this.predictor = model.newPredictor();
+    }
+
+    public ScoringModel model() {
+        return model;
+    }
+
+    /** The largest batch {@link #score} takes. */
+    public int maxBatchSize() {
+        return buffer.length / (3 * height * width);
+    }
+
+    /** One result per file, in order. */
+    public ScoreResult[] score(List<ImageFile> files) {
+        if (files.size() > maxBatchSize()) {
+            throw new IllegalArgumentException(files.size() + " files exceed the batch size " + maxBatchSize());
+        }
+        ScoreResult[] results = new ScoreResult[files.size()];
+        int[] slotOf = new int[files.size()];
+        int ready = 0;
+        int floats = 3 * height * width;
+        for (int i = 0; i < files.size(); i++) {
+            ImageFile file = files.get(i);
+            if (file.readFailure() != null) {
+                results[i] = file.readFailure();
+                continue;
+            }
+            Optional<PreparedImage.Failed> failure = preprocessor.prepareInto(file.bytes(), buffer, ready * floats);
+            if (failure.isPresent()) {
+                results[i] = new ScoreResult.Failed(failure.get().code().name(), failure.get().message());
+            } else {
+                slotOf[i] = ready++;
+            }
+        }
+        if (ready == 0) {
+            return results;
+        }
+        BatchOutput out = forward(ready);
+        for (int i = 0; i < files.size(); i++) {
+            if (results[i] == null) {
+                int slot = slotOf[i];
+                results[i] = new ScoreResult.Scored(out.logits() == null ? null : out.logits()[slot],
+                        out.embeddings() == null ? null : out.embeddings()[slot]);
+            }
+        }
+        return results;
+    }
+
+    private BatchOutput forward(int size) {
+        // Task threads are pooled: (re)apply this thread's libtorch settings before every pass.
+        InferenceThreads.prepareCurrentThread(intraOpThreads);
+        try {
+            return predictor.predict(new ImageBatch(buffer, size, height, width));
+        } catch (TranslateException e) {
+            throw new IllegalStateException("inference failed for a batch of " + size + " images with model "
+                    + model.identity() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the predictor; safe to call more than once. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            predictor.close();
+        }
+    }
+}

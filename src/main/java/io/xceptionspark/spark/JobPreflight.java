@@ -1,0 +1,143 @@
+package io.xceptionspark.spark;
+
+import io.xceptionspark.config.InputOptions;
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.config.OutputOptions;
+import io.xceptionspark.config.SaveMode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
+
+/**
+ * Driver-side checks of a job's input and output paths, made before Spark starts (and again by
+ * {@link ScoringJob} itself): every input path exists, and the output can be written with the chosen save
+ * mode. Each problem is a {@link JobConfigException} naming the fix; nothing has been written yet.
+ */
+public final class JobPreflight {
+    private JobPreflight() {}
+
+    /** A Hadoop configuration for the checks before Spark starts: defaults plus the job's spark.hadoop.* settings. */
+    public static Configuration hadoopConf(JobConfig config) {
+        Configuration conf = new Configuration();
+        for (Map.Entry<String, String> e : config.spark().conf().entrySet()) {
+            if (e.getKey().startsWith("spark.hadoop.")) {
+                conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
+            }
+        }
+        return conf;
+    }
+
+    public static void check(JobConfig config, Configuration conf) {
+        config.requireInputAndOutput();
+        checkInputs(config.input(), conf);
+        checkOutput(config.output(), config.input(), conf);
+    }
+
+    static void checkInputs(InputOptions input, Configuration conf) {
+        for (String p : input.paths()) {
+            Path path = new Path(p);
+            try {
+                FileSystem fs = path.getFileSystem(conf);
+                boolean found;
+                if (isGlob(p)) {
+                    FileStatus[] matches = fs.globStatus(path);
+                    found = matches != null && matches.length > 0;
+                } else {
+                    found = fs.exists(path);
+                }
+                if (!found) {
+                    throw new JobConfigException("Input path " + p + " does not exist" + (isGlob(p) ? " (the pattern"
+                            + " matches nothing)" : "") + ". Fix input.paths (or --input): give existing files,"
+                            + " directories or glob patterns.");
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new JobConfigException("Cannot check input path " + p + ": " + e.getMessage()
+                        + ". Fix input.paths (or --input).", e);
+            }
+        }
+    }
+
+    static void checkOutput(OutputOptions output, InputOptions input, Configuration conf) {
+        Path out = new Path(output.path());
+        try {
+            FileSystem fs = out.getFileSystem(conf);
+            Path qualified = fs.makeQualified(out);
+            if (fs.exists(out)) {
+                if (!fs.getFileStatus(out).isDirectory()) {
+                    throw new JobConfigException("Output " + output.path() + " exists and is a file, not a dataset"
+                            + " directory. Choose another output.path (or --output).");
+                }
+                if (output.saveMode() == SaveMode.ERROR_IF_EXISTS) {
+                    throw new JobConfigException("Output " + output.path() + " already exists and output.save-mode ="
+                            + " error-if-exists. Choose a new output path, or set output.save-mode = overwrite"
+                            + " (replaces it) or append (adds rows; --incremental scores only new and changed files).");
+                }
+            }
+            checkWritable(fs, qualified, output.path());
+            for (String p : input.paths()) {
+                Path in = new Path(p);
+                Path qualifiedIn = in.getFileSystem(conf).makeQualified(in);
+                if (!isGlob(p) && input.recursive() && isWithin(qualified, qualifiedIn)) {
+                    throw new JobConfigException("Output " + output.path() + " lies inside the input " + p
+                            + " that is read recursively: the next run would score the Parquet files. Write the"
+                            + " output somewhere else.");
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JobConfigException("Cannot check output path " + output.path() + ": " + e.getMessage()
+                    + ". Fix output.path (or --output).", e);
+        }
+    }
+
+    /** The nearest existing ancestor (or the output itself) must be a writable directory. */
+    private static void checkWritable(FileSystem fs, Path output, String given) throws IOException {
+        Path p = output;
+        while (p != null && !fs.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        String cannot = "Cannot write the output " + given + ": ";
+        if (!fs.getFileStatus(p).isDirectory()) {
+            throw new JobConfigException(cannot + p + " is a file, not a directory. Choose another output.path"
+                    + " (or --output).");
+        }
+        boolean writable;
+        if ("file".equals(output.toUri().getScheme())) {
+            File dir = new File(p.toUri());
+            writable = Files.isWritable(dir.toPath());
+        } else {
+            try {
+                fs.access(p, FsAction.WRITE);
+                writable = true;
+            } catch (AccessControlException e) {
+                writable = false;
+            } catch (UnsupportedOperationException e) {
+                writable = true; // the file system cannot tell: the write itself will report it
+            }
+        }
+        if (!writable) {
+            throw new JobConfigException(cannot + "no permission to write in " + p + ". Choose a writable"
+                    + " output.path (or --output), or fix the directory's permissions.");
+        }
+    }
+
+    private static boolean isWithin(Path child, Path parent) {
+        String c = child.toString();
+        String p = parent.toString();
+        return c.equals(p) || c.startsWith(p.endsWith("/") ? p : p + "/");
+    }
+
+    static boolean isGlob(String path) {
+        return path.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[' || ch == '{');
+    }
+}

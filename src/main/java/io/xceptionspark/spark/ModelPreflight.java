@@ -1,0 +1,60 @@
+package io.xceptionspark.spark;
+
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.weights.ImagenetWeights;
+import io.xceptionspark.weights.OfficialWeights;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Loads the job's model on the driver before any Spark work, so a missing or wrong weights file fails
+ * the run at once with its own message (and in local mode the executors then find it in the cache). Also
+ * applies the sample job's fallback to random weights when the ImageNet file is not cached.
+ */
+public final class ModelPreflight {
+    private ModelPreflight() {}
+
+    /** The job (with the model actually used) and its loaded model. */
+    public record Loaded(JobConfig config, ScoringModel model) {}
+
+    public static Loaded load(JobConfig config, PrintStream console) {
+        JobConfig job = config;
+        if (job.imagenetFallbackRandom() && imagenetMissing(job.model())) {
+            console.println(randomWeightsBanner(job.model()));
+            job = job.withModel(job.model().withWeights("none"));
+        }
+        ScoringModel model = ModelCache.acquire(job.model());
+        if (job.scoring().mode().labels() && job.scoring().topK() > model.classes()) {
+            throw new JobConfigException("scoring.top-k = " + job.scoring().topK() + " exceeds the model's "
+                    + model.classes() + " classes. Lower scoring.top-k.");
+        }
+        return new Loaded(job, model);
+    }
+
+    /** Whether weights = imagenet and the official file is neither cached nor allowed to be downloaded. */
+    static boolean imagenetMissing(ModelSpec spec) {
+        if (spec.isTorchScript() || !spec.weights().strip().toLowerCase(Locale.ROOT).equals("imagenet")
+                || spec.allowDownload()) {
+            return false;
+        }
+        Path dir = spec.weightsCacheDir().isBlank() ? ImagenetWeights.defaultCacheDir() : Path.of(spec.weightsCacheDir());
+        OfficialWeights file = spec.includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
+        return !Files.exists(dir.resolve(file.fileName()));
+    }
+
+    private static String randomWeightsBanner(ModelSpec spec) {
+        Path dir = spec.weightsCacheDir().isBlank() ? ImagenetWeights.defaultCacheDir() : Path.of(spec.weightsCacheDir());
+        OfficialWeights file = spec.includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
+        String bar = "*".repeat(100);
+        return bar + "\n*  WARNING: the ImageNet weights are not in the cache (" + dir.resolve(file.fileName()) + ").\n"
+                + "*  This sample run uses RANDOM weights: the labels and probabilities below are MEANINGLESS.\n"
+                + "*  For real labels, download " + file.url() + " (md5 " + file.md5() + ") into " + dir + ",\n"
+                + "*  or rerun with --set model.allow-download=true on a machine with internet access.\n" + bar;
+    }
+}

@@ -1,0 +1,116 @@
+package io.xceptionspark.spark;
+
+import io.xceptionspark.config.PreprocessOptions;
+import io.xceptionspark.config.ScoringOptions;
+import io.xceptionspark.image.ImageErrorCode;
+import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.scoring.BatchScorer;
+import io.xceptionspark.scoring.BatchingIterator;
+import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.ScoreResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Iterator;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * Executor side of the job: scores one partition of listed files (path, modification_time, length) into
+ * output rows ({@link OutputSchema}). The model comes from the executor-wide {@link ModelCache} (loaded
+ * once per JVM, shared by the task threads); each task gets its own predictor, closed when the partition
+ * is done or the task ends. Files are read here, through Hadoop's file systems, so no image bytes are
+ * shuffled; a file over the size limit is never read. Every input row yields exactly one output row.
+ */
+public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final ModelSpec model;
+    private final PreprocessOptions preprocess;
+    private final ScoringOptions scoring;
+    private final String modelIdentity;
+    private final Instant scoredAt;
+    private final boolean java8Time;
+    private final HashMap<String, String> hadoopConf;
+    private final RunCounters counters;
+
+    /**
+     * @param java8Time whether the session hands out java.time values (spark.sql.datetime.java8API.enabled)
+     * @param hadoopConf the driver's non-default Hadoop settings
+     */
+    public PartitionScorer(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring, String modelIdentity,
+                           Instant scoredAt, boolean java8Time, HashMap<String, String> hadoopConf,
+                           RunCounters counters) {
+        this.model = model;
+        this.preprocess = preprocess;
+        this.scoring = scoring;
+        this.modelIdentity = modelIdentity;
+        this.scoredAt = scoredAt;
+        this.java8Time = java8Time;
+        this.hadoopConf = hadoopConf;
+        this.counters = counters;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        TaskContext task = TaskContext.get();
+        int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
+        ScoringModel scoringModel = ModelCache.acquire(model);
+        BatchScorer scorer = new BatchScorer(scoringModel,
+                preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> scorer.close());
+        }
+        Configuration conf = HadoopConfs.rebuild(hadoopConf);
+        ResultColumns results = new ResultColumns(scoring);
+        Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
+        LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);
+        Object runDateValue = java8Time ? runDate : java.sql.Date.valueOf(runDate);
+        return new BatchingIterator<>(rows, scorer, row -> read(row, conf), (row, result) -> {
+            counters.add(result);
+            Object[] values = new Object[6 + results.size()];
+            values[0] = row.getString(0);
+            values[1] = row.get(1);
+            values[2] = row.get(2);
+            results.fill(result, values, 3);
+            int n = 3 + results.size();
+            values[n] = modelIdentity;
+            values[n + 1] = scoredAtValue;
+            values[n + 2] = runDateValue;
+            return RowFactory.create(values);
+        });
+    }
+
+    /** The file's bytes; a file over the size limit is not read at all. */
+    private ImageFile read(Row row, Configuration conf) {
+        String path = row.getString(0);
+        long length = row.isNullAt(2) ? -1 : row.getLong(2);
+        long max = preprocess.maxFileBytes();
+        if (length > max) {
+            return tooLarge(length, max);
+        }
+        Path file = new Path(path);
+        try (InputStream in = file.getFileSystem(conf).open(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+            return bytes.length > max ? tooLarge(bytes.length, max) : ImageFile.of(bytes);
+        } catch (IOException | RuntimeException e) {
+            return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + path + ": " + e);
+        }
+    }
+
+    private static ImageFile tooLarge(long length, long max) {
+        return ImageFile.failed(ImageErrorCode.TOO_LARGE.name(), "file has " + length
+                + " bytes, over the limit preprocess.max-file-bytes = " + max + "; it was not read");
+    }
+}

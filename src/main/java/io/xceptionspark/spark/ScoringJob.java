@@ -1,0 +1,214 @@
+package io.xceptionspark.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.xceptionspark.config.InputOptions;
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.config.OutputOptions;
+import io.xceptionspark.config.SaveMode;
+import io.xceptionspark.inference.ScoringModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The batch scoring job (driver side). One direction:
+ * <ol>
+ *   <li>check the job: input paths exist, the output can be written with the save mode, the model loads;</li>
+ *   <li>list the input files with Spark's binaryFile source (recursive lookup, path glob filter, modified
+ *       before/after) without reading them;</li>
+ *   <li>incremental runs: drop files whose (path, modification_time) is already in the output;</li>
+ *   <li>spread the files round-robin over ceil(files / input.images-per-partition) partitions;</li>
+ *   <li>score each partition ({@link PartitionScorer}): one output row per file;</li>
+ *   <li>write Parquet through Spark's commit protocol (save mode, optional partitioning);</li>
+ *   <li>print and write the {@link RunSummary}.</li>
+ * </ol>
+ */
+public final class ScoringJob {
+    /** The run summary's file name inside the output directory. */
+    public static final String SUMMARY_FILE = "_xception_spark_summary.json";
+    /** How often the progress line is printed. */
+    static final long PROGRESS_INTERVAL_MILLIS = 10_000;
+
+    private ScoringJob() {}
+
+    /** Runs the job in this session, reporting progress and the summary on {@code console}. */
+    public static RunSummary run(SparkSession spark, JobConfig config, PrintStream console) {
+        Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long startNanos = System.nanoTime();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        JobPreflight.check(config, hadoop);
+        ModelPreflight.Loaded loaded = ModelPreflight.load(config, console);
+        JobConfig job = loaded.config();
+        ScoringModel model = loaded.model();
+        OutputOptions output = job.output();
+        StructType schema = OutputSchema.of(job.scoring());
+        boolean outputExists = exists(output.path(), hadoop);
+        if (outputExists && output.saveMode() == SaveMode.APPEND) {
+            checkAppendable(spark, output, schema);
+        }
+
+        Dataset<Row> listing = list(spark, job.input(), hadoop);
+        long listed = listing.count();
+        Dataset<Row> todo = listing;
+        if (output.incremental() && outputExists) {
+            Dataset<Row> done = spark.read().parquet(output.path())
+                    .select(col(OutputSchema.PATH), col(OutputSchema.MODIFICATION_TIME));
+            todo = listing.join(done, listing.col(OutputSchema.PATH).equalTo(done.col(OutputSchema.PATH))
+                    .and(listing.col(OutputSchema.MODIFICATION_TIME).equalTo(done.col(OutputSchema.MODIFICATION_TIME))),
+                    "left_anti");
+        }
+        long toScore = output.incremental() && outputExists ? todo.count() : listed;
+        int partitions = (int) Math.max(1, (toScore + job.input().imagesPerPartition() - 1)
+                / job.input().imagesPerPartition());
+        console.printf("xception-spark: %d files listed, %d to score in %d partitions with %s%n", listed, toScore,
+                partitions, model.identity());
+
+        RunCounters counters = RunCounters.register(spark.sparkContext());
+        long scoringStart = System.nanoTime();
+        if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
+            PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
+                    model.identity().toString(), started, java8Time(spark), HadoopConfs.nonDefaults(hadoop), counters);
+            Dataset<Row> scored = todo.repartition(partitions).mapPartitions(scorer, Encoders.row(schema));
+            try (ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
+                    PROGRESS_INTERVAL_MILLIS)) {
+                scored.write().mode(output.saveMode().sparkName())
+                        .partitionBy(output.partitionBy().toArray(String[]::new)).parquet(output.path());
+            }
+        }
+        double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
+        Map<String, Long> failures = counters.failures();
+        long failed = failures.values().stream().mapToLong(Long::longValue).sum();
+        long scored = counters.scored();
+        RunSummary summary = new RunSummary(qualified(output.path(), hadoop), output.saveMode().configName(),
+                job.scoring().mode().configName(), model.identity().toString(), started.toString(), listed,
+                listed - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
+                scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
+                (System.nanoTime() - startNanos) / 1e9);
+        if (exists(output.path(), hadoop)) {
+            summary.writeBeside(output.path(), hadoop);
+        }
+        return summary;
+    }
+
+    /**
+     * The input files as (path, modification_time, length), listed by binaryFile without reading them.
+     * Spark's file index leaves zero-byte files out of scans; they are added back from the same index's file
+     * list, so that they too get their (EMPTY) row.
+     */
+    public static Dataset<Row> list(SparkSession spark, InputOptions input, Configuration hadoop) {
+        DataFrameReader reader = spark.read().format("binaryFile")
+                .option("recursiveFileLookup", input.recursive());
+        if (!input.pathGlobFilter().isBlank()) {
+            reader = reader.option("pathGlobFilter", input.pathGlobFilter());
+        }
+        if (!input.modifiedBefore().isBlank()) {
+            reader = reader.option("modifiedBefore", input.modifiedBefore());
+        }
+        if (!input.modifiedAfter().isBlank()) {
+            reader = reader.option("modifiedAfter", input.modifiedAfter());
+        }
+        Dataset<Row> files = reader.load(input.paths().toArray(String[]::new));
+        Dataset<Row> listing = files.select(col("path").as(OutputSchema.PATH),
+                col("modificationTime").as(OutputSchema.MODIFICATION_TIME), col("length").as(OutputSchema.LENGTH));
+        String[] all = files.inputFiles();
+        long scanned = listing.count();
+        if (all.length == scanned) {
+            return listing;
+        }
+        Set<String> seen = new HashSet<>(listing.select(OutputSchema.PATH).as(Encoders.STRING()).collectAsList());
+        List<Row> emptyFiles = new ArrayList<>();
+        boolean java8Time = java8Time(spark);
+        for (String uri : all) {
+            Path path = new Path(URI.create(uri));
+            if (seen.contains(path.toString())) {
+                continue;
+            }
+            try {
+                FileStatus status = path.getFileSystem(hadoop).getFileStatus(path);
+                Instant modified = Instant.ofEpochMilli(status.getModificationTime());
+                emptyFiles.add(RowFactory.create(path.toString(), java8Time ? modified : Timestamp.from(modified),
+                        status.getLen()));
+            } catch (IOException e) {
+                // vanished since it was listed: nothing to score
+            }
+        }
+        StructType schema = new StructType(OutputSchema.inputFields().toArray(StructField[]::new));
+        return listing.union(spark.createDataFrame(emptyFiles, schema));
+    }
+
+    /** Appending must not mix layouts: the existing output needs the same columns as this run writes. */
+    private static void checkAppendable(SparkSession spark, OutputOptions output, StructType schema) {
+        StructType existing;
+        try {
+            existing = spark.read().parquet(output.path()).schema();
+        } catch (RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().contains("UNABLE_TO_INFER_SCHEMA")) {
+                return; // an empty directory: nothing to be compatible with
+            }
+            throw new JobConfigException("Cannot append to " + output.path() + ": it is not a readable Parquet"
+                    + " dataset (" + e.getMessage() + "). Choose another output path.", e);
+        }
+        Map<String, String> ours = types(schema);
+        Map<String, String> theirs = types(existing);
+        Set<String> partitionColumns = Set.copyOf(output.partitionBy());
+        boolean same = ours.keySet().equals(theirs.keySet()) && ours.entrySet().stream()
+                .allMatch(e -> partitionColumns.contains(e.getKey()) || e.getValue().equals(theirs.get(e.getKey()))
+                        || e.getKey().equals(OutputSchema.RUN_DATE));
+        if (!same) {
+            throw new JobConfigException("Cannot append to " + output.path() + ": it holds columns "
+                    + new TreeMap<>(theirs).keySet() + " but this job writes " + new TreeMap<>(ours).keySet()
+                    + " (scoring.mode / scoring.include-logits differ). Use the same settings as the runs that wrote"
+                    + " it, or another output path.");
+        }
+    }
+
+    private static Map<String, String> types(StructType schema) {
+        return java.util.Arrays.stream(schema.fields())
+                .collect(Collectors.toMap(StructField::name, f -> f.dataType().simpleString()));
+    }
+
+    private static boolean java8Time(SparkSession spark) {
+        return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
+    }
+
+    private static boolean exists(String path, Configuration conf) {
+        try {
+            Path p = new Path(path);
+            return p.getFileSystem(conf).exists(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String qualified(String path, Configuration conf) {
+        try {
+            Path p = new Path(path);
+            return p.getFileSystem(conf).makeQualified(p).toString();
+        } catch (IOException e) {
+            return path;
+        }
+    }
+}

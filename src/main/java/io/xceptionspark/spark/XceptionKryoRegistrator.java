@@ -1,0 +1,52 @@
+package io.xceptionspark.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import java.util.List;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers with Kryo every class the scoring job has Spark serialise with it, so jobs run with
+ * {@code spark.kryo.registrationRequired=true} (as conf/spark-defaults.conf sets): an unregistered class
+ * then fails loudly instead of being written with its full class name in every record.
+ *
+ * <p>The job's own rows travel as Spark's UnsafeRows and its functions with Java serialisation; what Kryo
+ * sees are Spark SQL's internal values (schemas, write-task results, collected rows), listed here by name
+ * because most of them are private to Spark.
+ */
+public final class XceptionKryoRegistrator implements KryoRegistrator {
+
+    /** Classes Spark SQL serialises with Kryo in the job's plans (listing, anti-join, Parquet write and read). */
+    static final List<String> SPARK_CLASSES = List.of(
+            "org.apache.spark.sql.types.StructType",
+            "org.apache.spark.sql.types.StructField",
+            "org.apache.spark.sql.types.StructField[]",
+            "org.apache.spark.sql.types.Metadata",
+            "org.apache.spark.sql.types.ArrayType",
+            "org.apache.spark.sql.types.StringType",
+            "org.apache.spark.sql.types.StringType$",
+            "org.apache.spark.sql.types.LongType$",
+            "org.apache.spark.sql.types.IntegerType$",
+            "org.apache.spark.sql.types.FloatType$",
+            "org.apache.spark.sql.types.TimestampType$",
+            "org.apache.spark.sql.types.DateType$",
+            "org.apache.spark.sql.types.BinaryType$");
+
+    @Override
+    public void registerClasses(Kryo kryo) {
+        for (String name : SPARK_CLASSES) {
+            kryo.register(load(name));
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            if (name.endsWith("[]")) {
+                return load(name.substring(0, name.length() - 2)).arrayType();
+            }
+            return Class.forName(name, false, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Kryo registration: class " + name + " is not on the classpath (a Spark"
+                    + " version this registrator does not know?)", e);
+        }
+    }
+}

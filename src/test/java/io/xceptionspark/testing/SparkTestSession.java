@@ -1,0 +1,32 @@
+package io.xceptionspark.testing;
+
+import io.xceptionspark.spark.SparkSessions;
+import io.xceptionspark.spark.XceptionKryoRegistrator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one Spark session the Spark tests share (starting Spark costs seconds): local[2], so two task
+ * threads run concurrently, with the Kryo serializer, the project's registrator and
+ * spark.kryo.registrationRequired=true, exactly as conf/spark-defaults.conf sets them.
+ */
+public final class SparkTestSession {
+    private static SparkSession session;
+
+    private SparkTestSession() {}
+
+    public static synchronized SparkSession get() {
+        if (session == null) {
+            session = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("xception-spark-tests")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
+                    .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
+                    .config("spark.kryo.registrationRequired", "true")
+                    .getOrCreate();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
+        }
+        return session;
+    }
+}
