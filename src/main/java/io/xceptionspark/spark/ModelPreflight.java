@@ -5,6 +5,7 @@ import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.model.WeightsMismatchException;
 import io.xceptionspark.weights.ImagenetWeights;
 import io.xceptionspark.weights.OfficialWeights;
 import java.io.PrintStream;
@@ -29,7 +30,15 @@ public final class ModelPreflight {
             console.println(randomWeightsBanner(job.model()));
             job = job.withModel(job.model().withWeights("none"));
         }
-        ScoringModel model = ModelCache.acquire(job.model());
+        ScoringModel model;
+        try {
+            model = ModelCache.acquire(job.model());
+        } catch (WeightsMismatchException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // model options the weights cannot serve (e.g. imagenet with 10 classes): a configuration error
+            throw new JobConfigException("Model settings: " + e.getMessage(), e);
+        }
         if (job.scoring().mode().labels() && job.scoring().topK() > model.classes()) {
             throw new JobConfigException("scoring.top-k = " + job.scoring().topK() + " exceeds the model's "
                     + model.classes() + " classes. Lower scoring.top-k.");

@@ -5,7 +5,6 @@ import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.image.ImageErrorCode;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
-import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.scoring.BatchScorer;
 import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ImageFile;
@@ -20,11 +19,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Executor side of the job: scores one partition of listed files (path, modification_time, length) into
@@ -64,14 +61,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        TaskContext task = TaskContext.get();
-        int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
-        ScoringModel scoringModel = ModelCache.acquire(model);
-        BatchScorer scorer = new BatchScorer(scoringModel,
-                preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> scorer.close());
-        }
+        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring);
         Configuration conf = HadoopConfs.rebuild(hadoopConf);
         ResultColumns results = new ResultColumns(scoring);
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);

@@ -1,0 +1,238 @@
+package io.xceptionspark.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.typesafe.config.Config;
+import io.xceptionspark.config.ConfigKeys;
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.config.ScoringOptions;
+import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.inference.OutputLayout;
+import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.scoring.BatchScorer;
+import io.xceptionspark.scoring.ClassScore;
+import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.ScoreResult;
+import io.xceptionspark.scoring.Scores;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code xception-spark predict}: scores a few image files in this JVM, without Spark, and prints the
+ * top-5 labels per image (or, with --json, one JSON object per image with top-k, logits and embedding).
+ * Same model options, preprocessing and post-processing as the Spark job.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Print the top labels of image files (no Spark needed). Uses the same model and"
+                + " preprocessing settings as score (see score --help for every key).",
+        footer = {"", "Exit codes: 0 ok (images that cannot be decoded are reported per image), 2 usage error,"
+                + " 3 model/weights error, 1 unexpected failure."})
+final class PredictCommand implements Callable<Integer> {
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping()
+            .create();
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none or a Keras .h5 file: model.weights.")
+    String weights;
+
+    @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript model instead of the built-in"
+            + " Xception.")
+    String torchscript;
+
+    @Option(names = "--outputs", paramLabel = "DECL", description = "What the TorchScript model returns:"
+            + " logits,embedding | logits | embedding.")
+    String outputs;
+
+    @Option(names = "--include-top", paramLabel = "BOOL", arity = "1", description = "Keep the classifier"
+            + " (true, default) or only compute embeddings (false).")
+    Boolean includeTop;
+
+    @Option(names = "--classes", paramLabel = "N", description = "Classifier width (with your own weights).")
+    Integer classes;
+
+    @Option(names = "--input-size", paramLabel = "HxW", description = "Network input size, e.g. 299x299 or 299.")
+    String inputSize;
+
+    @Option(names = "--resize", paramLabel = "POLICY", description = "crop or squash: preprocess.resize.")
+    String resize;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Classes to print per image (default 5).")
+    Integer topK;
+
+    @Option(names = "--json", description = "One JSON object per image and line: file, status, top_k, logits,"
+            + " embedding.")
+    boolean json;
+
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files, or directories of them.")
+    List<Path> images = new ArrayList<>();
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    PredictCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        List<Path> files = expand(images);
+        JobConfig job = load();
+        ScoringModel model = ModelCache.acquire(job.model());
+        err.println("model: " + model.identity());
+        int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
+        ScoringOptions scoring = job.scoring();
+        try (BatchScorer scorer = new BatchScorer(model, job.preprocessConfig(), scoring.batchSize(), threads)) {
+            for (int start = 0; start < files.size(); start += scoring.batchSize()) {
+                List<Path> batch = files.subList(start, Math.min(files.size(), start + scoring.batchSize()));
+                List<ImageFile> inputs = batch.stream().map(f -> read(f, job.preprocess().maxFileBytes())).toList();
+                ScoreResult[] results = scorer.score(inputs);
+                for (int i = 0; i < batch.size(); i++) {
+                    print(batch.get(i), results[i], scoring);
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private JobConfig load() {
+        JobConfigLoader loader = config.loader();
+        setIf(loader, "model.weights", weights);
+        if (torchscript != null) {
+            loader.set("model.architecture", "torchscript").set("model.torchscript", torchscript);
+        }
+        setIf(loader, "model.torchscript-outputs", outputs);
+        setIf(loader, "model.include-top", includeTop == null ? null : includeTop.toString());
+        setIf(loader, "model.classes", classes == null ? null : classes.toString());
+        if (inputSize != null) {
+            String[] hw = inputSize.toLowerCase(Locale.ROOT).split("x");
+            if (hw.length > 2 || hw[0].isBlank()) {
+                throw new JobConfigException("--input-size takes HEIGHTxWIDTH or one size, e.g. 299x299 (got '"
+                        + inputSize + "').");
+            }
+            loader.set("model.input-height", hw[0].strip()).set("model.input-width", hw[hw.length - 1].strip());
+        }
+        setIf(loader, "preprocess.resize", resize);
+        setIf(loader, "scoring.top-k", topK == null ? null : topK.toString());
+        // Print whatever the model returns: labels when it has a classifier, the embedding when it has one.
+        Config model = loader.merged().getConfig(ConfigKeys.NAMESPACE + ".model");
+        OutputLayout layout;
+        try {
+            layout = model.getString("architecture").strip().equalsIgnoreCase("torchscript")
+                    ? OutputLayout.parseTorchScript(model.getString("torchscript-outputs"))
+                    : model.getBoolean("include-top") ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+        } catch (RuntimeException e) {
+            layout = OutputLayout.XCEPTION_WITH_TOP; // let load() report the bad value with its key
+        }
+        loader.set("scoring.mode", layout.hasLogits() && layout.hasEmbedding() ? "both"
+                : layout.hasLogits() ? "labels" : "embeddings");
+        loader.set("scoring.include-logits", Boolean.toString(layout.hasLogits()));
+        return loader.load();
+    }
+
+    private void print(Path file, ScoreResult result, ScoringOptions scoring) {
+        ClassScore[] top = result instanceof ScoreResult.Scored s && s.logits() != null
+                ? Scores.topK(s.logits(), scoring.topK()) : null;
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("file", file.toString());
+            if (result instanceof ScoreResult.Failed f) {
+                o.addProperty("status", ScoreResult.ERROR);
+                o.addProperty("error_code", f.code());
+                o.addProperty("error_message", f.message());
+            } else {
+                ScoreResult.Scored s = (ScoreResult.Scored) result;
+                o.addProperty("status", ScoreResult.OK);
+                if (top != null) {
+                    JsonArray entries = new JsonArray();
+                    for (ClassScore c : top) {
+                        JsonObject e = new JsonObject();
+                        e.addProperty("class_index", c.classIndex());
+                        e.addProperty("wnid", c.wnid());
+                        e.addProperty("label", c.label());
+                        e.addProperty("probability", c.probability());
+                        entries.add(e);
+                    }
+                    o.add("top_k", entries);
+                    o.add("logits", GSON.toJsonTree(s.logits()));
+                }
+                if (s.embedding() != null) {
+                    float[] e = scoring.normalizeEmbeddings() ? Scores.l2Normalized(s.embedding()) : s.embedding();
+                    o.add("embedding", GSON.toJsonTree(e));
+                }
+            }
+            out.println(GSON.toJson(o));
+            return;
+        }
+        if (result instanceof ScoreResult.Failed f) {
+            out.println(file + ": ERROR " + f.code() + ": " + f.message());
+        } else if (top == null) {
+            out.println(file + ": embedding of " + ((ScoreResult.Scored) result).embedding().length + " floats"
+                    + " (no classifier; use --json to print it)");
+        } else {
+            out.println(file);
+            for (int i = 0; i < top.length; i++) {
+                ClassScore c = top[i];
+                out.printf(Locale.ROOT, "  %d. %-32s %8.4f  (class %d%s)%n", i + 1,
+                        c.label() == null ? "class " + c.classIndex() : c.label(), c.probability(), c.classIndex(),
+                        c.wnid() == null ? "" : ", " + c.wnid());
+            }
+        }
+    }
+
+    private static ImageFile read(Path file, long maxBytes) {
+        try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                return ImageFile.failed("TOO_LARGE", "file has " + size + " bytes, over the limit"
+                        + " preprocess.max-file-bytes = " + maxBytes);
+            }
+            return ImageFile.of(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + file + ": " + e);
+        }
+    }
+
+    /** Files as given, and the files of given directories (sorted); a missing path is a usage error. */
+    private static List<Path> expand(List<Path> paths) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> list = Files.list(p)) {
+                    list.filter(Files::isRegularFile).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new JobConfigException("Cannot list " + p + ": " + e.getMessage());
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new JobConfigException("Image file " + p + " does not exist. Give existing image files or"
+                        + " directories.");
+            }
+        }
+        return files;
+    }
+
+    private static void setIf(JobConfigLoader loader, String key, String value) {
+        if (value != null) {
+            loader.set(key, value);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.xceptionspark.cli;
+
+import io.xceptionspark.config.ConfigKeys;
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.spark.JobPreflight;
+import io.xceptionspark.spark.ModelPreflight;
+import io.xceptionspark.spark.ResultPreview;
+import io.xceptionspark.spark.RunSummary;
+import io.xceptionspark.spark.ScoringJob;
+import io.xceptionspark.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code xception-spark score}: the Spark batch job. */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score image files with Spark and write one Parquet row per file: top-k labels, 2048-d"
+                + " embeddings, or both.",
+            "Settings come from the bundled defaults, conf/xception-spark.conf, the --job file, then the flags below."},
+        footerHeading = "%nConfiguration keys (set in a job file inside xception-spark { }, or with --set KEY=VALUE):%n")
+final class ScoreCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--input", paramLabel = "PATH", description = "Input file, directory or glob (repeatable):"
+            + " input.paths.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--output", paramLabel = "PATH", description = "Output Parquet dataset: output.path.")
+    String output;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "labels, embeddings or both: scoring.mode.")
+    String mode;
+
+    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none or a Keras .h5 file: model.weights.")
+    String weights;
+
+    @Option(names = "--model", paramLabel = "FILE.pt", description = "Score with a TorchScript model instead of the"
+            + " built-in Xception: model.architecture = torchscript, model.torchscript = FILE.pt.")
+    String torchscript;
+
+    @Option(names = "--resize", paramLabel = "POLICY", description = "crop or squash: preprocess.resize.")
+    String resize;
+
+    @Option(names = "--incremental", description = "Only score files whose (path, modification time) is not in the"
+            + " output yet, and append: output.incremental = true, output.save-mode = append.")
+    boolean incremental;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit:"
+            + " spark.master.")
+    String master;
+
+    @Option(names = "--dry-run", description = "Check the configuration and paths, print the resolved configuration"
+            + " and the spark-submit line, and stop.")
+    boolean dryRun;
+
+    @Option(names = "--show", paramLabel = "N", description = "After the run, print N of the rows it wrote.")
+    int show;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    ScoreCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        JobConfigLoader loader = config.loader();
+        if (!inputs.isEmpty()) {
+            loader.setList("input.paths", inputs);
+        }
+        setIf(loader, "output.path", output);
+        setIf(loader, "scoring.mode", mode);
+        setIf(loader, "model.weights", weights);
+        if (torchscript != null) {
+            loader.set("model.architecture", "torchscript").set("model.torchscript", torchscript);
+        }
+        setIf(loader, "preprocess.resize", resize);
+        if (incremental) {
+            loader.set("output.incremental", "true").set("output.save-mode", "append");
+        }
+        setIf(loader, "spark.master", master);
+        JobConfig job = loader.load().requireInputAndOutput();
+        String effectiveMaster = System.getProperty("spark.master", job.spark().master());
+        out.println("spark-submit equivalent:\n  " + Launcher.sparkSubmitLine(effectiveMaster,
+                spec.commandLine().getParseResult().originalArgs()));
+        JobPreflight.check(job, JobPreflight.hadoopConf(job));
+        if (dryRun) {
+            out.println("Resolved configuration:");
+            out.println(loader.merged().getConfig(ConfigKeys.NAMESPACE).root().render(
+                    com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+            out.println("Configuration and paths are valid (dry run: nothing was scored).");
+            return ExitCodes.OK;
+        }
+        // The model is loaded before Spark starts: a bad weights file fails in seconds, with nothing written.
+        JobConfig loaded = ModelPreflight.load(job, out).config();
+        boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = SparkSessions.create(loaded, Launcher.sparkDefaults().orElse(null));
+        try {
+            RunSummary summary = ScoringJob.run(spark, loaded, out);
+            out.println();
+            out.print(summary.table());
+            out.println("  (summary JSON: " + summary.output() + "/" + ScoringJob.SUMMARY_FILE + ")");
+            if (show > 0 && summary.scored() + summary.failed() > 0) {
+                out.println();
+                out.print(ResultPreview.of(spark, summary, show));
+            }
+            return ExitCodes.OK;
+        } finally {
+            if (ownSession) {
+                spark.stop();
+            }
+        }
+    }
+
+    private static void setIf(JobConfigLoader loader, String key, String value) {
+        if (value != null) {
+            loader.set(key, value);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.xceptionspark.spark;
+
+import io.xceptionspark.config.PreprocessOptions;
+import io.xceptionspark.config.ScoringOptions;
+import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.scoring.BatchScorer;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
+
+/** Executor side, shared by the job and the ML Transformers: the scorer for the current Spark task. */
+final class TaskScorers {
+    private TaskScorers() {}
+
+    /**
+     * A batch scorer for this task thread: the executor-wide model from {@link ModelCache} (loaded at most
+     * once per JVM), a predictor of its own, libtorch threads = scoring.intra-op-threads or the task's
+     * cpus; closed when the task completes (also when it fails).
+     */
+    static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring) {
+        TaskContext task = TaskContext.get();
+        int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
+        BatchScorer scorer = new BatchScorer(ModelCache.acquire(model),
+                preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> scorer.close());
+        }
+        return scorer;
+    }
+}
