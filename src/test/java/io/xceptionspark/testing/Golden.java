@@ -1,0 +1,44 @@
+package io.xceptionspark.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The keras-formula fixture's golden outputs and the acceptance tolerance: max |diff| <= 1e-3 * max |reference|
+ * for logits and embeddings, and the same top-5 class indices.
+ */
+public final class Golden {
+    public static final String DIR = "fixtures/keras-formula";
+    public static final String WEIGHTS = DIR + "/xception_formula.h5";
+    public static final String IMAGES = DIR + "/images299";
+
+    private Golden() {}
+
+    public static JsonNode all() {
+        return Shared.json(DIR + "/golden.json");
+    }
+
+    /** Asserts one image's logits, embedding and top-5 indices match the golden entry. */
+    public static void assertMatches(String image, float[] logits, float[] embedding, int[] top5) {
+        JsonNode golden = all().get(image);
+        float[] refLogits = Shared.floats(golden.get("logits"));
+        float[] refEmbedding = Shared.floats(golden.get("embedding"));
+        assertEquals(refLogits.length, logits.length, image + " logits");
+        assertEquals(refEmbedding.length, embedding.length, image + " embedding");
+        double logitsDiff = Shared.maxAbsDiff(refLogits, logits);
+        double embeddingDiff = Shared.maxAbsDiff(refEmbedding, embedding);
+        assertTrue(logitsDiff <= 1e-3 * Shared.maxAbs(refLogits),
+                image + ": logits max |diff| " + logitsDiff + " > 1e-3 * " + Shared.maxAbs(refLogits));
+        assertTrue(embeddingDiff <= 1e-3 * Shared.maxAbs(refEmbedding),
+                image + ": embedding max |diff| " + embeddingDiff + " > 1e-3 * " + Shared.maxAbs(refEmbedding));
+        assertArrayEquals(Shared.ints(golden.get("top5")), top5, image + " top-5");
+    }
+
+    /** The golden top-5 softmax probabilities of an image. */
+    public static float[] top5Probabilities(String image) {
+        return Shared.floats(all().get(image).get("top5_prob"));
+    }
+}
