@@ -40,28 +40,35 @@ public final class ResultColumns implements Serializable {
         DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, false)});
 
     private final ScoringOptions options;
+    private final String prefix;
 
     public ResultColumns(ScoringOptions options) {
+        this(options, "");
+    }
+
+    /** Columns named {@code prefix + name} (so that two transformers can add theirs to one DataFrame). */
+    public ResultColumns(ScoringOptions options, String prefix) {
         this.options = options;
+        this.prefix = prefix;
     }
 
     /** status, error_code, error_message, then the results the options ask for. */
     public List<StructField> fields() {
         List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField(STATUS, DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField(ERROR_CODE, DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField(ERROR_MESSAGE, DataTypes.StringType, true));
+        fields.add(DataTypes.createStructField(prefix + STATUS, DataTypes.StringType, false));
+        fields.add(DataTypes.createStructField(prefix + ERROR_CODE, DataTypes.StringType, true));
+        fields.add(DataTypes.createStructField(prefix + ERROR_MESSAGE, DataTypes.StringType, true));
         if (options.mode().labels()) {
-            fields.add(DataTypes.createStructField(LABEL, DataTypes.StringType, true));
-            fields.add(DataTypes.createStructField(CLASS_INDEX, DataTypes.IntegerType, true));
-            fields.add(DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, true));
-            fields.add(DataTypes.createStructField(TOP_K, DataTypes.createArrayType(CLASS_SCORE, false), true));
+            fields.add(DataTypes.createStructField(prefix + LABEL, DataTypes.StringType, true));
+            fields.add(DataTypes.createStructField(prefix + CLASS_INDEX, DataTypes.IntegerType, true));
+            fields.add(DataTypes.createStructField(prefix + PROBABILITY, DataTypes.FloatType, true));
+            fields.add(DataTypes.createStructField(prefix + TOP_K, DataTypes.createArrayType(CLASS_SCORE, false), true));
         }
         if (options.mode().embeddings()) {
-            fields.add(DataTypes.createStructField(EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true));
+            fields.add(DataTypes.createStructField(prefix + EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true));
         }
         if (options.includeLogits()) {
-            fields.add(DataTypes.createStructField(LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true));
+            fields.add(DataTypes.createStructField(prefix + LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true));
         }
         return fields;
     }

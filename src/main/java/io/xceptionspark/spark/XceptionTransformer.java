@@ -52,6 +52,7 @@ public abstract class XceptionTransformer extends Transformer implements Default
     private final IntParam intraOpThreads;
     private final LongParam seed;
     private final Param<String> weightsCacheDir;
+    private final Param<String> outputPrefix;
 
     protected XceptionTransformer(String uid) {
         this.uid = uid;
@@ -77,7 +78,9 @@ public abstract class XceptionTransformer extends Transformer implements Default
         seed = new LongParam(this, "seed", "seed of the random weights when weights is none");
         weightsCacheDir = new Param<>(this, "weightsCacheDir",
                 "directory of the ImageNet weights files; empty: $XCEPTION_SPARK_WEIGHTS_CACHE or ~/.keras/models");
+        outputPrefix = new Param<>(this, "outputPrefix", "prefix of the added column names (empty: status, error_code, ...)");
         setDefault(inputCol, "content");
+        setDefault(outputPrefix, "");
         setDefault(weights, "imagenet");
         setDefault(architecture, "xception");
         setDefault(torchscript, "");
@@ -151,6 +154,10 @@ public abstract class XceptionTransformer extends Transformer implements Default
         return weightsCacheDir;
     }
 
+    public Param<String> outputPrefix() {
+        return outputPrefix;
+    }
+
     // ---- typed setters --------------------------------------------------------------------------------
 
     public XceptionTransformer setInputCol(String value) {
@@ -207,6 +214,12 @@ public abstract class XceptionTransformer extends Transformer implements Default
         return this;
     }
 
+    /** Prefixes the added columns, e.g. "emb_" gives emb_status, emb_embedding. */
+    public XceptionTransformer setOutputPrefix(String value) {
+        set(outputPrefix, value);
+        return this;
+    }
+
     public String getInputCol() {
         return getOrDefault(inputCol);
     }
@@ -235,6 +248,10 @@ public abstract class XceptionTransformer extends Transformer implements Default
                 getOrDefault(torchscript), getOrDefault(torchscriptOutputs), getOrDefault(weightsCacheDir), false, true);
     }
 
+    private ResultColumns resultColumns() {
+        return new ResultColumns(scoringOptions(), getOrDefault(outputPrefix));
+    }
+
     PreprocessOptions preprocessOptions() {
         return new PreprocessOptions(ResizePolicy.parse(getOrDefault(resize)),
                 Interpolation.parse(getOrDefault(interpolation)), PreprocessConfig.DEFAULT_CROP_PCT,
@@ -257,7 +274,7 @@ public abstract class XceptionTransformer extends Transformer implements Default
                     + " (image file bytes) but is " + schema.apply(in).dataType().simpleString() + ".");
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        for (StructField f : new ResultColumns(scoringOptions()).fields()) {
+        for (StructField f : resultColumns().fields()) {
             if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": output column '" + f.name()
                         + "' already exists; drop or rename it first.");
@@ -272,7 +289,7 @@ public abstract class XceptionTransformer extends Transformer implements Default
         StructType out = transformSchema(dataset.schema());
         ModelSpec spec = modelSpec();
         ModelCache.acquire(spec); // on the driver first: a bad model fails here, before any task runs
-        RowScorer scorer = new RowScorer(spec, preprocessOptions(), scoringOptions(),
+        RowScorer scorer = new RowScorer(spec, preprocessOptions(), resultColumns(), scoringOptions(),
                 dataset.schema().fieldIndex(getInputCol()), dataset.schema().size());
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
@@ -282,13 +299,16 @@ public abstract class XceptionTransformer extends Transformer implements Default
         private static final long serialVersionUID = 1L;
         private final ModelSpec model;
         private final PreprocessOptions preprocess;
+        private final ResultColumns results;
         private final ScoringOptions scoring;
         private final int inputIndex;
         private final int inputWidth;
 
-        RowScorer(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring, int inputIndex, int inputWidth) {
+        RowScorer(ModelSpec model, PreprocessOptions preprocess, ResultColumns results, ScoringOptions scoring,
+                  int inputIndex, int inputWidth) {
             this.model = model;
             this.preprocess = preprocess;
+            this.results = results;
             this.scoring = scoring;
             this.inputIndex = inputIndex;
             this.inputWidth = inputWidth;
@@ -296,7 +316,6 @@ public abstract class XceptionTransformer extends Transformer implements Default
 
         @Override
         public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
-            ResultColumns results = new ResultColumns(scoring);
             return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring),
                     row -> row.isNullAt(inputIndex) ? ImageFile.failed("EMPTY", "the input column is null")
                             : ImageFile.of((byte[]) row.get(inputIndex)),
