@@ -16,9 +16,12 @@ import picocli.CommandLine.Command;
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'xception-spark score --help' for every option and configuration key."})
 public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: score or predict.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: score or predict.");
     }
 
     public static void main(String[] args) {
@@ -45,7 +48,8 @@ public final class Main implements Runnable {
             }
             return code;
         });
-        cli.setExitCodeExceptionMapper(ExitCodes::of);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.CONFIG
+                : ExitCodes.of(e));
         return cli.execute(args);
     }
 }

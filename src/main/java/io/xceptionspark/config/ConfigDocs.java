@@ -22,7 +22,7 @@ public final class ConfigDocs {
                 b.append('\n');
             }
             b.append("  ").append(key.name()).append(" = ").append(key.defaultValue()).append('\n');
-            for (String line : wrap(key.description(), 92)) {
+            for (String line : wrap(key.description(), 72)) {
                 b.append("      ").append(line).append('\n');
             }
         }

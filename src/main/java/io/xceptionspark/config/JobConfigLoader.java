@@ -298,6 +298,7 @@ public final class JobConfigLoader {
         }
         if (v < min || v > max) {
             problem(c, key, "must be" + range(min, max));
+            return min;
         }
         return v;
     }
