@@ -57,7 +57,7 @@ public record RunSummary(String output, String saveMode, String mode, String mod
     }
 
     private static void row(StringBuilder b, String name, String value) {
-        b.append(String.format(Locale.ROOT, "  %-14s %s%n", name, value));
+        b.append(String.format(Locale.ROOT, "  %-22s %s%n", name, value));
     }
 
     public String toJson() {
