@@ -30,7 +30,7 @@ public final class XceptionLabeler extends XceptionTransformer {
     public XceptionLabeler(String uid) {
         super(uid);
         topK = new IntParam(this, "topK", "classes kept per image, most probable first", ParamValidators.gtEq(1));
-        setDefault(topK, 5);
+        setDefault(topK, io.xceptionspark.config.ConfigKeys.defaults().getInt("xception-spark.scoring.top-k"));
     }
 
     public IntParam topK() {

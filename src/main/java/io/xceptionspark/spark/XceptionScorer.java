@@ -29,7 +29,7 @@ public final class XceptionScorer extends XceptionTransformer {
         super(uid);
         topK = new IntParam(this, "topK", "classes kept per image, most probable first", ParamValidators.gtEq(1));
         normalize = new BooleanParam(this, "normalize", "scale every embedding to unit L2 norm");
-        setDefault(topK, 5);
+        setDefault(topK, io.xceptionspark.config.ConfigKeys.defaults().getInt("xception-spark.scoring.top-k"));
         setDefault(normalize, false);
     }
 

@@ -1,5 +1,7 @@
 package io.xceptionspark.spark;
 
+import com.typesafe.config.Config;
+import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.image.Interpolation;
@@ -81,18 +83,20 @@ public abstract class XceptionTransformer extends Transformer implements Default
         outputPrefix = new Param<>(this, "outputPrefix", "prefix of the added column names (empty: status, error_code, ...)");
         setDefault(inputCol, "content");
         setDefault(outputPrefix, "");
-        setDefault(weights, "imagenet");
-        setDefault(architecture, "xception");
-        setDefault(torchscript, "");
-        setDefault(torchscriptOutputs, "logits,embedding");
-        setDefault(inputHeight, 299);
-        setDefault(inputWidth, 299);
-        setDefault(resize, "crop");
-        setDefault(interpolation, "bicubic");
-        setDefault(batchSize, 8);
-        setDefault(intraOpThreads, 0);
-        setDefault(seed, 0L);
-        setDefault(weightsCacheDir, "");
+        // the job's defaults (the bundled defaults.conf), so both APIs behave the same out of the box
+        Config defaults = ConfigKeys.defaults().getConfig(ConfigKeys.NAMESPACE);
+        setDefault(weights, defaults.getString("model.weights"));
+        setDefault(architecture, defaults.getString("model.architecture"));
+        setDefault(torchscript, defaults.getString("model.torchscript"));
+        setDefault(torchscriptOutputs, defaults.getString("model.torchscript-outputs"));
+        setDefault(inputHeight, defaults.getInt("model.input-height"));
+        setDefault(inputWidth, defaults.getInt("model.input-width"));
+        setDefault(resize, defaults.getString("preprocess.resize"));
+        setDefault(interpolation, defaults.getString("preprocess.interpolation"));
+        setDefault(batchSize, defaults.getInt("scoring.batch-size"));
+        setDefault(intraOpThreads, ScoringOptions.AUTO_THREADS);
+        setDefault(seed, defaults.getLong("model.seed"));
+        setDefault(weightsCacheDir, defaults.getString("model.weights-cache-dir"));
     }
 
     @Override
