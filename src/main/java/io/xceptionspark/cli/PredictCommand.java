@@ -201,8 +201,7 @@ final class PredictCommand implements Callable<Integer> {
         try {
             long size = Files.size(file);
             if (size > maxBytes) {
-                return ImageFile.failed("TOO_LARGE", "file has " + size + " bytes, over the limit"
-                        + " preprocess.max-file-bytes = " + maxBytes);
+                return ImageFile.tooLarge(size, maxBytes);
             }
             return ImageFile.of(Files.readAllBytes(file));
         } catch (IOException e) {

@@ -26,8 +26,9 @@ public final class ModelPreflight {
 
     public static Loaded load(JobConfig config, PrintStream console) {
         JobConfig job = config;
-        if (job.imagenetFallbackRandom() && imagenetMissing(job.model())) {
-            console.println(randomWeightsBanner(job.model()));
+        Path missing = job.imagenetFallbackRandom() ? missingImagenetFile(job.model()) : null;
+        if (missing != null) {
+            console.println(randomWeightsBanner(missing, job.model()));
             job = job.withModel(job.model().withWeights("none"));
         }
         ScoringModel model;
@@ -46,24 +47,27 @@ public final class ModelPreflight {
         return new Loaded(job, model);
     }
 
-    /** Whether weights = imagenet and the official file is neither cached nor allowed to be downloaded. */
-    static boolean imagenetMissing(ModelSpec spec) {
+    /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */
+    static Path missingImagenetFile(ModelSpec spec) {
         if (spec.isTorchScript() || !spec.weights().strip().toLowerCase(Locale.ROOT).equals("imagenet")
                 || spec.allowDownload()) {
-            return false;
+            return null;
         }
         Path dir = spec.weightsCacheDir().isBlank() ? ImagenetWeights.defaultCacheDir() : Path.of(spec.weightsCacheDir());
-        OfficialWeights file = spec.includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
-        return !Files.exists(dir.resolve(file.fileName()));
+        Path file = dir.resolve(official(spec).fileName());
+        return Files.exists(file) ? null : file;
     }
 
-    private static String randomWeightsBanner(ModelSpec spec) {
-        Path dir = spec.weightsCacheDir().isBlank() ? ImagenetWeights.defaultCacheDir() : Path.of(spec.weightsCacheDir());
-        OfficialWeights file = spec.includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
+    private static OfficialWeights official(ModelSpec spec) {
+        return spec.includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
+    }
+
+    private static String randomWeightsBanner(Path missing, ModelSpec spec) {
+        OfficialWeights file = official(spec);
         String bar = "*".repeat(100);
-        return bar + "\n*  WARNING: the ImageNet weights are not in the cache (" + dir.resolve(file.fileName()) + ").\n"
+        return bar + "\n*  WARNING: the ImageNet weights are not in the cache (" + missing + ").\n"
                 + "*  This sample run uses RANDOM weights: the labels and probabilities below are MEANINGLESS.\n"
-                + "*  For real labels, download " + file.url() + " (md5 " + file.md5() + ") into " + dir + ",\n"
-                + "*  or rerun with --set model.allow-download=true on a machine with internet access.\n" + bar;
+                + "*  For real labels, download " + file.url() + " (md5 " + file.md5() + ") into " + missing.getParent()
+                + ",\n*  or rerun with --set model.allow-download=true on a machine with internet access.\n" + bar;
     }
 }

@@ -2,7 +2,6 @@ package io.xceptionspark.spark;
 
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
-import io.xceptionspark.image.ImageErrorCode;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
@@ -88,19 +87,14 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         long length = row.isNullAt(2) ? -1 : row.getLong(2);
         long max = preprocess.maxFileBytes();
         if (length > max) {
-            return tooLarge(length, max);
+            return ImageFile.tooLarge(length, max);
         }
         Path file = new Path(path);
         try (InputStream in = file.getFileSystem(conf).open(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-            return bytes.length > max ? tooLarge(bytes.length, max) : ImageFile.of(bytes);
+            return bytes.length > max ? ImageFile.tooLarge(bytes.length, max) : ImageFile.of(bytes);
         } catch (IOException | RuntimeException e) {
             return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + path + ": " + e);
         }
-    }
-
-    private static ImageFile tooLarge(long length, long max) {
-        return ImageFile.failed(ImageErrorCode.TOO_LARGE.name(), "file has " + length
-                + " bytes, over the limit preprocess.max-file-bytes = " + max + "; it was not read");
     }
 }

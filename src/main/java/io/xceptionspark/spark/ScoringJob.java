@@ -70,8 +70,9 @@ public final class ScoringJob {
             checkAppendable(spark, output, schema);
         }
 
-        Dataset<Row> listing = list(spark, job.input(), hadoop);
-        long listed = listing.count();
+        Listing files = list(spark, job.input(), hadoop);
+        Dataset<Row> listing = files.rows();
+        long listed = files.count();
         Dataset<Row> todo = listing;
         if (output.incremental() && outputExists) {
             Dataset<Row> done = spark.read().parquet(output.path())
@@ -113,12 +114,15 @@ public final class ScoringJob {
         return summary;
     }
 
+    /** Listed input files as rows (path, modification_time, length), and how many there are. */
+    public record Listing(Dataset<Row> rows, long count) {}
+
     /**
      * The input files as (path, modification_time, length), listed by binaryFile without reading them.
      * Spark's file index leaves zero-byte files out of scans; they are added back from the same index's file
      * list, so that they too get their (EMPTY) row.
      */
-    public static Dataset<Row> list(SparkSession spark, InputOptions input, Configuration hadoop) {
+    public static Listing list(SparkSession spark, InputOptions input, Configuration hadoop) {
         DataFrameReader reader = spark.read().format("binaryFile")
                 .option("recursiveFileLookup", input.recursive());
         if (!input.pathGlobFilter().isBlank()) {
@@ -136,7 +140,7 @@ public final class ScoringJob {
         String[] all = files.inputFiles();
         long scanned = listing.count();
         if (all.length == scanned) {
-            return listing;
+            return new Listing(listing, scanned);
         }
         Set<String> seen = new HashSet<>(listing.select(OutputSchema.PATH).as(Encoders.STRING()).collectAsList());
         List<Row> emptyFiles = new ArrayList<>();
@@ -156,7 +160,7 @@ public final class ScoringJob {
             }
         }
         StructType schema = new StructType(OutputSchema.inputFields().toArray(StructField[]::new));
-        return listing.union(spark.createDataFrame(emptyFiles, schema));
+        return new Listing(listing.union(spark.createDataFrame(emptyFiles, schema)), scanned + emptyFiles.size());
     }
 
     /** Appending must not mix layouts: the existing output needs the same columns as this run writes. */
