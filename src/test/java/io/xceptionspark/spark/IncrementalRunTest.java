@@ -1,9 +1,11 @@
 package io.xceptionspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.testing.Shared;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
@@ -75,6 +77,21 @@ class IncrementalRunTest {
         assertEquals(6, spark.sql("SELECT * FROM " + ScoringResults.LATEST_VIEW).count());
         assertEquals(7, spark.sql("SELECT * FROM " + ScoringResults.ALL_VIEW).count());
         assertTrue(Files.isDirectory(out.resolve("run_date=" + first.startedAt().substring(0, 10))), "partitioned by run_date");
+    }
+
+    @Test
+    void appendingAnotherLayoutIsRefusedBeforeWriting(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = tmp.resolve("in");
+        TestJobs.copy(in, Shared.path("edge-images/hopper.bmp"));
+        Path out = tmp.resolve("out");
+        run(spark, TestJobs.small(List.of(in), out).set("scoring.mode", "embeddings").load());
+        long files = Files.list(out).count();
+        JobConfig labels = TestJobs.small(List.of(in), out).set("scoring.mode", "labels").set("output.save-mode", "append")
+                .load();
+        JobConfigException e = assertThrows(JobConfigException.class, () -> run(spark, labels));
+        assertTrue(e.getMessage().contains("Cannot append to") && e.getMessage().contains("scoring.mode"), e.getMessage());
+        assertEquals(files, Files.list(out).count(), "nothing was written");
     }
 
     private static RunSummary run(SparkSession spark, JobConfig job) {
