@@ -59,8 +59,23 @@ public final class ConfigDocs {
         return lines;
     }
 
-    /** Prints the Markdown table (to paste into docs/CONFIGURATION.md; a test checks it is current). */
-    public static void main(String[] args) {
-        System.out.print(markdownTable());
+    /**
+     * Prints the Markdown table, or with a file argument (docs/CONFIGURATION.md) replaces the table between
+     * the markers in that file. A test checks the file holds the current table.
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        if (args.length == 0) {
+            System.out.print(markdownTable());
+            return;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(args[0]);
+        String text = java.nio.file.Files.readString(file);
+        int start = text.indexOf(TABLE_START);
+        int end = text.indexOf(TABLE_END);
+        if (start < 0 || end < start) {
+            throw new IllegalArgumentException(file + " has no key table markers");
+        }
+        java.nio.file.Files.writeString(file, text.substring(0, start) + markdownTable()
+                + text.substring(end + TABLE_END.length() + 1));
     }
 }

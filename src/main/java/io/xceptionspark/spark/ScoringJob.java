@@ -93,10 +93,13 @@ public final class ScoringJob {
             PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
                     model.identity().toString(), started, java8Time(spark), HadoopConfs.nonDefaults(hadoop), counters);
             Dataset<Row> scored = todo.repartition(partitions).mapPartitions(scorer, Encoders.row(schema));
-            try (ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
-                    PROGRESS_INTERVAL_MILLIS)) {
+            ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
+                    PROGRESS_INTERVAL_MILLIS);
+            try {
                 scored.write().mode(output.saveMode().sparkName())
                         .partitionBy(output.partitionBy().toArray(String[]::new)).parquet(output.path());
+            } finally {
+                progress.close();
             }
         }
         double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
