@@ -50,6 +50,31 @@ class PredictCommandTest {
     }
 
     @Test
+    void torchScriptModelWithDeclaredOutputsMatchesItsGolden() throws Exception {
+        List<String> args = new ArrayList<>(List.of("predict", "--json", "--model",
+                Shared.path(Golden.TORCHSCRIPT_MODEL).toString(), "--outputs", "logits,embedding", "--resize", "squash",
+                "--input-size", "299x299"));
+        try (Stream<Path> images = Files.list(Shared.path(Golden.IMAGES))) {
+            images.sorted().map(Path::toString).forEach(args::add);
+        }
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode golden = Shared.json(Golden.TORCHSCRIPT_DIR + "/golden.json");
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(5, lines.length, run.out());
+        for (String line : lines) {
+            JsonNode o = new ObjectMapper().readTree(line);
+            String image = Path.of(o.get("file").asText()).getFileName().toString();
+            int[] top5 = new int[5];
+            for (int i = 0; i < 5; i++) {
+                top5[i] = o.get("top_k").get(i).get("class_index").asInt();
+            }
+            Golden.assertMatches(golden, image, Shared.floats(o.get("logits")), Shared.floats(o.get("embedding")), top5);
+        }
+        assertTrue(run.err().contains("model: torchscript/tiny_contract.pt"), run.err());
+    }
+
+    @Test
     void textOutputListsTop5PerImageAndReportsBadImages(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("images");
         Files.createDirectories(dir);

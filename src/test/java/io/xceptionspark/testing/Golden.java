@@ -17,13 +17,22 @@ public final class Golden {
 
     private Golden() {}
 
+    /** The tiny TorchScript model of the scorer's contract, and its golden outputs on the same images. */
+    public static final String TORCHSCRIPT_DIR = "fixtures/torchscript-tiny";
+    public static final String TORCHSCRIPT_MODEL = TORCHSCRIPT_DIR + "/tiny_contract.pt";
+
     public static JsonNode all() {
         return Shared.json(DIR + "/golden.json");
     }
 
     /** Asserts one image's logits, embedding and top-5 indices match the golden entry. */
     public static void assertMatches(String image, float[] logits, float[] embedding, int[] top5) {
-        JsonNode golden = all().get(image);
+        assertMatches(all(), image, logits, embedding, top5);
+    }
+
+    /** As {@link #assertMatches(String, float[], float[], int[])} against another golden file. */
+    public static void assertMatches(JsonNode goldenFile, String image, float[] logits, float[] embedding, int[] top5) {
+        JsonNode golden = goldenFile.get(image);
         float[] refLogits = Shared.floats(golden.get("logits"));
         float[] refEmbedding = Shared.floats(golden.get("embedding"));
         assertEquals(refLogits.length, logits.length, image + " logits");
