@@ -135,9 +135,8 @@ final class PredictCommand implements Callable<Integer> {
         Config model = loader.merged().getConfig(ConfigKeys.NAMESPACE + ".model");
         OutputLayout layout;
         try {
-            layout = model.getString("architecture").strip().equalsIgnoreCase("torchscript")
-                    ? OutputLayout.parseTorchScript(model.getString("torchscript-outputs"))
-                    : model.getBoolean("include-top") ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+            layout = JobConfigLoader.outputLayout(model.getString("architecture"), model.getBoolean("include-top"),
+                    model.getString("torchscript-outputs"));
         } catch (RuntimeException e) {
             layout = OutputLayout.XCEPTION_WITH_TOP; // let load() report the bad value with its key
         }

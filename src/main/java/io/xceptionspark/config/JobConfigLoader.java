@@ -210,8 +210,7 @@ public final class JobConfigLoader {
 
     /** The mode needs outputs the model has: labels need logits, embeddings need the pooled features. */
     private void checkModelProvides(ModelSpec model, ScoringOptions scoring) {
-        OutputLayout layout = model.isTorchScript() ? OutputLayout.parseTorchScript(model.torchScriptOutputs())
-                : model.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+        OutputLayout layout = outputLayout(model.architecture(), model.includeTop(), model.torchScriptOutputs());
         String fix = model.isTorchScript() ? "declare model.torchscript-outputs = logits,embedding if the model"
                 + " returns both" : "set model.include-top = true";
         if (scoring.mode().labels() && !layout.hasLogits()) {
@@ -229,6 +228,14 @@ public final class JobConfigLoader {
         if (!model.isTorchScript() && model.includeTop() && scoring.topK() > model.classes()) {
             problems.add("scoring.top-k = " + scoring.topK() + " exceeds model.classes = " + model.classes() + ".");
         }
+    }
+
+    /** What a model configured so returns: logits and/or the pooled embedding. */
+    public static OutputLayout outputLayout(String architecture, boolean includeTop, String torchScriptOutputs) {
+        if (architecture.strip().equalsIgnoreCase(ModelSpec.TORCHSCRIPT)) {
+            return OutputLayout.parseTorchScript(torchScriptOutputs);
+        }
+        return includeTop ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
     }
 
     /** Local paths become absolute (executors may run elsewhere); none, imagenet and URIs stay. */
