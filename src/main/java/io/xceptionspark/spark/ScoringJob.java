@@ -40,7 +40,7 @@ import org.apache.spark.sql.types.StructType;
  *   <li>list the input files with Spark's binaryFile source (recursive lookup, path glob filter, modified
  *       before/after) without reading them;</li>
  *   <li>incremental runs: drop files whose (path, modification_time) is already in the output;</li>
- *   <li>spread the files round-robin over ceil(files / input.images-per-partition) partitions;</li>
+ *   <li>spread the files over ceil(files / input.images-per-partition) partitions, balanced by count;</li>
  *   <li>score each partition ({@link PartitionScorer}): one output row per file;</li>
  *   <li>write Parquet through Spark's commit protocol (save mode, optional partitioning);</li>
  *   <li>print and write the {@link RunSummary}.</li>
@@ -92,7 +92,11 @@ public final class ScoringJob {
         if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
             PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
                     model.identity().toString(), started, java8Time(spark), HadoopConfs.nonDefaults(hadoop), counters);
-            Dataset<Row> scored = todo.repartition(partitions).mapPartitions(scorer, Encoders.row(schema));
+            // Range partitioning by path: Spark samples up to 100 keys per partition, more than a partition holds,
+            // so the boundaries are exact and partitions differ by at most one file (round-robin repartitioning
+            // would start every input partition at a random offset).
+            Dataset<Row> scored = todo.repartitionByRange(partitions, col(OutputSchema.PATH))
+                    .mapPartitions(scorer, Encoders.row(schema));
             ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
                     PROGRESS_INTERVAL_MILLIS);
             try {

@@ -68,6 +68,8 @@ class ScoringJobEndToEndTest {
     static int modelLoads;
     /** Tasks of the run by stage id. */
     static final Map<Integer, List<TaskInfo>> TASKS = new HashMap<>();
+    /** Rows each task read from the shuffle, by stage id. */
+    static final Map<Integer, List<Long>> SHUFFLE_ROWS = new HashMap<>();
     static String console;
 
     @BeforeAll
@@ -89,6 +91,8 @@ class ScoringJobEndToEndTest {
             public void onTaskEnd(SparkListenerTaskEnd end) {
                 synchronized (TASKS) {
                     TASKS.computeIfAbsent(end.stageId(), k -> new ArrayList<>()).add(end.taskInfo());
+                    SHUFFLE_ROWS.computeIfAbsent(end.stageId(), k -> new ArrayList<>())
+                            .add(end.taskMetrics().shuffleReadMetrics().recordsRead());
                 }
             }
         };
@@ -188,6 +192,20 @@ class ScoringJobEndToEndTest {
         List<TaskInfo> scoring = byStage.values().stream().filter(l -> l.size() == summary.partitions()).findFirst()
                 .orElseThrow(() -> new AssertionError("no stage with " + summary.partitions() + " tasks: " + byStage.keySet()));
         assertTrue(maxConcurrency(scoring) >= 2, "tasks never overlapped: " + maxConcurrency(scoring));
+    }
+
+    @Test
+    void partitionsAreBalancedByImageCount() {
+        List<Long> counts;
+        synchronized (TASKS) {
+            int stage = TASKS.entrySet().stream().filter(e -> e.getValue().size() == summary.partitions())
+                    .mapToInt(Map.Entry::getKey).max().orElseThrow();
+            counts = SHUFFLE_ROWS.get(stage);
+        }
+        long min = counts.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long max = counts.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertEquals(inputFiles.size(), counts.stream().mapToLong(Long::longValue).sum(), counts.toString());
+        assertTrue(max - min <= 1 && max <= 4, "files per partition: " + counts);
     }
 
     @Test
