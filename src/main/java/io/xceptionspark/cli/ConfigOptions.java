@@ -25,4 +25,11 @@ final class ConfigOptions {
         sets.forEach(loader::assignment);
         return loader;
     }
+
+    /** Sets a key when its flag was given. */
+    static void setIf(JobConfigLoader loader, String key, Object value) {
+        if (value != null) {
+            loader.set(key, value.toString());
+        }
+    }
 }

@@ -49,12 +49,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none or a Keras .h5 file: model.weights.")
-    String weights;
-
-    @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript model instead of the built-in"
-            + " Xception.")
-    String torchscript;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--outputs", paramLabel = "DECL", description = "What the TorchScript model returns:"
             + " logits,embedding | logits | embedding.")
@@ -69,9 +65,6 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--input-size", paramLabel = "HxW", description = "Network input size, e.g. 299x299 or 299.")
     String inputSize;
-
-    @Option(names = "--resize", paramLabel = "POLICY", description = "crop or squash: preprocess.resize.")
-    String resize;
 
     @Option(names = "--top-k", paramLabel = "K", description = "Classes to print per image (default 5).")
     Integer topK;
@@ -95,11 +88,11 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> files = expand(images);
         JobConfig job = load();
-        ScoringModel model = ModelCache.acquire(job.model());
-        err.println("model: " + model.identity());
+        ScoringModel scoringModel = ModelCache.acquire(job.model());
+        err.println("model: " + scoringModel.identity());
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();
-        try (BatchScorer scorer = new BatchScorer(model, job.preprocessConfig(), scoring.batchSize(), threads)) {
+        try (BatchScorer scorer = new BatchScorer(scoringModel, job.preprocessConfig(), scoring.batchSize(), threads)) {
             for (int start = 0; start < files.size(); start += scoring.batchSize()) {
                 List<Path> batch = files.subList(start, Math.min(files.size(), start + scoring.batchSize()));
                 List<ImageFile> inputs = batch.stream().map(f -> read(f, job.preprocess().maxFileBytes())).toList();
@@ -114,13 +107,10 @@ final class PredictCommand implements Callable<Integer> {
 
     private JobConfig load() {
         JobConfigLoader loader = config.loader();
-        setIf(loader, "model.weights", weights);
-        if (torchscript != null) {
-            loader.set("model.architecture", "torchscript").set("model.torchscript", torchscript);
-        }
-        setIf(loader, "model.torchscript-outputs", outputs);
-        setIf(loader, "model.include-top", includeTop == null ? null : includeTop.toString());
-        setIf(loader, "model.classes", classes == null ? null : classes.toString());
+        model.apply(loader);
+        ConfigOptions.setIf(loader, "model.torchscript-outputs", outputs);
+        ConfigOptions.setIf(loader, "model.include-top", includeTop);
+        ConfigOptions.setIf(loader, "model.classes", classes);
         if (inputSize != null) {
             String[] hw = inputSize.toLowerCase(Locale.ROOT).split("x");
             if (hw.length > 2 || hw[0].isBlank()) {
@@ -129,14 +119,13 @@ final class PredictCommand implements Callable<Integer> {
             }
             loader.set("model.input-height", hw[0].strip()).set("model.input-width", hw[hw.length - 1].strip());
         }
-        setIf(loader, "preprocess.resize", resize);
-        setIf(loader, "scoring.top-k", topK == null ? null : topK.toString());
+        ConfigOptions.setIf(loader, "scoring.top-k", topK);
         // Print whatever the model returns: labels when it has a classifier, the embedding when it has one.
-        Config model = loader.merged().getConfig(ConfigKeys.NAMESPACE + ".model");
+        Config modelKeys = loader.merged().getConfig(ConfigKeys.NAMESPACE + ".model");
         OutputLayout layout;
         try {
-            layout = JobConfigLoader.outputLayout(model.getString("architecture"), model.getBoolean("include-top"),
-                    model.getString("torchscript-outputs"));
+            layout = JobConfigLoader.outputLayout(modelKeys.getString("architecture"), modelKeys.getBoolean("include-top"),
+                    modelKeys.getString("torchscript-outputs"));
         } catch (RuntimeException e) {
             layout = OutputLayout.XCEPTION_WITH_TOP; // let load() report the bad value with its key
         }
@@ -226,11 +215,5 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return files;
-    }
-
-    private static void setIf(JobConfigLoader loader, String key, String value) {
-        if (value != null) {
-            loader.set(key, value);
-        }
     }
 }

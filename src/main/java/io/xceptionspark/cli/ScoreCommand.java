@@ -40,15 +40,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "MODE", description = "labels, embeddings or both: scoring.mode.")
     String mode;
 
-    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none or a Keras .h5 file: model.weights.")
-    String weights;
-
-    @Option(names = "--model", paramLabel = "FILE.pt", description = "Score with a TorchScript model instead of the"
-            + " built-in Xception: model.architecture = torchscript, model.torchscript = FILE.pt.")
-    String torchscript;
-
-    @Option(names = "--resize", paramLabel = "POLICY", description = "crop or squash: preprocess.resize.")
-    String resize;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--incremental", description = "Only score files whose (path, modification time) is not in the"
             + " output yet, and append: output.incremental = true, output.save-mode = append.")
@@ -80,17 +73,13 @@ final class ScoreCommand implements Callable<Integer> {
         if (!inputs.isEmpty()) {
             loader.setList("input.paths", inputs);
         }
-        setIf(loader, "output.path", output);
-        setIf(loader, "scoring.mode", mode);
-        setIf(loader, "model.weights", weights);
-        if (torchscript != null) {
-            loader.set("model.architecture", "torchscript").set("model.torchscript", torchscript);
-        }
-        setIf(loader, "preprocess.resize", resize);
+        ConfigOptions.setIf(loader, "output.path", output);
+        ConfigOptions.setIf(loader, "scoring.mode", mode);
+        model.apply(loader);
         if (incremental) {
             loader.set("output.incremental", "true").set("output.save-mode", "append");
         }
-        setIf(loader, "spark.master", master);
+        ConfigOptions.setIf(loader, "spark.master", master);
         JobConfig job = loader.load().requireInputAndOutput();
         String effectiveMaster = System.getProperty("spark.master", job.spark().master());
         out.println("spark-submit equivalent:\n  " + Launcher.sparkSubmitLine(effectiveMaster,
@@ -121,12 +110,6 @@ final class ScoreCommand implements Callable<Integer> {
             if (ownSession) {
                 spark.stop();
             }
-        }
-    }
-
-    private static void setIf(JobConfigLoader loader, String key, String value) {
-        if (value != null) {
-            loader.set(key, value);
         }
     }
 }

@@ -1,0 +1,25 @@
+package io.xceptionspark.cli;
+
+import io.xceptionspark.config.JobConfigLoader;
+import picocli.CommandLine.Option;
+
+/** The model and preprocessing flags both subcommands take, and the keys they set. */
+final class ModelOptions {
+    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none or a Keras .h5 file: model.weights.")
+    String weights;
+
+    @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript model instead of the built-in"
+            + " Xception: model.architecture = torchscript, model.torchscript = FILE.pt.")
+    String torchscript;
+
+    @Option(names = "--resize", paramLabel = "POLICY", description = "crop or squash: preprocess.resize.")
+    String resize;
+
+    void apply(JobConfigLoader loader) {
+        ConfigOptions.setIf(loader, "model.weights", weights);
+        if (torchscript != null) {
+            loader.set("model.architecture", "torchscript").set("model.torchscript", torchscript);
+        }
+        ConfigOptions.setIf(loader, "preprocess.resize", resize);
+    }
+}
