@@ -1,15 +1,27 @@
 package io.xceptionspark.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * A convolution whose last linear map has one output row per channel, so a following BatchNorm can be
  * folded into it: Conv2D itself, or the pointwise half of a SeparableConv2D.
  */
 sealed interface ChannelConvolution permits Conv2dLayer.Foldable, SeparableConv2dLayer.Foldable {
-    /** The weight whose output channels the BatchNorm scales (PyTorch layout, out channels first). */
-    NDArray lastWeight();
+    /** The convolution as Keras computes it (NCHW, no bias); the BatchNorm runs after it. */
+    NDArray convolve(NDArray input);
 
-    /** Runs the convolution with {@code lastWeight} replaced and an optional per-channel bias. */
-    NDArray convolve(NDArray input, NDArray lastWeight, NDArray bias);
+    /**
+     * The convolution with the BatchNorm y = scale * x + shift folded in (last weight scaled per output
+     * channel, shift as bias), its weights laid out for channels-last inference (see {@link ChannelsLast}).
+     */
+    FusedConvolution fuse(float[] scale, float[] shift, NDManager manager);
+
+    /** A convolution with its BatchNorm folded in; owns its weight copies. */
+    interface FusedConvolution extends AutoCloseable {
+        NDArray apply(NDArray input);
+
+        @Override
+        void close();
+    }
 }

@@ -43,9 +43,6 @@ final class Conv2dLayer extends KerasWeightedLayer {
         return weight.getArray();
     }
 
-    int outChannels() {
-        return out;
-    }
 
     @Override
     List<int[]> kerasShapes() {
@@ -87,6 +84,12 @@ final class Conv2dLayer extends KerasWeightedLayer {
         return convolve(input, weight(), null);
     }
 
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), out, outputSize((int) s.get(2)), outputSize((int) s.get(3)))};
+    }
+
     Foldable foldable() {
         return new Foldable(this);
     }
@@ -94,19 +97,29 @@ final class Conv2dLayer extends KerasWeightedLayer {
     /** This convolution seen as a {@link ChannelConvolution}. */
     record Foldable(Conv2dLayer layer) implements ChannelConvolution {
         @Override
-        public NDArray lastWeight() {
-            return layer.weight();
+        public NDArray convolve(NDArray input) {
+            return layer.apply(input);
         }
 
         @Override
-        public NDArray convolve(NDArray input, NDArray lastWeight, NDArray bias) {
-            return layer.convolve(input, lastWeight, bias);
-        }
-    }
+        public FusedConvolution fuse(float[] scale, float[] shift, NDManager manager) {
+            NDArray weight;
+            try (NDArray scaled = ChannelsLast.scaleRows(layer.weight(), scale, manager)) {
+                weight = ChannelsLast.of(scaled);
+            }
+            NDArray bias = manager.create(shift);
+            return new FusedConvolution() {
+                @Override
+                public NDArray apply(NDArray input) {
+                    return layer.convolve(input, weight, bias);
+                }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape s = inputShapes[0];
-        return new Shape[] {new Shape(s.get(0), out, outputSize((int) s.get(2)), outputSize((int) s.get(3)))};
+                @Override
+                public void close() {
+                    weight.close();
+                    bias.close();
+                }
+            };
+        }
     }
 }

@@ -12,8 +12,7 @@ import ai.djl.ndarray.NDManager;
 final class ConvBatchNorm implements AutoCloseable {
     private final ChannelConvolution convolution;
     private final BatchNormLayer batchNorm;
-    private NDArray foldedWeight;
-    private NDArray foldedBias;
+    private ChannelConvolution.FusedConvolution fused;
 
     ConvBatchNorm(ChannelConvolution convolution, BatchNormLayer batchNorm) {
         this.convolution = convolution;
@@ -21,37 +20,30 @@ final class ConvBatchNorm implements AutoCloseable {
     }
 
     NDArray apply(NDArray input) {
-        if (foldedWeight != null) {
-            return convolution.convolve(input, foldedWeight, foldedBias);
+        if (fused != null) {
+            return fused.apply(input);
         }
-        try (NDArray convolved = convolution.convolve(input, convolution.lastWeight(), null)) {
+        try (NDArray convolved = convolution.convolve(input)) {
             return batchNorm.apply(convolved);
         }
     }
 
-    /** Computes the folded weight and bias from the current weights (call again after reloading). */
+    /** Computes the folded weights from the current weights (call again after reloading). */
     void fold(NDManager manager) {
         close();
         float[][] scaleShift = batchNorm.scaleAndShift();
-        NDArray weight = convolution.lastWeight();
-        long outChannels = weight.getShape().get(0);
-        try (NDArray scale = manager.create(scaleShift[0]).reshape(outChannels, 1, 1, 1)) {
-            foldedWeight = weight.mul(scale);
-        }
-        foldedBias = manager.create(scaleShift[1]);
+        fused = convolution.fuse(scaleShift[0], scaleShift[1], manager);
     }
 
     boolean isFolded() {
-        return foldedWeight != null;
+        return fused != null;
     }
 
     @Override
     public void close() {
-        if (foldedWeight != null) {
-            foldedWeight.close();
-            foldedBias.close();
-            foldedWeight = null;
-            foldedBias = null;
+        if (fused != null) {
+            fused.close();
+            fused = null;
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -28,13 +29,7 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
         this.pointwise = addParameter(parameter("pointwise_kernel", Parameter.Type.WEIGHT));
     }
 
-    NDArray pointwiseWeight() {
-        return pointwise.getArray();
-    }
 
-    int outChannels() {
-        return out;
-    }
 
     @Override
     List<int[]> kerasShapes() {
@@ -72,18 +67,44 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
         assign(pointwise, glorotUniform(random, out * in, in, out), new Shape(out, in, 1, 1), manager);
     }
 
-    /** Depthwise then pointwise, the latter with an explicit (possibly BatchNorm-folded) weight and bias. */
-    NDArray convolve(NDArray input, NDArray pointwiseWeight, NDArray bias) {
+    /** Depthwise then pointwise, as Keras computes them (NCHW). */
+    @Override
+    NDArray apply(NDArray input) {
         Shape one = new Shape(1, 1);
-        try (NDArray spatial = Conv2d.conv2d(input, depthwise.getArray(), null, one, one, one, in)
-                .singletonOrThrow()) {
-            return Conv2d.conv2d(spatial, pointwiseWeight, bias, one, new Shape(0, 0), one, 1).singletonOrThrow();
+        try (NDArray spatial = depthwise(input, depthwise.getArray())) {
+            return Conv2d.conv2d(spatial, pointwise.getArray(), null, one, new Shape(0, 0), one, 1).singletonOrThrow();
+        }
+    }
+
+    private NDArray depthwise(NDArray input, NDArray weight) {
+        Shape one = new Shape(1, 1);
+        return Conv2d.conv2d(input, weight, null, one, one, one, in).singletonOrThrow();
+    }
+
+    /**
+     * The fused inference form: the depthwise convolution on channels-last maps, then the pointwise
+     * convolution (BatchNorm folded in) as one matrix product over every pixel of the batch,
+     * [N*H*W, in] x [in, out] + bias, whose result is already the channels-last output map.
+     */
+    private NDArray fusedApply(NDArray input, NDArray depthwiseCl, NDArray pointwiseMatrix, NDArray bias) {
+        try (NDArray spatial = depthwise(input, depthwiseCl)) {
+            Shape s = spatial.getShape();
+            long n = s.get(0);
+            long h = s.get(2);
+            long w = s.get(3);
+            try (NDArray nhwc = spatial.transpose(0, 2, 3, 1);
+                 NDArray pixels = nhwc.reshape(n * h * w, in);
+                 NDArray product = Linear.linear(pixels, pointwiseMatrix, bias).singletonOrThrow();
+                 NDArray outNhwc = product.reshape(n, h, w, out)) {
+                return outNhwc.transpose(0, 3, 1, 2);
+            }
         }
     }
 
     @Override
-    NDArray apply(NDArray input) {
-        return convolve(input, pointwiseWeight(), null);
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), out, s.get(2), s.get(3))};
     }
 
     Foldable foldable() {
@@ -93,19 +114,31 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
     /** This convolution seen as a {@link ChannelConvolution}: the pointwise kernel takes the fold. */
     record Foldable(SeparableConv2dLayer layer) implements ChannelConvolution {
         @Override
-        public NDArray lastWeight() {
-            return layer.pointwiseWeight();
+        public NDArray convolve(NDArray input) {
+            return layer.apply(input);
         }
 
         @Override
-        public NDArray convolve(NDArray input, NDArray lastWeight, NDArray bias) {
-            return layer.convolve(input, lastWeight, bias);
-        }
-    }
+        public FusedConvolution fuse(float[] scale, float[] shift, NDManager manager) {
+            NDArray depthwiseCl = ChannelsLast.of(layer.depthwise.getArray());
+            NDArray matrix;
+            try (NDArray scaled = ChannelsLast.scaleRows(layer.pointwise.getArray(), scale, manager)) {
+                matrix = scaled.reshape(layer.out, layer.in);
+            }
+            NDArray bias = manager.create(shift);
+            return new FusedConvolution() {
+                @Override
+                public NDArray apply(NDArray input) {
+                    return layer.fusedApply(input, depthwiseCl, matrix, bias);
+                }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape s = inputShapes[0];
-        return new Shape[] {new Shape(s.get(0), out, s.get(2), s.get(3))};
+                @Override
+                public void close() {
+                    depthwiseCl.close();
+                    matrix.close();
+                    bias.close();
+                }
+            };
+        }
     }
 }

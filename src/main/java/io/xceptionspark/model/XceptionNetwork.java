@@ -108,7 +108,15 @@ public final class XceptionNetwork extends AbstractBlock {
      * diagnostics), e.g. block1_conv1 (after its BatchNorm), block2_pool, ..., block14_sepconv2_act.
      */
     public NDList forward(NDArray input, BiConsumer<String, NDArray> stages) {
-        NDArray x = block1Conv1.apply(input);
+        NDArray x;
+        if (block1Conv1.isFolded()) {
+            // The folded weights are laid out channels-last; the activations follow from the input.
+            try (NDArray channelsLast = ChannelsLast.of(input)) {
+                x = block1Conv1.apply(channelsLast);
+            }
+        } else {
+            x = block1Conv1.apply(input);
+        }
         stages.accept("block1_conv1", x);
         x = reluReplacing(x);
         NDArray next = block1Conv2.apply(x);
