@@ -1,18 +1,122 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): prints figures and writes them as JSON under docs/bench/.
-#   scripts/bench.sh            network (matmul ceiling, forward img/s by batch x threads, RSS over 1,000
-#                               passes) and image decode + preprocess img/s per core
-# Run on an otherwise idle machine; compare ratios measured in the same run.
-# The JVM heap is fixed and pre-touched so resident memory shows native (libtorch) memory growth alone:
-# a growing young generation would otherwise show up as RSS growth until the first full GC cycle.
+# The benchmark (not a test): one command that measures, in one run, on the same images and weights:
+#   1. libtorch float32 matmul GFLOP/s (the machine's practical ceiling), 1 and 2 threads
+#   2. the network's forward images/s on ready tensors (batch 1/8/32 x 1/2 threads, and 2 concurrent
+#      single-thread streams as the Spark job runs them), resident memory over forward passes
+#   3. decode + preprocess images/s per core
+#   4. the whole Spark job's images/s (local[*]): wall time on N1 and N2 JPEGs, the slope excludes start-up;
+#      the driver/executor JVM's resident memory sampled through the N2 run
+#   5. the Python peer (../shared/bench/python_peer.py: PIL + TorchScript) on the same images and weights
+# It prints a table with the ratios and writes docs/bench/bench.json (+ network.json).
+# Weights: ../shared/bench/xception_ref.py makes a Keras .h5 for the Java side and the identical
+# TorchScript for the peer (scripts/make-reference-model.sh; installs Debian's python3-torch/-h5py).
+# Run it on an otherwise idle machine. Knobs: N1 (144), N2 (2000), SECONDS_PER_POINT (5), MEMORY_PASSES (300).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f target/classes/io/xceptionspark/bench/NetworkBenchmark.class ] && [ -f target/classpath-bench.txt ] || {
-  mvn -q -B -ntp -DskipTests compile
-  mvn -q -B -ntp dependency:build-classpath -Dmdep.outputFile=target/classpath-bench.txt -Dmdep.includeScope=test
-}
-CP="target/classes:$(cat target/classpath-bench.txt)"
+ROOT=$PWD
+N1=${N1:-144}
+N2=${N2:-2000}
+WORK=$ROOT/target/bench
+REF=$ROOT/target/reference-model
+mkdir -p "$WORK" docs/bench
+PY=/usr/bin/python3
+
+echo "== build"
+mvn -B -ntp -q -DskipTests package
+CP="$ROOT/target/classes:$(cat target/classpath.txt)"
 JAVA=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp "$CP")
-mkdir -p docs/bench
-"${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark none "${SECONDS_PER_POINT:-15}" "${MEMORY_PASSES:-1000}" docs/bench/network.json
-"${JAVA[@]}" io.xceptionspark.bench.PreprocessBenchmark sample-data 10 | tee docs/bench/preprocess.txt
+
+echo "== reference weights (Keras .h5 + identical TorchScript)"
+scripts/make-reference-model.sh "$REF" 7
+if ! "$PY" -c 'import torch, PIL, numpy' 2>/dev/null; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pil python3-numpy python3-torch
+fi
+
+echo "== images"
+for n in "$N1" "$N2"; do
+  [ -d "$WORK/images-$n" ] && [ "$(ls "$WORK/images-$n" | wc -l)" -eq "$n" ] || {
+    rm -rf "$WORK/images-$n"
+    "${JAVA[@]}" io.xceptionspark.bench.BenchImages sample-data "$WORK/images-$n" "$n" 1
+  }
+done
+
+echo "== network (ready tensors) and matmul ceiling"
+"${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark "$REF/xception_ref.h5" "${SECONDS_PER_POINT:-5}" \
+  "${MEMORY_PASSES:-300}" docs/bench/network.json
+
+echo "== decode + preprocess"
+PRE=$("${JAVA[@]}" io.xceptionspark.bench.PreprocessBenchmark "$WORK/images-$N1" 10 | tee /dev/stderr | \
+  grep -oE '[0-9]+(\.[0-9]+)? images/s' | head -1 | grep -oE '^[0-9.]+')
+
+echo "== Python peer (same images, same weights as TorchScript)"
+PEER=$("$PY" ../shared/bench/python_peer.py "$REF/xception_ref.pt" "$WORK/images-$N1" 1 2 | tee /dev/stderr | \
+  grep -oE '= [0-9.]+ img/s' | grep -oE '[0-9.]+')
+
+run_job() { # N OUT [rss-file]
+  local n=$1 out=$2 rss=${3:-}
+  local start end pid
+  start=$(date +%s.%N)
+  scripts/xception-spark score --input "$WORK/images-$n" --output "$out" --mode both \
+    --weights "$REF/xception_ref.h5" --set output.save-mode=overwrite > "$WORK/job-$n.log" 2>&1 &
+  pid=$!
+  if [ -n "$rss" ]; then
+    : > "$rss"
+    while kill -0 "$pid" 2>/dev/null; do
+      awk -v t="$(date +%s)" '/VmRSS/ {print t, $2}' "/proc/$pid/status" >> "$rss" 2>/dev/null || true
+      sleep 2
+    done
+  fi
+  wait "$pid"
+  end=$(date +%s.%N)
+  "$PY" -c "print($end - $start)"
+}
+
+echo "== Spark job, local[*]: $N1 then $N2 images"
+T1=$(run_job "$N1" "$WORK/out-$N1")
+T2=$(run_job "$N2" "$WORK/out-$N2" "$WORK/rss-$N2.txt")
+tail -n 3 "$WORK/job-$N2.log"
+
+"$PY" - "$N1" "$N2" "$T1" "$T2" "$PRE" "$PEER" "$WORK/rss-$N2.txt" <<'PYEOF'
+import json, sys, datetime
+n1, n2, t1, t2, pre, peer, rss_file = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), \
+    float(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
+net = json.load(open("docs/bench/network.json"))
+job = (n2 - n1) / (t2 - t1)
+cores = net["machine"]["cores"]
+fwd_streams = max(v for k, v in net.items() if k.startswith("forward_") and "_streams_" in k)
+fwd_best = max([p["images_per_s"] for p in net["forward"] if p["threads"] == cores] + [fwd_streams])
+best_frac = {t: max(p["fraction_of_matmul"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
+rss = [int(l.split()[1]) for l in open(rss_file) if l.strip()]
+warm = rss[len(rss) // 5:]  # after warm-up: the first fifth of the run is start-up and model load
+growth = (max(warm) - warm[0]) / warm[0] if warm else float("nan")
+report = {
+    "date": net["date"], "machine": net["machine"], "images": {"n1": n1, "n2": n2},
+    "matmul_gflops": net["matmul_gflops"],
+    "forward_best_fraction_of_matmul_by_threads": best_frac,
+    "forward_images_per_s_best_using_all_cores": fwd_best,
+    "preprocess_images_per_s_per_core": pre,
+    "python_peer_images_per_s": peer,
+    "job_wall_s": {str(n1): round(t1, 1), str(n2): round(t2, 1)},
+    "job_images_per_s_slope": round(job, 3),
+    "job_vs_python_peer": round(job / peer, 3),
+    "job_vs_forward": round(job / fwd_best, 3),
+    "job_rss_mb": {"samples": len(rss), "after_warmup_first": warm[0] // 1024 if warm else None,
+                   "after_warmup_max": max(warm) // 1024 if warm else None, "growth_after_warmup": round(growth, 3)},
+}
+json.dump(report, open("docs/bench/bench.json", "w"), indent=2)
+print()
+print(f"{'figure':58s} {'value':>10s}")
+for k, v in [("matmul GFLOP/s, 1 / 2 threads", f"{net['matmul_gflops']['threads_1']} / {net['matmul_gflops']['threads_2']}"),
+             ("forward best fraction of matmul, 1 thread", best_frac[1]),
+             ("forward best fraction of matmul, 2 threads", best_frac[2]),
+             ("forward img/s, best using all cores", fwd_best),
+             ("decode + preprocess img/s per core", pre),
+             ("Python peer img/s (batch 1, 2 threads)", peer),
+             (f"Spark job img/s (slope {n1} -> {n2} images)", round(job, 2)),
+             ("job / Python peer (target >= 1.1)", round(job / peer, 2)),
+             ("job / forward (target >= 0.9)", round(job / fwd_best, 2)),
+             ("job RSS growth after warm-up (target <= 10%)", f"{100 * growth:.1f}%")]:
+    print(f"{k:58s} {str(v):>10s}")
+print("\nwritten: docs/bench/bench.json, docs/bench/network.json")
+PYEOF

@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The network's speed on ready tensors, beside libtorch's own float32 matmul speed measured in the same
@@ -67,6 +70,43 @@ public final class NetworkBenchmark {
         }
     }
 
+    /**
+     * Images/s of {@code streams} threads each running its own single-threaded predictor on the shared
+     * model: how the Spark job uses the cores (concurrent tasks x 1 libtorch thread each).
+     */
+    public static double parallelStreamsImagesPerSecond(ScoringModel model, int streams, int batch, double seconds)
+            throws InterruptedException {
+        AtomicLong images = new AtomicLong();
+        AtomicLong windowEnd = new AtomicLong();
+        // The measuring window opens when every stream is warm (the barrier action runs before release).
+        CyclicBarrier warm = new CyclicBarrier(streams,
+                () -> windowEnd.set(System.nanoTime() + (long) (seconds * 1e9)));
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            threads.add(new Thread(() -> {
+                InferenceThreads.prepareCurrentThread(1);
+                ImageBatch input = randomBatch(batch, model.inputHeight(), model.inputWidth());
+                try (Predictor<ImageBatch, BatchOutput> predictor = model.newPredictor()) {
+                    predictor.predict(input);
+                    warm.await();
+                    while (System.nanoTime() < windowEnd.get()) {
+                        predictor.predict(input);
+                        if (System.nanoTime() <= windowEnd.get()) {
+                            images.addAndGet(batch);
+                        }
+                    }
+                } catch (TranslateException | InterruptedException | BrokenBarrierException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-stream-" + s));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        return images.get() / seconds;
+    }
+
     /** Resident set size (kB) sampled every {@code every} forward passes over {@code passes} passes. */
     public static List<long[]> residentMemory(ScoringModel model, int threads, int passes, int every)
             throws TranslateException {
@@ -101,7 +141,7 @@ public final class NetworkBenchmark {
      * memory over {@code memoryPasses} passes. Returns the figures as an ordered map (for JSON).
      */
     public static Map<String, Object> run(ModelSpec spec, int[] batches, int[] threadCounts, double secondsPerPoint,
-                                          int memoryPasses) throws TranslateException {
+                                          int memoryPasses) throws TranslateException, InterruptedException {
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Object> matmul = new LinkedHashMap<>();
         for (int t : threadCounts) {
@@ -129,6 +169,13 @@ public final class NetworkBenchmark {
                 }
             }
             figures.put("forward", points);
+            int streams = Runtime.getRuntime().availableProcessors();
+            for (int b : new int[] {1, 4}) {
+                double ips = parallelStreamsImagesPerSecond(model, streams, b, secondsPerPoint);
+                figures.put("forward_" + streams + "_streams_x_1_thread_batch_" + b, round(ips));
+                System.out.printf("forward %d concurrent streams x 1 thread, batch %d: %.2f img/s = %.1f GFLOP/s%n",
+                        streams, b, ips, ips * GFLOP_PER_IMAGE);
+            }
             if (memoryPasses > 0) {
                 int maxThreads = threadCounts[threadCounts.length - 1];
                 List<long[]> rss = residentMemory(model, maxThreads, memoryPasses, Math.max(1, memoryPasses / 20));

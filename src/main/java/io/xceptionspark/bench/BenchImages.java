@@ -1,0 +1,60 @@
+package io.xceptionspark.bench;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Makes a deterministic benchmark set: {@code count} JPEGs whose longer side is 400-900 px, cut and
+ * scaled from the photos in a source folder (so decoding costs what real photos cost).
+ * Usage: BenchImages SOURCE_DIR OUT_DIR COUNT [SEED].
+ */
+public final class BenchImages {
+    private BenchImages() {}
+
+    public static void main(String[] args) throws IOException {
+        Path source = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        int count = Integer.parseInt(args[2]);
+        SplittableRandom random = new SplittableRandom(args.length > 3 ? Long.parseLong(args[3]) : 1);
+        List<BufferedImage> photos;
+        try (Stream<Path> files = Files.list(source)) {
+            photos = files.sorted().map(BenchImages::readOrNull).filter(i -> i != null).toList();
+        }
+        Files.createDirectories(out);
+        for (int i = 0; i < count; i++) {
+            BufferedImage photo = photos.get(i % photos.size());
+            int longer = 400 + random.nextInt(501);
+            double scale = (double) longer / Math.max(photo.getWidth(), photo.getHeight());
+            int w = Math.max(1, (int) Math.round(photo.getWidth() * scale));
+            int h = Math.max(1, (int) Math.round(photo.getHeight() * scale));
+            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            // flip every other copy so repeated sources are not identical files
+            if (i / photos.size() % 2 == 1) {
+                g.drawImage(photo, w, 0, -w, h, null);
+            } else {
+                g.drawImage(photo, 0, 0, w, h, null);
+            }
+            g.dispose();
+            ImageIO.write(image, "jpeg", out.resolve(String.format("bench-%04d.jpg", i)).toFile());
+        }
+        System.out.println("wrote " + count + " JPEGs (400-900 px) to " + out);
+    }
+
+    private static BufferedImage readOrNull(Path file) {
+        try {
+            return ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
