@@ -23,7 +23,8 @@ PY=/usr/bin/python3
 
 echo "== build"
 mvn -B -ntp -q -DskipTests package
-CP="$ROOT/target/classes:$(cat target/classpath.txt)"
+# the launcher's classpath: Maven's compile+provided list, then the shaded jar (it carries the runtime-scoped rest)
+CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar"
 JAVA=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp "$CP")
 
 echo "== reference weights (Keras .h5 + identical TorchScript)"
