@@ -14,7 +14,8 @@
 # Always stops the cluster it started (trap). Exit code 0 only when every check passed. Results and logs go
 # to target/cluster-test/ (report.txt, bench.json, one directory per run); with --write-bench the throughput
 # figures are also written to docs/bench/cluster.json. Takes ~4-5 minutes on 2 cores.
-# Environment: XCEPTION_SPARK_SHARED (instead of ../shared), LOCAL_CLUSTER_MASTER_PORT (7077).
+# Environment: XCEPTION_SPARK_SHARED (instead of ../shared), LOCAL_CLUSTER_MASTER_PORT (default: the first free
+# port from 7077).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
 cd "$XS_ROOT"
@@ -27,7 +28,15 @@ FORMULA_SHA256=1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e
 FORMULA_MODEL="xception/keras-h5:sha256=${FORMULA_SHA256:0:12}"
 TEST_DIR="$XS_ROOT/target/cluster-test"
 CLUSTER_DIR="$XS_ROOT/target/local-cluster"
-MASTER="spark://127.0.0.1:${LOCAL_CLUSTER_MASTER_PORT:-7077}"
+# The master's port: LOCAL_CLUSTER_MASTER_PORT, else the first free one from 7077 (CI machines may run Spark).
+if [[ -z "${LOCAL_CLUSTER_MASTER_PORT:-}" ]]; then
+  LOCAL_CLUSTER_MASTER_PORT=7077
+  while (exec 3<>"/dev/tcp/127.0.0.1/$LOCAL_CLUSTER_MASTER_PORT") 2>/dev/null; do
+    LOCAL_CLUSTER_MASTER_PORT=$((LOCAL_CLUSTER_MASTER_PORT + 1))
+  done
+fi
+export LOCAL_CLUSTER_MASTER_PORT
+MASTER="spark://127.0.0.1:$LOCAL_CLUSTER_MASTER_PORT"
 COPIES=8
 BENCH_IMAGES_PER_PARTITION=8
 FAULT_IMAGES_PER_PARTITION=4
@@ -35,12 +44,18 @@ REPORT="$TEST_DIR/report.txt"
 START=$SECONDS
 FAILURES=0
 JOB_PID=""
+SAMPLER_PID=""
+STEADY=null
+PEAK_RSS_MB=null
 
 log() { echo "[cluster-test $((SECONDS - START))s] $*" | tee -a "$REPORT"; }
 fail() { log "FAIL: $*"; FAILURES=$((FAILURES + 1)); }
 
 cleanup() {
   local rc=$?
+  if [[ -n "$SAMPLER_PID" ]]; then
+    kill "$SAMPLER_PID" 2>/dev/null || true
+  fi
   if [[ -n "$JOB_PID" ]] && kill -0 "$JOB_PID" 2>/dev/null; then
     kill -TERM "$JOB_PID" 2>/dev/null || true
     wait "$JOB_PID" 2>/dev/null || true
@@ -118,6 +133,42 @@ submit() {
   APP="$(comm -13 <(echo "$before") <(apps) | tail -1)"
 }
 
+# Peak resident memory (VmHWM) of any executor JVM of the cluster, sampled every second into FILE (KiB).
+sample_executor_rss() { # FILE
+  local max=0 d hwm
+  while true; do
+    for d in /proc/[0-9]*; do
+      [[ "$(readlink "$d/cwd" 2>/dev/null)" == "$CLUSTER_DIR"/worker-* ]] || continue
+      grep -q CoarseGrainedExecutorBackend "$d/cmdline" 2>/dev/null || continue
+      hwm="$(awk '/^VmHWM/ {print $2}' "$d/status" 2>/dev/null)"
+      if [[ -n "$hwm" ]] && (( hwm > max )); then
+        max=$hwm
+        echo "$max" > "$1"
+      fi
+    done
+    sleep 1
+  done
+}
+
+# Steady-state images/s of APP's executors, from their logs: for each executor, the images of the scoring
+# tasks after its first one (which pays for DJL's start, the model load and JIT warm-up) over the time from
+# the end of that first task to the end of its last (log timestamps: 1 s resolution), summed. All scoring
+# tasks hold IMAGES_PER_TASK images (the benchmark's image count is a multiple of it).
+steady_state_rate() { # APP IMAGES_PER_TASK
+  local f
+  for f in "$CLUSTER_DIR"/worker-*/"$1"/*/stderr; do
+    awk '
+      function secs(t,  a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+      /Running task .* in stage / { match($0, /in stage [0-9.]+/); cur = substr($0, RSTART + 9, RLENGTH - 9) }
+      /model load #/ { scoring = cur }
+      /Finished task .* in stage / {
+        match($0, /in stage [0-9.]+/); s = substr($0, RSTART + 9, RLENGTH - 9); fin[s] = fin[s] " " secs($2)
+      }
+      END { n = split(fin[scoring], t, " "); if (n >= 2 && t[n] > t[1]) print (n - 1) / (t[n] - t[1]); else print 0 }
+    ' "$f"
+  done | awk -v per="$2" '{ sum += $1 * per } END { printf "%.2f", sum }'
+}
+
 json_number() { # FILE KEY
   sed -n "s/.*\"$2\" *: *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1
 }
@@ -158,7 +209,14 @@ declare -A IPS DUR SCORING WALLS LOADS
 for target in cluster local2; do
   if [[ "$target" == cluster ]]; then
     log "2. throughput on the cluster (2 workers x 1 core): $N_IMAGES images"
+    sample_executor_rss "$TEST_DIR/executor-peak-rss-kb" &
+    SAMPLER_PID=$!
     submit bench-cluster "${CLUSTER[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-cluster"
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+    PEAK_RSS_MB=$(( $(cat "$TEST_DIR/executor-peak-rss-kb" 2>/dev/null || echo 0) / 1024 ))
+    log "  peak resident memory of an executor JVM (heap -Xmx1g + libtorch + model): $PEAK_RSS_MB MiB"
   else
     log "2. throughput in local[2] (one JVM, 2 task threads): $N_IMAGES images"
     submit bench-local2 --master 'local[2]' "${LOOPBACK[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-local2"
@@ -167,7 +225,11 @@ for target in cluster local2; do
   [[ "$RC" == 0 ]] || fail "$target benchmark exit code $RC (see $out.err)"
   result="$(check_output "$out" "$N_IMAGES" "$FORMULA_MODEL")" || fail "$target benchmark output: $result"
   log "  output: $result"
-  [[ "$target" == cluster ]] && check_model_loads "$APP" 2
+  if [[ "$target" == cluster ]]; then
+    check_model_loads "$APP" 2
+    STEADY="$(steady_state_rate "$APP" "$BENCH_IMAGES_PER_PARTITION")"
+    log "  cluster steady state (after each executor's first task): ~$STEADY images/s"
+  fi
   IPS[$target]="$(json_number "$out/_xception_spark_summary.json" imagesPerSecond)"
   SCORING[$target]="$(json_number "$out/_xception_spark_summary.json" scoringSeconds)"
   DUR[$target]="$(json_number "$out/_xception_spark_summary.json" durationSeconds)"
@@ -248,10 +310,13 @@ cat > "$TEST_DIR/bench.json" <<EOF
   "images": $N_IMAGES,
   "inputs": "sample-data's $N_SAMPLE photos x $COPIES (16-800 KB JPEG/PNG)",
   "settings": "scoring.mode=both, 299x299, batch-size 4 (default), input.images-per-partition=$BENCH_IMAGES_PER_PARTITION, spark.task.cpus=1, weights: keras-formula fixture (full Xception, same cost as ImageNet) via viewfs:// + sha256",
-  "images_per_second_definition": "the run summary's imagesPerSecond: rows written / seconds from the start of scoring to the end of the Parquet write (listing, model preflight and JVM start-up excluded)",
-  "cluster_2x1": {"images_per_second": ${IPS[cluster]:-null}, "scoring_seconds": ${SCORING[cluster]:-null}, "job_seconds": ${DUR[cluster]:-null}, "submit_wall_seconds": ${WALLS[cluster]:-null}, "load_average_before": ${LOADS[cluster]:-null}},
+  "images_per_second_definition": "the run summary's imagesPerSecond: rows written / seconds from the start of the scoring stage to the end of the Parquet write. Excluded: JVM start-up, the driver's model preflight, listing. On the cluster each executor's DJL start and model load (2-3 s) fall inside that window; in local[2] the tasks reuse the model the driver's preflight loaded",
+  "cluster_2x1": {"images_per_second": ${IPS[cluster]:-null}, "scoring_seconds": ${SCORING[cluster]:-null}, "job_seconds": ${DUR[cluster]:-null}, "submit_wall_seconds": ${WALLS[cluster]:-null}, "load_average_before": ${LOADS[cluster]:-null}, "steady_state_images_per_second": ${STEADY:-null}},
+  "steady_state_definition": "cluster only, from the executor logs: per executor, images of the scoring tasks after its first one (DJL start, model load, JIT warm-up) / seconds from the end of that first task to the end of its last (1 s log resolution), summed over the executors",
   "local_2": {"images_per_second": ${IPS[local2]:-null}, "scoring_seconds": ${SCORING[local2]:-null}, "job_seconds": ${DUR[local2]:-null}, "submit_wall_seconds": ${WALLS[local2]:-null}, "load_average_before": ${LOADS[local2]:-null}},
   "cluster_over_local": $ratio,
+  "executor_peak_rss_mib": $PEAK_RSS_MB,
+  "executor_heap": "spark.executor.memory 1g (default)",
   "fault_run": {"executor_killed": $([[ -n "$KILLED" ]] && echo true || echo false), "exit_code": $RC, "wall_seconds": $WALL},
   "failures": $FAILURES
 }
