@@ -108,8 +108,12 @@ LOOPBACK=(--conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127
 CLUSTER=(--master "$MASTER" "${LOOPBACK[@]}" --conf spark.executorEnv.DJL_CACHE_DIR="$TEST_DIR/djl-cache"
          --conf spark.scheduler.minRegisteredResourcesRatio=1.0)
 VIEWFS=(--conf "spark.hadoop.fs.viewfs.mounttable.xs.link./weights=file://$(dirname "$FORMULA")")
-REMOTE_WEIGHTS=(--set model.weights=viewfs://xs/weights/xception_formula.h5 --set "model.weights-sha256=$FORMULA_SHA256"
-                --set "model.remote-weights-cache-dir=$TEST_DIR/weights-cache")
+# Remote weights in the default cache dir (<java.io.tmpdir>/xception-spark-weights): the driver's JVM and the
+# executors get different temp dirs, so both executors find an empty cache and copy into it at the same time.
+REMOTE_WEIGHTS=(--set model.weights=viewfs://xs/weights/xception_formula.h5 --set "model.weights-sha256=$FORMULA_SHA256")
+mkdir -p "$TEST_DIR/driver-tmp" "$TEST_DIR/executor-tmp"
+export XCEPTION_SPARK_JAVA_OPTS="-Djava.io.tmpdir=$TEST_DIR/driver-tmp"
+EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Djava.io.tmpdir=$TEST_DIR/executor-tmp")
 
 apps() {
   local d
@@ -211,7 +215,7 @@ for target in cluster local2; do
     log "2. throughput on the cluster (2 workers x 1 core): $N_IMAGES images"
     sample_executor_rss "$TEST_DIR/executor-peak-rss-kb" &
     SAMPLER_PID=$!
-    submit bench-cluster "${CLUSTER[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-cluster"
+    submit bench-cluster "${CLUSTER[@]}" "${EXECUTOR_TMP[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-cluster"
     kill "$SAMPLER_PID" 2>/dev/null || true
     wait "$SAMPLER_PID" 2>/dev/null || true
     SAMPLER_PID=""
@@ -227,6 +231,15 @@ for target in cluster local2; do
   log "  output: $result"
   if [[ "$target" == cluster ]]; then
     check_model_loads "$APP" 2
+    copies="$(cat "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr | grep -c 'copied weights' || true)"
+    reuses="$(cat "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr | grep -c 'from the local cache' || true)"
+    cached="$(find "$TEST_DIR/executor-tmp/xception-spark-weights" -type f 2>/dev/null)"
+    if [[ "$(echo "$cached" | grep -c .)" == 1 && "$cached" == *-xception_formula.h5 ]] \
+       && [[ "$(sha256sum "$cached" | cut -d' ' -f1)" == "$FORMULA_SHA256" ]]; then
+      log "  executors' shared weights cache: one verified copy ($copies executor(s) copied, $reuses reused), no partial files"
+    else
+      fail "executors' weights cache $TEST_DIR/executor-tmp/xception-spark-weights holds: ${cached:-nothing}"
+    fi
     STEADY="$(steady_state_rate "$APP" "$BENCH_IMAGES_PER_PARTITION")"
     log "  cluster steady state (after each executor's first task): ~$STEADY images/s"
   fi

@@ -20,7 +20,8 @@
 # In that case the driver JVM is this one: its heap is XCEPTION_SPARK_DRIVER_MEMORY (default 2g; spark-submit's
 # --driver-memory and --driver-java-options cannot apply to a JVM that is already running).
 # Environment: SPARK_HOME, XCEPTION_SPARK_CONF_DIR (instead of conf/), XCEPTION_SPARK_DRIVER_MEMORY,
-# SPARK_LOCAL_IP (address the driver binds to), JAVA_HOME.
+# XCEPTION_SPARK_JAVA_OPTS (more JVM flags for that driver JVM), SPARK_LOCAL_IP (address the driver binds to),
+# JAVA_HOME.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
 CONF_DIR="$(cd "${XCEPTION_SPARK_CONF_DIR:-$XS_ROOT/conf}" && pwd)"
@@ -48,8 +49,10 @@ if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
 fi
 
 xs_ensure_spark_home
+# shellcheck disable=SC2206
+EXTRA_JAVA_OPTS=(${XCEPTION_SPARK_JAVA_OPTS:-})
 export SPARK_HOME="$XS_SPARK_HOME" SPARK_SCALA_VERSION="$(xs_pom_property scala.binary.version)"
 exec "$XS_JAVA" "-Xmx${XCEPTION_SPARK_DRIVER_MEMORY:-2g}" "${XS_JAVA_OPENS[@]}" -Djdk.reflect.useDirectMethodHandle=false \
   -Dio.netty.tryReflectionSetAccessible=true '-Djava.util.logging.SimpleFormatter.format=%1$tT %4$s %3$s: %5$s%6$s%n' \
-  "${DRIVER_OPTS[@]}" -cp "$XS_SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit \
+  "${DRIVER_OPTS[@]}" "${EXTRA_JAVA_OPTS[@]}" -cp "$XS_SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit \
   "${COMMON[@]}" "${SUBMIT_ARGS[@]}" --class io.xceptionspark.cli.Main "$XS_JAR" "$@"
