@@ -89,8 +89,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> files = expand(images);
         JobConfig job = load();
-        ScoringModel scoringModel = ModelCache.acquire(job.model(),
-                JobPreflight.hadoopConf(job));
+        ScoringModel scoringModel = ModelCache.acquire(job.model(), JobPreflight.hadoopConf(job));
         err.println("model: " + scoringModel.identity());
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();
