@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 
 /** The model and preprocessing flags both subcommands take, and the keys they set. */
 final class ModelOptions {
-    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none or a Keras .h5 file: model.weights.")
+    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none, or a Keras .h5 file (path, Hadoop URI"
+            + " such as hdfs://..., or spark-files:NAME for a file shipped with --files): model.weights.")
     String weights;
 
     @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript model instead of the built-in"

@@ -18,6 +18,7 @@ import io.xceptionspark.scoring.ClassScore;
 import io.xceptionspark.scoring.ImageFile;
 import io.xceptionspark.scoring.ScoreResult;
 import io.xceptionspark.scoring.Scores;
+import io.xceptionspark.spark.JobPreflight;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> files = expand(images);
         JobConfig job = load();
-        ScoringModel scoringModel = ModelCache.acquire(job.model());
+        ScoringModel scoringModel = ModelCache.acquire(job.model(), JobPreflight.hadoopConf(job));
         err.println("model: " + scoringModel.identity());
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();

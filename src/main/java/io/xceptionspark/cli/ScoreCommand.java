@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,7 +85,8 @@ final class ScoreCommand implements Callable<Integer> {
         String effectiveMaster = System.getProperty("spark.master", job.spark().master());
         out.println("spark-submit equivalent:\n  " + Launcher.sparkSubmitLine(effectiveMaster,
                 spec.commandLine().getParseResult().originalArgs()));
-        JobPreflight.check(job, JobPreflight.hadoopConf(job));
+        Configuration hadoop = JobPreflight.hadoopConf(job);
+        JobPreflight.check(job, hadoop);
         if (dryRun) {
             out.println("Resolved configuration:");
             out.println(loader.merged().getConfig(ConfigKeys.NAMESPACE).root().render(
@@ -93,7 +95,7 @@ final class ScoreCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         // The model is loaded before Spark starts: a bad weights file fails in seconds, with nothing written.
-        JobConfig loaded = ModelPreflight.load(job, out).config();
+        JobConfig loaded = ModelPreflight.load(job, hadoop, out).config();
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create(loaded, Launcher.sparkDefaults().orElse(null));
         try {

@@ -15,6 +15,7 @@ import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
 import io.xceptionspark.model.InputShape;
 import io.xceptionspark.model.Pooling;
+import io.xceptionspark.weights.Checksums;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -193,6 +194,12 @@ public final class JobConfigLoader {
         }
         long seed = longValue(c, "model.seed", Long.MIN_VALUE, Long.MAX_VALUE);
         String cacheDir = str(c, "model.weights-cache-dir");
+        String sha256 = str(c, "model.weights-sha256");
+        if (!sha256.isBlank() && !Checksums.isSha256(sha256)) {
+            problem(c, "model.weights-sha256", "must be a SHA-256: 64 hexadecimal digits (e.g. from sha256sum), or"
+                    + " empty");
+        }
+        String remoteCacheDir = str(c, "model.remote-weights-cache-dir");
         boolean allowDownload = bool(c, "model.allow-download");
         boolean fold = bool(c, "model.fold-batchnorm");
         if (problems.size() > before) {
@@ -201,7 +208,8 @@ public final class JobConfigLoader {
         try {
             return new ModelSpec(architecture, includeTop, pooling, classes, "softmax", height, width,
                     absoluteIfLocal(weights), seed, torchscript.isBlank() ? "" : absoluteIfLocal(torchscript), outputs,
-                    cacheDir.isBlank() ? "" : Path.of(cacheDir).toAbsolutePath().toString(), allowDownload, fold);
+                    cacheDir.isBlank() ? "" : Path.of(cacheDir).toAbsolutePath().toString(), allowDownload, fold,
+                    sha256, remoteCacheDir);
         } catch (IllegalArgumentException e) {
             problems.add("model: " + e.getMessage());
             return null;

@@ -6,19 +6,51 @@ import io.xceptionspark.model.XceptionOptions;
 import io.xceptionspark.weights.Checksums;
 import io.xceptionspark.weights.ImagenetWeights;
 import io.xceptionspark.weights.KerasWeightsFile;
+import io.xceptionspark.weights.RemoteWeightsCache;
+import io.xceptionspark.weights.ShippedFiles;
 import io.xceptionspark.weights.WeightsException;
 import io.xceptionspark.weights.WeightsSource;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.hadoop.conf.Configuration;
 
-/** Turns a {@link ModelSpec} into a loaded {@link ScoringModel}: resolves the weights, builds, checks. */
+/**
+ * Turns a {@link ModelSpec} into a loaded {@link ScoringModel}: resolves the weights, builds, checks.
+ *
+ * <p>Weights (and TorchScript files) can be local paths, {@code file:} URIs (read in place: on a cluster they
+ * must exist on every node), any other Hadoop file system URI (copied once into a local cache by
+ * {@link RemoteWeightsCache}) or {@code spark-files:NAME} for a file shipped with {@code --files}
+ * ({@link ShippedFiles}). Every file's SHA-256 is computed once: it goes into the model's identity and is
+ * checked against {@link ModelSpec#weightsSha256()} when that is set.
+ */
 public final class ModelLoader {
     private ModelLoader() {}
 
+    /** {@link #load(ModelSpec, Configuration)} with Hadoop's default configuration. */
     public static ScoringModel load(ModelSpec spec) {
+        return load(spec, null);
+    }
+
+    /**
+     * @param hadoop the configuration to read remote weights with; null: Hadoop's defaults
+     */
+    public static ScoringModel load(ModelSpec spec, Configuration hadoop) {
         if (spec.isTorchScript()) {
-            Path file = Paths.get(spec.torchScriptPath());
-            String checksum = java.nio.file.Files.isRegularFile(file) ? "sha256=" + Checksums.shortId(file) : "";
+            String location = spec.torchScriptPath();
+            Path file;
+            String checksum = "";
+            if (isLocalPath(location)) {
+                file = Paths.get(location);
+                if (java.nio.file.Files.isRegularFile(file)) {
+                    String sha = Checksums.sha256(file);
+                    Checksums.requireSha256(location, sha, spec.weightsSha256());
+                    checksum = "sha256=" + sha.substring(0, Checksums.SHORT_ID_LENGTH);
+                }
+            } else {
+                Resolved resolved = resolveFile(location, WeightsSource.parse(location), spec, hadoop);
+                file = resolved.file();
+                checksum = "sha256=" + resolved.shortSha();
+            }
             return TorchScriptModels.load(file, OutputLayout.parseTorchScript(spec.torchScriptOutputs()),
                     spec.inputHeight(), spec.inputWidth(), checksum);
         }
@@ -33,28 +65,76 @@ public final class ModelLoader {
             return new ScoringModel(model, layout, new ModelIdentity("xception", "random", "seed=" + seed),
                     options.inputHeight(), options.inputWidth(), classes, embedding);
         }
-        Path file;
+        Resolved resolved;
         String kind;
         if (source instanceof WeightsSource.Imagenet) {
             checkImagenetOptions(options);
             ImagenetWeights cache = spec.weightsCacheDir().isBlank()
                     ? new ImagenetWeights(ImagenetWeights.defaultCacheDir(), spec.allowDownload())
                     : new ImagenetWeights(Paths.get(spec.weightsCacheDir()), spec.allowDownload());
-            file = cache.resolve(options.includeTop());
+            Path file = cache.resolve(options.includeTop());
+            resolved = verified(file.toString(), file, spec);
             kind = "imagenet";
-        } else if (source instanceof WeightsSource.LocalFile local) {
-            file = local.path();
-            kind = "keras-h5";
         } else {
-            throw new WeightsException("Weights location " + spec.weights() + ": only local files and file: URIs"
-                    + " are read directly; copy the file to local disk (or ship it with spark-submit --files)"
-                    + " and point weights at it.");
+            resolved = resolveFile(spec.weights(), source, spec, hadoop);
+            kind = "keras-h5";
         }
+        Path file = resolved.file();
         KerasWeightsFile weightsFile = KerasWeightsFile.read(file);
         Model model = XceptionModels.withKerasWeights(options, weightsFile.layers(), file.toString(),
                 spec.foldBatchNorm());
-        return new ScoringModel(model, layout, new ModelIdentity("xception", kind, "sha256=" + Checksums.shortId(file)),
+        return new ScoringModel(model, layout, new ModelIdentity("xception", kind, "sha256=" + resolved.shortSha()),
                 options.inputHeight(), options.inputWidth(), classes, embedding);
+    }
+
+    /** A local file holding the weights (or TorchScript model), and its SHA-256. */
+    private record Resolved(Path file, String sha256) {
+        String shortSha() {
+            return sha256.substring(0, Checksums.SHORT_ID_LENGTH);
+        }
+    }
+
+    /** A local file, a file shipped with --files, or a Hadoop URI, as a verified local file. */
+    private static Resolved resolveFile(String given, WeightsSource source, ModelSpec spec, Configuration hadoop) {
+        if (source instanceof WeightsSource.LocalFile local) {
+            return verified(given, local.path(), spec);
+        }
+        if (source instanceof WeightsSource.RemoteUri remote) {
+            return fetched(remote.uri(), spec, hadoop);
+        }
+        if (source instanceof WeightsSource.ShippedFile shipped) {
+            ShippedFiles.Location location = ShippedFiles.locate(shipped.name());
+            if (location instanceof ShippedFiles.Remote r) {
+                return fetched(r.uri(), spec, hadoop);
+            }
+            return verified(given, ((ShippedFiles.Local) location).path(), spec);
+        }
+        throw new WeightsException("'" + given + "' is not a file: give the path or URI of a model file.");
+    }
+
+    private static Resolved verified(String given, Path file, ModelSpec spec) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new WeightsException(given + ": " + file.toAbsolutePath() + " does not exist on this node. On a"
+                    + " cluster a local path must exist on every node: use a shared URI (hdfs://, s3a://, ...) or"
+                    + " ship the file with spark-submit --files and name it spark-files:" + file.getFileName() + ".");
+        }
+        String sha = Checksums.sha256(file);
+        Checksums.requireSha256(given, sha, spec.weightsSha256());
+        return new Resolved(file, sha);
+    }
+
+    private static Resolved fetched(java.net.URI uri, ModelSpec spec, Configuration hadoop) {
+        Path dir = spec.remoteWeightsCacheDir().isBlank() ? RemoteWeightsCache.defaultDir()
+                : Paths.get(spec.remoteWeightsCacheDir());
+        RemoteWeightsCache.LocalCopy copy = new RemoteWeightsCache(dir, hadoop == null ? new Configuration() : hadoop)
+                .resolve(uri, spec.weightsSha256());
+        return new Resolved(copy.file(), copy.sha256());
+    }
+
+    /** A plain path (not a URI): TorchScript files given so are read in place, as they always were. */
+    private static boolean isLocalPath(String location) {
+        int colon = location.indexOf(':');
+        return colon <= 1 || !location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*");
     }
 
     /** Keras' rule: the ImageNet classifier needs 1000 classes at 299x299. */

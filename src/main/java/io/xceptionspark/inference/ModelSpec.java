@@ -24,6 +24,9 @@ import java.util.Locale;
  * @param weightsCacheDir where the official ImageNet files are cached (empty: Keras' ~/.keras/models)
  * @param allowDownload whether a missing ImageNet file may be downloaded
  * @param foldBatchNorm fold BatchNorms into convolutions at load time (same numbers, faster)
+ * @param weightsSha256 the SHA-256 the weights file (or TorchScript file) must have; empty: not checked
+ * @param remoteWeightsCacheDir where weights read from a Hadoop URI are copied on each node; empty: the default
+ *                              ({@link io.xceptionspark.weights.RemoteWeightsCache#defaultDir()})
  */
 public record ModelSpec(
         String architecture,
@@ -39,13 +42,25 @@ public record ModelSpec(
         String torchScriptOutputs,
         String weightsCacheDir,
         boolean allowDownload,
-        boolean foldBatchNorm) implements Serializable {
+        boolean foldBatchNorm,
+        String weightsSha256,
+        String remoteWeightsCacheDir) implements Serializable {
 
     private static final long serialVersionUID = 1L;
     public static final String XCEPTION = "xception";
     public static final String TORCHSCRIPT = "torchscript";
 
+    /** A spec whose weights file is not checksum-checked and is copied to the default cache when remote. */
+    public ModelSpec(String architecture, boolean includeTop, String pooling, int classes, String classifierActivation,
+                     int inputHeight, int inputWidth, String weights, long seed, String torchScriptPath,
+                     String torchScriptOutputs, String weightsCacheDir, boolean allowDownload, boolean foldBatchNorm) {
+        this(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth, weights, seed,
+                torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm, "", "");
+    }
+
     public ModelSpec {
+        weightsSha256 = weightsSha256 == null ? "" : weightsSha256.strip().toLowerCase(Locale.ROOT);
+        remoteWeightsCacheDir = remoteWeightsCacheDir == null ? "" : remoteWeightsCacheDir.strip();
         architecture = architecture.trim().toLowerCase(Locale.ROOT);
         if (!architecture.equals(XCEPTION) && !architecture.equals(TORCHSCRIPT)) {
             throw new IllegalArgumentException("model architecture must be xception or torchscript (got '"
@@ -91,6 +106,7 @@ public record ModelSpec(
 
     public ModelSpec withWeights(String newWeights) {
         return new ModelSpec(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth,
-                newWeights, seed, torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm);
+                newWeights, seed, torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm,
+                weightsSha256, remoteWeightsCacheDir);
     }
 }

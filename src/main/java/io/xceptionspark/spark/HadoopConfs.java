@@ -22,6 +22,18 @@ final class HadoopConfs {
         return diff;
     }
 
+    /** On an executor (or driver): Hadoop's defaults plus the spark.hadoop.* settings of the running Spark. */
+    static Configuration ofSparkEnv() {
+        Configuration conf = new Configuration();
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        if (env != null) {
+            for (scala.Tuple2<String, String> e : env.conf().getAllWithPrefix("spark.hadoop.")) {
+                conf.set(e._1(), e._2());
+            }
+        }
+        return conf;
+    }
+
     static Configuration rebuild(Map<String, String> nonDefaults) {
         Configuration conf = new Configuration();
         nonDefaults.forEach(conf::set);

@@ -24,9 +24,18 @@ import org.apache.hadoop.security.AccessControlException;
 public final class JobPreflight {
     private JobPreflight() {}
 
-    /** A Hadoop configuration for the checks before Spark starts: defaults plus the job's spark.hadoop.* settings. */
+    /**
+     * A Hadoop configuration for the checks before Spark starts: defaults, then spark.hadoop.* settings given to
+     * this JVM (spark-submit's --conf and --properties-file), then the job's spark.hadoop.* settings (as in the
+     * session, the job's win).
+     */
     public static Configuration hadoopConf(JobConfig config) {
         Configuration conf = new Configuration();
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("spark.hadoop.")) {
+                conf.set(key.substring("spark.hadoop.".length()), System.getProperty(key));
+            }
+        }
         for (Map.Entry<String, String> e : config.spark().conf().entrySet()) {
             if (e.getKey().startsWith("spark.hadoop.")) {
                 conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());

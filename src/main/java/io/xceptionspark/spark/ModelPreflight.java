@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Loads the job's model on the driver before any Spark work, so a missing or wrong weights file fails
@@ -24,7 +25,15 @@ public final class ModelPreflight {
     /** The job (with the model actually used) and its loaded model. */
     public record Loaded(JobConfig config, ScoringModel model) {}
 
+    /** {@link #load(JobConfig, Configuration, PrintStream)} with the job's own Hadoop settings. */
     public static Loaded load(JobConfig config, PrintStream console) {
+        return load(config, JobPreflight.hadoopConf(config), console);
+    }
+
+    /**
+     * @param hadoop the Hadoop configuration to read remote weights with (the session's, once Spark runs)
+     */
+    public static Loaded load(JobConfig config, Configuration hadoop, PrintStream console) {
         JobConfig job = config;
         Path missing = job.imagenetFallbackRandom() ? missingImagenetFile(job.model()) : null;
         if (missing != null) {
@@ -33,7 +42,7 @@ public final class ModelPreflight {
         }
         ScoringModel model;
         try {
-            model = ModelCache.acquire(job.model());
+            model = ModelCache.acquire(job.model(), hadoop);
         } catch (WeightsMismatchException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -60,8 +60,8 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring);
         Configuration conf = HadoopConfs.rebuild(hadoopConf);
+        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, conf);
         ResultColumns results = new ResultColumns(scoring);
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
         LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);

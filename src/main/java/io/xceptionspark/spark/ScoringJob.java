@@ -60,7 +60,7 @@ public final class ScoringJob {
         long startNanos = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         JobPreflight.check(config, hadoop);
-        ModelPreflight.Loaded loaded = ModelPreflight.load(config, console);
+        ModelPreflight.Loaded loaded = ModelPreflight.load(config, hadoop, console);
         JobConfig job = loaded.config();
         ScoringModel model = loaded.model();
         OutputOptions output = job.output();

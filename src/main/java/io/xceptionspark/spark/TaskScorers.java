@@ -5,6 +5,7 @@ import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -16,11 +17,14 @@ final class TaskScorers {
      * A batch scorer for this task thread: the executor-wide model from {@link ModelCache} (loaded at most
      * once per JVM), a predictor of its own, libtorch threads = scoring.intra-op-threads or the task's
      * cpus; closed when the task completes (also when it fails).
+     *
+     * @param hadoop the configuration to read remote weights with, if this JVM has to load the model
      */
-    static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring) {
+    static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
+                            Configuration hadoop) {
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
-        BatchScorer scorer = new BatchScorer(ModelCache.acquire(model),
+        BatchScorer scorer = new BatchScorer(ModelCache.acquire(model, hadoop),
                 preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> scorer.close());

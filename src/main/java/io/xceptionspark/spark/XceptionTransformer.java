@@ -292,7 +292,8 @@ public abstract class XceptionTransformer extends Transformer implements Default
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         ModelSpec spec = modelSpec();
-        ModelCache.acquire(spec); // on the driver first: a bad model fails here, before any task runs
+        // on the driver first: a bad model fails here, before any task runs
+        ModelCache.acquire(spec, dataset.sparkSession().sparkContext().hadoopConfiguration());
         RowScorer scorer = new RowScorer(spec, preprocessOptions(), resultColumns(), scoringOptions(),
                 dataset.schema().fieldIndex(getInputCol()), dataset.schema().size());
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
@@ -320,7 +321,8 @@ public abstract class XceptionTransformer extends Transformer implements Default
 
         @Override
         public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
-            return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring),
+            return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring,
+                    HadoopConfs.ofSparkEnv()),
                     row -> row.isNullAt(inputIndex) ? ImageFile.failed("EMPTY", "the input column is null")
                             : ImageFile.of((byte[]) row.get(inputIndex)),
                     (row, result) -> {

@@ -35,6 +35,29 @@ public final class Checksums {
         return sha256(file).substring(0, SHORT_ID_LENGTH);
     }
 
+    /** Whether {@code value} is a SHA-256 in hex (64 digits, either case). */
+    public static boolean isSha256(String value) {
+        return value != null && value.strip().matches("[0-9a-fA-F]{64}");
+    }
+
+    /**
+     * Checks a weights file's SHA-256 against the configured one ({@code model.weights-sha256}); a blank
+     * {@code expected} checks nothing.
+     *
+     * @param source the file as the user named it (path, URI or spark-files:NAME), for the message
+     * @param actual the file's SHA-256, lower-case hex
+     * @throws WeightsException naming both checksums and the fix when they differ
+     */
+    public static void requireSha256(String source, String actual, String expected) {
+        if (expected == null || expected.isBlank() || expected.strip().equalsIgnoreCase(actual)) {
+            return;
+        }
+        throw new WeightsException("Weights checksum mismatch: " + source + " has SHA-256 " + actual
+                + " but model.weights-sha256 expects " + expected.strip().toLowerCase(java.util.Locale.ROOT)
+                + ". It is not the file this job was configured for: point model.weights at the right file, or"
+                + " set model.weights-sha256 to the new file's checksum if the change is intended.");
+    }
+
     /** A fresh digest for {@code algorithm} (MD5 and SHA-256 are in every JDK). */
     static MessageDigest digest(String algorithm) {
         try {

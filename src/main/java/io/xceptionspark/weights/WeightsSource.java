@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * Where the network's weights come from, parsed from the user's {@code weights} option:
  * {@code none} (seeded random initialisation, for tests and benchmarks), {@code imagenet} (the official
- * Keras files, from the cache or downloaded), a local file (plain path or {@code file:} URI), or any other
- * URI ({@code hdfs://}, {@code s3a://}, ...) left for Hadoop's file systems to open later.
+ * Keras files, from the cache or downloaded), a local file (plain path or {@code file:} URI), a file shipped
+ * with the job ({@code spark-files:NAME}, see {@link ShippedFiles}), or any other URI ({@code hdfs://},
+ * {@code s3a://}, ...) left for Hadoop's file systems to open later ({@link RemoteWeightsCache}).
  */
 public sealed interface WeightsSource {
 
@@ -38,6 +39,13 @@ public sealed interface WeightsSource {
     record RemoteUri(URI uri) implements WeightsSource {
         public RemoteUri {
             Objects.requireNonNull(uri, "uri");
+        }
+    }
+
+    /** A file shipped with the job (spark-submit --files), by its file name; found where needed. */
+    record ShippedFile(String name) implements WeightsSource {
+        public ShippedFile {
+            Objects.requireNonNull(name, "name");
         }
     }
 
@@ -71,6 +79,15 @@ public sealed interface WeightsSource {
         boolean uri = colon > 1 && v.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*");
         if (!uri) {
             return localFile(v, pathOf(v));
+        }
+        if (v.substring(0, colon).equalsIgnoreCase(ShippedFiles.SCHEME)) {
+            String name = v.substring(colon + 1);
+            if (name.isBlank() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+                throw new WeightsException("weights=" + v + ": write " + ShippedFiles.SCHEME + ":NAME with the bare"
+                        + " file name of a file shipped with spark-submit --files (e.g. --files /models/w.h5 and"
+                        + " weights=" + ShippedFiles.SCHEME + ":w.h5).");
+            }
+            return new ShippedFile(name);
         }
         URI u;
         try {

@@ -157,6 +157,20 @@ class ScoreCommandErrorsTest {
     }
 
     @Test
+    void weightsChecksumMismatchIsAModelError() {
+        String wrong = "0".repeat(64);
+        assertFails(score("--weights", Shared.path("fixtures/keras-formula/xception_formula.h5").toString(),
+                "--set", "model.weights-sha256=" + wrong), ExitCodes.MODEL, "checksum mismatch", wrong,
+                "1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e", "model.weights-sha256");
+    }
+
+    @Test
+    void malformedChecksumIsAConfigurationError() {
+        assertFails(score("--set", "model.weights-sha256=abc123"), ExitCodes.CONFIG, "model.weights-sha256",
+                "64 hexadecimal digits");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         CliRun run = score("--inptu", "x");
         assertEquals(ExitCodes.CONFIG, run.exitCode(), run.toString());

@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# Integration test on a real multi-JVM Spark standalone cluster (scripts/local-cluster.sh: a master and two
+# 1-core workers on 127.0.0.1), submitting with scripts/submit.sh exactly as to any cluster:
+#
+#   1. the sample job (jobs/sample.conf, unchanged): one row per input file, and every executor's log says
+#      it loaded the model exactly once ("model load #1 in this JVM", never #2);
+#   2. throughput: the same 104 images (sample-data x 8) scored on the cluster and in local[2], same
+#      settings, weights read through a Hadoop URI (viewfs:// over ../shared, SHA-256 checked) on every node;
+#   3. a wrong model.weights-sha256 fails the submission at once with exit code 3 and a clear message;
+#   4. fault: the same images with the weights shipped by --files (spark-files:NAME); once the first task's
+#      output is committed, one executor JVM is killed with kill -9; the job must still finish with one row
+#      per input file and no duplicate paths (Spark reruns the lost tasks on a replacement executor).
+#
+# Always stops the cluster it started (trap). Exit code 0 only when every check passed. Results and logs go
+# to target/cluster-test/ (report.txt, bench.json, one directory per run); with --write-bench the throughput
+# figures are also written to docs/bench/cluster.json. Takes ~4-5 minutes on 2 cores.
+# Environment: XCEPTION_SPARK_SHARED (instead of ../shared), LOCAL_CLUSTER_MASTER_PORT (default: the first free
+# port from 7077).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
+cd "$XS_ROOT"
+
+WRITE_BENCH=0
+[[ "${1:-}" == "--write-bench" ]] && WRITE_BENCH=1
+SHARED="$(cd "${XCEPTION_SPARK_SHARED:-$XS_ROOT/../shared}" && pwd)"
+FORMULA="$SHARED/fixtures/keras-formula/xception_formula.h5"
+FORMULA_SHA256=1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e
+FORMULA_MODEL="xception/keras-h5:sha256=${FORMULA_SHA256:0:12}"
+TEST_DIR="$XS_ROOT/target/cluster-test"
+CLUSTER_DIR="$XS_ROOT/target/local-cluster"
+# The master's port: LOCAL_CLUSTER_MASTER_PORT, else the first free one from 7077 (CI machines may run Spark).
+if [[ -z "${LOCAL_CLUSTER_MASTER_PORT:-}" ]]; then
+  LOCAL_CLUSTER_MASTER_PORT=7077
+  while (exec 3<>"/dev/tcp/127.0.0.1/$LOCAL_CLUSTER_MASTER_PORT") 2>/dev/null; do
+    LOCAL_CLUSTER_MASTER_PORT=$((LOCAL_CLUSTER_MASTER_PORT + 1))
+  done
+fi
+export LOCAL_CLUSTER_MASTER_PORT
+MASTER="spark://127.0.0.1:$LOCAL_CLUSTER_MASTER_PORT"
+COPIES=8
+BENCH_IMAGES_PER_PARTITION=8
+FAULT_IMAGES_PER_PARTITION=4
+REPORT="$TEST_DIR/report.txt"
+START=$SECONDS
+FAILURES=0
+JOB_PID=""
+SAMPLER_PID=""
+STEADY=null
+PEAK_RSS_MB=null
+
+log() { echo "[cluster-test $((SECONDS - START))s] $*" | tee -a "$REPORT"; }
+fail() { log "FAIL: $*"; FAILURES=$((FAILURES + 1)); }
+
+cleanup() {
+  local rc=$?
+  if [[ -n "$SAMPLER_PID" ]]; then
+    kill "$SAMPLER_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$JOB_PID" ]] && kill -0 "$JOB_PID" 2>/dev/null; then
+    kill -TERM "$JOB_PID" 2>/dev/null || true
+    wait "$JOB_PID" 2>/dev/null || true
+  fi
+  LOCAL_CLUSTER_DIR="$CLUSTER_DIR" scripts/local-cluster.sh stop >> "$REPORT" 2>&1 || true
+  log "cluster stopped; total $((SECONDS - START)) s; report: $REPORT"
+  exit "$rc"
+}
+
+[[ -f "$FORMULA" ]] || { echo "cluster-test: $FORMULA not found (set XCEPTION_SPARK_SHARED)" >&2; exit 2; }
+rm -rf "$TEST_DIR"
+mkdir -p "$TEST_DIR"
+: > "$REPORT"
+
+# ---- build: the shaded jar, the test classes (the Parquet checker), Spark's jars -----------------------
+xs_ensure_jar
+CHECKER_CLASS="$XS_ROOT/target/test-classes/io/xceptionspark/testing/ParquetOutputCheck.class"
+if [[ ! -f "$CHECKER_CLASS" || -n "$(find "$XS_ROOT/src/test" -newer "$CHECKER_CLASS" -name '*.java' -print -quit)" ]]; then
+  (mvn -B -ntp -q -DskipTests package) >&2
+fi
+xs_ensure_spark_home
+CHECK_CP="$XS_ROOT/target/test-classes:$XS_ROOT/target/classes:$(cat "$XS_ROOT/target/classpath.txt")"
+check_output() { # OUTPUT_DIR EXPECTED_ROWS MODEL_PREFIX
+  "$XS_JAVA" -cp "$CHECK_CP" -Dlog4j2.level=error io.xceptionspark.testing.ParquetOutputCheck "$@" 2>/dev/null
+}
+
+# ---- inputs: sample-data's photos, COPIES times under different names ---------------------------------
+IMAGES="$TEST_DIR/images"
+mkdir -p "$IMAGES"
+for ((c = 1; c <= COPIES; c++)); do
+  for f in sample-data/*.jpg sample-data/*.jpeg sample-data/*.png; do
+    [[ -f "$f" ]] && cp "$f" "$IMAGES/c${c}_$(basename "$f")"
+  done
+done
+N_IMAGES=$(find "$IMAGES" -type f | wc -l)
+N_SAMPLE=$(find sample-data -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.jpeg' -o -name '*.png' \) | wc -l)
+log "inputs: $N_IMAGES images in $IMAGES; sample job: $N_SAMPLE images"
+
+# ---- the cluster ---------------------------------------------------------------------------------------
+trap cleanup EXIT
+LOCAL_CLUSTER_DIR="$CLUSTER_DIR" scripts/local-cluster.sh stop > /dev/null 2>&1 || true
+rm -rf "$CLUSTER_DIR"
+t0=$SECONDS
+LOCAL_CLUSTER_DIR="$CLUSTER_DIR" scripts/local-cluster.sh start | tee -a "$REPORT"
+log "cluster started in $((SECONDS - t0)) s"
+
+# Loopback only; no driver UI; a fresh DJL cache both executors extract libtorch into at the same moment.
+export SPARK_LOCAL_IP=127.0.0.1
+LOOPBACK=(--conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false)
+CLUSTER=(--master "$MASTER" "${LOOPBACK[@]}" --conf spark.executorEnv.DJL_CACHE_DIR="$TEST_DIR/djl-cache"
+         --conf spark.scheduler.minRegisteredResourcesRatio=1.0)
+VIEWFS=(--conf "spark.hadoop.fs.viewfs.mounttable.xs.link./weights=file://$(dirname "$FORMULA")")
+# Remote weights in the default cache dir (<java.io.tmpdir>/xception-spark-weights): the driver's JVM and the
+# executors get different temp dirs, so both executors find an empty cache and copy into it at the same time.
+REMOTE_WEIGHTS=(--set model.weights=viewfs://xs/weights/xception_formula.h5 --set "model.weights-sha256=$FORMULA_SHA256")
+mkdir -p "$TEST_DIR/driver-tmp" "$TEST_DIR/executor-tmp"
+export XCEPTION_SPARK_JAVA_OPTS="-Djava.io.tmpdir=$TEST_DIR/driver-tmp"
+EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Djava.io.tmpdir=$TEST_DIR/executor-tmp")
+
+apps() {
+  local d
+  for d in "$CLUSTER_DIR"/worker-*/app-*; do
+    if [[ -d "$d" ]]; then basename "$d"; fi
+  done | sort -u
+}
+
+# submit NAME ARGS...: runs scripts/submit.sh, output in TEST_DIR/NAME.{out,err}; sets RC, WALL, APP.
+submit() {
+  local name="$1" before t
+  shift
+  before="$(apps)"
+  LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
+  t=$SECONDS
+  set +e
+  XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "$@" > "$TEST_DIR/$name.out" 2> "$TEST_DIR/$name.err"
+  RC=$?
+  set -e
+  WALL=$((SECONDS - t))
+  APP="$(comm -13 <(echo "$before") <(apps) | tail -1)"
+}
+
+# Peak resident memory (VmHWM) of any executor JVM of the cluster, sampled every second into FILE (KiB).
+sample_executor_rss() { # FILE
+  local max=0 d hwm
+  while true; do
+    for d in /proc/[0-9]*; do
+      [[ "$(readlink "$d/cwd" 2>/dev/null)" == "$CLUSTER_DIR"/worker-* ]] || continue
+      grep -q CoarseGrainedExecutorBackend "$d/cmdline" 2>/dev/null || continue
+      hwm="$(awk '/^VmHWM/ {print $2}' "$d/status" 2>/dev/null)"
+      if [[ -n "$hwm" ]] && (( hwm > max )); then
+        max=$hwm
+        echo "$max" > "$1"
+      fi
+    done
+    sleep 1
+  done
+}
+
+# Steady-state images/s of APP's executors, from their logs: for each executor, the images of the scoring
+# tasks after its first one (which pays for DJL's start, the model load and JIT warm-up) over the time from
+# the end of that first task to the end of its last (log timestamps: 1 s resolution), summed. All scoring
+# tasks hold IMAGES_PER_TASK images (the benchmark's image count is a multiple of it).
+steady_state_rate() { # APP IMAGES_PER_TASK
+  local f
+  for f in "$CLUSTER_DIR"/worker-*/"$1"/*/stderr; do
+    awk '
+      function secs(t,  a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+      /Running task .* in stage / { match($0, /in stage [0-9.]+/); cur = substr($0, RSTART + 9, RLENGTH - 9) }
+      /model load #/ { scoring = cur }
+      /Finished task .* in stage / {
+        match($0, /in stage [0-9.]+/); s = substr($0, RSTART + 9, RLENGTH - 9); fin[s] = fin[s] " " secs($2)
+      }
+      END { n = split(fin[scoring], t, " "); if (n >= 2 && t[n] > t[1]) print (n - 1) / (t[n] - t[1]); else print 0 }
+    ' "$f"
+  done | awk -v per="$2" '{ sum += $1 * per } END { printf "%.2f", sum }'
+}
+
+json_number() { # FILE KEY
+  sed -n "s/.*\"$2\" *: *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1
+}
+
+# every executor of APP logged exactly one model load, and there were at least MIN executors
+check_model_loads() { # APP MIN
+  local app="$1" min="$2" n=0 f loads
+  for f in "$CLUSTER_DIR"/worker-*/"$app"/*/stderr; do
+    [[ -f "$f" ]] || continue
+    n=$((n + 1))
+    loads="$(grep -c 'model load #' "$f" || true)"
+    if [[ "$loads" != 1 ]] || ! grep -q 'model load #1 in this JVM' "$f"; then
+      fail "$app executor $(basename "$(dirname "$f")"): $loads model loads in its log (expected exactly 1)"
+    fi
+    log "  $app executor $(basename "$(dirname "$f")"): $(grep -o 'loaded model .*' "$f" | head -1)"
+  done
+  (( n >= min )) || fail "$app: $n executor logs, expected at least $min"
+}
+
+# ---- 1. the sample job ---------------------------------------------------------------------------------
+log "1. sample job on the cluster: jobs/sample.conf"
+submit sample "${CLUSTER[@]}" score --job jobs/sample.conf --output "$TEST_DIR/sample"
+log "  exit $RC in $WALL s, app $APP"
+[[ "$RC" == 0 ]] || fail "sample job exit code $RC (see $TEST_DIR/sample.err)"
+result="$(check_output "$TEST_DIR/sample" "$N_SAMPLE" "xception/")" || fail "sample output: $result"
+log "  output: $result"
+check_model_loads "$APP" 2
+if [[ -n "$(ls "$TEST_DIR"/djl-cache/pytorch/*/libtorch*.so* 2>/dev/null)" ]]; then
+  extractors="$(grep -l 'Extracting .*libtorch_cpu.so' "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr 2>/dev/null | wc -l)"
+  log "  libtorch in the shared DJL cache $(ls -d "$TEST_DIR"/djl-cache/pytorch/*/ | xargs -n1 basename | tr '\n' ' ')(extracted by $extractors executor(s) at once; both loaded)"
+else
+  fail "no libtorch in $TEST_DIR/djl-cache (spark.executorEnv.DJL_CACHE_DIR ignored?)"
+fi
+
+# ---- 2. throughput: cluster vs local[2], same images and settings ------------------------------------
+BENCH_ARGS=(score --input "$IMAGES" --mode both --set "input.images-per-partition=$BENCH_IMAGES_PER_PARTITION" "${REMOTE_WEIGHTS[@]}")
+declare -A IPS DUR SCORING WALLS LOADS
+for target in cluster local2; do
+  if [[ "$target" == cluster ]]; then
+    log "2. throughput on the cluster (2 workers x 1 core): $N_IMAGES images"
+    sample_executor_rss "$TEST_DIR/executor-peak-rss-kb" &
+    SAMPLER_PID=$!
+    submit bench-cluster "${CLUSTER[@]}" "${EXECUTOR_TMP[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-cluster"
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+    PEAK_RSS_MB=$(( $(cat "$TEST_DIR/executor-peak-rss-kb" 2>/dev/null || echo 0) / 1024 ))
+    log "  peak resident memory of an executor JVM (heap -Xmx1g + libtorch + model): $PEAK_RSS_MB MiB"
+  else
+    log "2. throughput in local[2] (one JVM, 2 task threads): $N_IMAGES images"
+    submit bench-local2 --master 'local[2]' "${LOOPBACK[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-local2"
+  fi
+  out="$TEST_DIR/bench-$target"
+  [[ "$RC" == 0 ]] || fail "$target benchmark exit code $RC (see $out.err)"
+  result="$(check_output "$out" "$N_IMAGES" "$FORMULA_MODEL")" || fail "$target benchmark output: $result"
+  log "  output: $result"
+  if [[ "$target" == cluster ]]; then
+    check_model_loads "$APP" 2
+    copies="$(cat "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr | grep -c 'copied weights' || true)"
+    reuses="$(cat "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr | grep -c 'from the local cache' || true)"
+    cached="$(find "$TEST_DIR/executor-tmp/xception-spark-weights" -type f 2>/dev/null)"
+    if [[ "$(echo "$cached" | grep -c .)" == 1 && "$cached" == *-xception_formula.h5 ]] \
+       && [[ "$(sha256sum "$cached" | cut -d' ' -f1)" == "$FORMULA_SHA256" ]]; then
+      log "  executors' shared weights cache: one verified copy ($copies executor(s) copied, $reuses reused), no partial files"
+    else
+      fail "executors' weights cache $TEST_DIR/executor-tmp/xception-spark-weights holds: ${cached:-nothing}"
+    fi
+    STEADY="$(steady_state_rate "$APP" "$BENCH_IMAGES_PER_PARTITION")"
+    log "  cluster steady state (after each executor's first task): ~$STEADY images/s"
+  fi
+  IPS[$target]="$(json_number "$out/_xception_spark_summary.json" imagesPerSecond)"
+  SCORING[$target]="$(json_number "$out/_xception_spark_summary.json" scoringSeconds)"
+  DUR[$target]="$(json_number "$out/_xception_spark_summary.json" durationSeconds)"
+  WALLS[$target]="$WALL"
+  LOADS[$target]="$LOAD_BEFORE"
+  log "  $target: $(printf '%.2f' "${IPS[$target]:-0}") images/s (scoring ${SCORING[$target]} s, job ${DUR[$target]} s, submit wall $WALL s; 1-min load average before: $LOAD_BEFORE)"
+done
+
+# ---- 3. a wrong checksum -------------------------------------------------------------------------------
+log "3. wrong model.weights-sha256: must fail at once with exit code 3"
+submit bad-sha "${CLUSTER[@]}" "${VIEWFS[@]}" score --input "$IMAGES" --output "$TEST_DIR/bad-sha" \
+  --set model.weights=viewfs://xs/weights/xception_formula.h5 --set "model.weights-sha256=$(printf '0%.0s' {1..64})"
+if [[ "$RC" == 3 ]] && grep -q "checksum mismatch" "$TEST_DIR/bad-sha.err" && [[ ! -e "$TEST_DIR/bad-sha" ]]; then
+  log "  exit 3 in $WALL s: $(grep -o 'error: .*' "$TEST_DIR/bad-sha.err" | cut -c1-160)..."
+else
+  fail "wrong checksum: exit $RC, expected 3 with 'checksum mismatch' and no output (see $TEST_DIR/bad-sha.err)"
+fi
+
+# ---- 4. fault: kill -9 one executor JVM mid-job -------------------------------------------------------
+log "4. fault: weights shipped with --files; kill -9 one executor after the first task output is committed"
+FAULT_OUT="$TEST_DIR/fault"
+before="$(apps)"
+t=$SECONDS
+XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "${CLUSTER[@]}" --files "$FORMULA" score --input "$IMAGES" \
+  --output "$FAULT_OUT" --mode both --set "input.images-per-partition=$FAULT_IMAGES_PER_PARTITION" \
+  --set model.weights=spark-files:xception_formula.h5 --set "model.weights-sha256=$FORMULA_SHA256" \
+  > "$TEST_DIR/fault.out" 2> "$TEST_DIR/fault.err" &
+JOB_PID=$!
+KILLED=""
+deadline=$((SECONDS + 240))
+while kill -0 "$JOB_PID" 2>/dev/null && (( SECONDS < deadline )); do
+  if compgen -G "$FAULT_OUT/_temporary/0/task_*" > /dev/null; then
+    APP="$(comm -13 <(echo "$before") <(apps) | tail -1)"
+    victim=""
+    for d in /proc/[0-9]*; do
+      if [[ "$(readlink "$d/cwd" 2>/dev/null)" == "$CLUSTER_DIR"/worker-*/"$APP"/* ]] \
+         && tr '\0' ' ' < "$d/cmdline" 2>/dev/null | grep -q "CoarseGrainedExecutorBackend.*--app-id $APP "; then
+        victim="${d#/proc/}"
+        break
+      fi
+    done
+    if [[ -n "$victim" ]]; then
+      committed="$(ls -d "$FAULT_OUT"/_temporary/0/task_* | wc -l)"
+      kill -KILL "$victim"
+      KILLED="$victim"
+      log "  killed executor JVM PID $victim of $APP (kill -9) after $committed committed task(s), $((SECONDS - t)) s into the run"
+    fi
+    break
+  fi
+  sleep 0.2
+done
+set +e
+wait "$JOB_PID"
+RC=$?
+set -e
+JOB_PID=""
+WALL=$((SECONDS - t))
+log "  exit $RC in $WALL s"
+[[ -n "$KILLED" ]] || fail "no executor was killed (the job ended, or no committed task output appeared, first)"
+[[ "$RC" == 0 ]] || fail "fault run exit code $RC (see $TEST_DIR/fault.err)"
+result="$(check_output "$FAULT_OUT" "$N_IMAGES" "$FORMULA_MODEL")" || fail "fault output: $result"
+log "  output: $result"
+grep -h -E "Lost executor|ExecutorLostFailure|exited caused by" "$TEST_DIR/fault.err" | head -3 | sed 's/^/  driver: /' | tee -a "$REPORT" || true
+if [[ -n "$APP" ]]; then
+  n_exec="$(ls -d "$CLUSTER_DIR"/worker-*/"$APP"/* 2>/dev/null | wc -l)"
+  log "  $APP had $n_exec executors (2 + the replacement of the killed one)"
+  check_model_loads "$APP" 3
+fi
+
+# ---- results ------------------------------------------------------------------------------------------
+ratio="$(awk -v c="${IPS[cluster]:-0}" -v l="${IPS[local2]:-0}" 'BEGIN { if (l > 0) printf "%.2f", c / l; else print "null" }')"
+cat > "$TEST_DIR/bench.json" <<EOF
+{
+  "what": "images/s of the xception-spark job: 2-worker standalone cluster (1 core each) vs local[2], same images, same run of scripts/cluster-test.sh",
+  "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(uname -s) $(uname -m), $("$XS_JAVA" -version 2>&1 | head -1 | tr -d '"')",
+  "spark": "$(xs_pom_property spark.version)",
+  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "images": $N_IMAGES,
+  "inputs": "sample-data's $N_SAMPLE photos x $COPIES (16-800 KB JPEG/PNG)",
+  "settings": "scoring.mode=both, 299x299, batch-size 4 (default), input.images-per-partition=$BENCH_IMAGES_PER_PARTITION, spark.task.cpus=1, weights: keras-formula fixture (full Xception, same cost as ImageNet) via viewfs:// + sha256",
+  "images_per_second_definition": "the run summary's imagesPerSecond: rows written / seconds from the start of the scoring stage to the end of the Parquet write. Excluded: JVM start-up, the driver's model preflight, listing. On the cluster each executor's DJL start and model load (2-3 s) fall inside that window; in local[2] the tasks reuse the model the driver's preflight loaded",
+  "cluster_2x1": {"images_per_second": ${IPS[cluster]:-null}, "scoring_seconds": ${SCORING[cluster]:-null}, "job_seconds": ${DUR[cluster]:-null}, "submit_wall_seconds": ${WALLS[cluster]:-null}, "load_average_before": ${LOADS[cluster]:-null}, "steady_state_images_per_second": ${STEADY:-null}},
+  "steady_state_definition": "cluster only, from the executor logs: per executor, images of the scoring tasks after its first one (DJL start, model load, JIT warm-up) / seconds from the end of that first task to the end of its last (1 s log resolution), summed over the executors",
+  "local_2": {"images_per_second": ${IPS[local2]:-null}, "scoring_seconds": ${SCORING[local2]:-null}, "job_seconds": ${DUR[local2]:-null}, "submit_wall_seconds": ${WALLS[local2]:-null}, "load_average_before": ${LOADS[local2]:-null}},
+  "cluster_over_local": $ratio,
+  "executor_peak_rss_mib": $PEAK_RSS_MB,
+  "executor_heap": "spark.executor.memory 1g (default)",
+  "fault_run": {"executor_killed": $([[ -n "$KILLED" ]] && echo true || echo false), "exit_code": $RC, "wall_seconds": $WALL},
+  "failures": $FAILURES
+}
+EOF
+log "throughput: cluster ${IPS[cluster]:-?} images/s, local[2] ${IPS[local2]:-?} images/s (cluster/local = $ratio)"
+if (( WRITE_BENCH == 1 )); then
+  mkdir -p docs/bench
+  cp "$TEST_DIR/bench.json" docs/bench/cluster.json
+  log "wrote docs/bench/cluster.json"
+fi
+if (( FAILURES > 0 )); then
+  log "$FAILURES check(s) FAILED"
+  exit 1
+fi
+log "all checks passed"
