@@ -58,6 +58,9 @@ run_job() { # N OUT [rss-file]
   local n=$1 out=$2 rss=${3:-}
   local start end pid
   start=$(date +%s.%N)
+  # Fixed, pre-touched heap: RSS growth then shows native/off-heap memory, not a young generation the JVM
+  # is still expanding into (which only ever grows up to -Xmx).
+  XCEPTION_SPARK_DRIVER_MEMORY=2g XCEPTION_SPARK_JAVA_OPTS="-Xms2g -XX:+AlwaysPreTouch" \
   scripts/xception-spark score --input "$WORK/images-$n" --output "$out" --mode both \
     --weights "$REF/xception_ref.h5" --set output.save-mode=overwrite > "$WORK/job-$n.log" 2>&1 &
   pid=$!
