@@ -23,5 +23,22 @@ sealed interface ChannelConvolution permits Conv2dLayer.Foldable, SeparableConv2
 
         @Override
         void close();
+
+        /** A fused convolution computed by {@code apply} that owns (and closes) {@code weights}. */
+        static FusedConvolution of(java.util.function.UnaryOperator<NDArray> apply, NDArray... weights) {
+            return new FusedConvolution() {
+                @Override
+                public NDArray apply(NDArray input) {
+                    return apply.apply(input);
+                }
+
+                @Override
+                public void close() {
+                    for (NDArray weight : weights) {
+                        weight.close();
+                    }
+                }
+            };
+        }
     }
 }

@@ -108,18 +108,7 @@ final class Conv2dLayer extends KerasWeightedLayer {
                 weight = ChannelsLast.of(scaled);
             }
             NDArray bias = manager.create(shift);
-            return new FusedConvolution() {
-                @Override
-                public NDArray apply(NDArray input) {
-                    return layer.convolve(input, weight, bias);
-                }
-
-                @Override
-                public void close() {
-                    weight.close();
-                    bias.close();
-                }
-            };
+            return FusedConvolution.of(input -> layer.convolve(input, weight, bias), weight, bias);
         }
     }
 }

@@ -126,19 +126,8 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
                 matrix = scaled.reshape(layer.out, layer.in);
             }
             NDArray bias = manager.create(shift);
-            return new FusedConvolution() {
-                @Override
-                public NDArray apply(NDArray input) {
-                    return layer.fusedApply(input, depthwiseCl, matrix, bias);
-                }
-
-                @Override
-                public void close() {
-                    depthwiseCl.close();
-                    matrix.close();
-                    bias.close();
-                }
-            };
+            return FusedConvolution.of(input -> layer.fusedApply(input, depthwiseCl, matrix, bias),
+                    depthwiseCl, matrix, bias);
         }
     }
 }

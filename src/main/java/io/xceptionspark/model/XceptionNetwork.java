@@ -92,11 +92,6 @@ public final class XceptionNetwork extends AbstractBlock {
         }
     }
 
-    /** Releases the folded copies of the weights (the layers' own weights belong to the model's manager). */
-    void releaseFolded() {
-        units.forEach(ConvBatchNorm::close);
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
