@@ -1,5 +1,6 @@
 package io.xceptionspark.image;
 
+import io.xceptionspark.testing.Shared;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -13,13 +14,8 @@ final class SharedFixtures {
     private SharedFixtures() {
     }
 
-    static Path sharedDir() {
-        String dir = System.getProperty("shared.dir");
-        return Path.of(dir != null ? dir : "../shared");
-    }
-
     static Path path(String relative) {
-        return sharedDir().resolve(relative);
+        return Shared.path(relative);
     }
 
     static byte[] bytes(String relative) {

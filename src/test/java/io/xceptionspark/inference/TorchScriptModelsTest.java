@@ -1,34 +1,33 @@
 package io.xceptionspark.inference;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.xceptionspark.testing.Golden;
 import io.xceptionspark.testing.Shared;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The TorchScript path against fixtures/torchscript-tiny, and contract violations. */
 class TorchScriptModelsTest {
-    private static final Path TINY = Shared.path("fixtures/torchscript-tiny/tiny_contract.pt");
+    private static final Path TINY = Shared.path(Golden.TORCHSCRIPT_MODEL);
 
     @Test
     void tinyContractModelReproducesGoldenOutputsInOneBatch() throws Exception {
-        JsonNode golden = Shared.json("fixtures/torchscript-tiny/golden.json");
+        JsonNode golden = Shared.json(Golden.TORCHSCRIPT_DIR + "/golden.json");
         List<String> names = new ArrayList<>();
         golden.fieldNames().forEachRemaining(names::add);
         int per = 3 * 299 * 299;
         float[] data = new float[names.size() * per];
         for (int i = 0; i < names.size(); i++) {
-            float[] x = Shared.kerasInput(Shared.path("fixtures/keras-formula/images299/" + names.get(i)));
+            float[] x = Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + names.get(i)));
             System.arraycopy(x, 0, data, i * per, per);
         }
         try (ScoringModel model = TorchScriptModels.load(TINY, OutputLayout.parseTorchScript("logits,embedding"),
@@ -38,13 +37,8 @@ class TorchScriptModelsTest {
             assertEquals(2048, model.embeddingSize());
             BatchOutput out = predictor.predict(new ImageBatch(data, names.size(), 299, 299));
             for (int i = 0; i < names.size(); i++) {
-                JsonNode ref = golden.get(names.get(i));
-                float[] refLogits = Shared.floats(ref.get("logits"));
-                float[] refEmbedding = Shared.floats(ref.get("embedding"));
-                assertTrue(Shared.maxAbsDiff(out.logits()[i], refLogits) <= 1e-3 * Shared.maxAbs(refLogits), names.get(i));
-                assertTrue(Shared.maxAbsDiff(out.embeddings()[i], refEmbedding) <= 1e-3 * Shared.maxAbs(refEmbedding),
-                        names.get(i));
-                assertArrayEquals(Shared.ints(ref.get("top5")), Shared.topK(out.logits()[i], 5), names.get(i));
+                Golden.assertMatches(golden, names.get(i), out.logits()[i], out.embeddings()[i],
+                        Shared.topK(out.logits()[i], 5));
             }
         }
     }

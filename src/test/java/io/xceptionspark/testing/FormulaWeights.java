@@ -1,4 +1,4 @@
-package io.xceptionspark.weights;
+package io.xceptionspark.testing;
 
 import java.nio.charset.StandardCharsets;
 
@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
  * The formula of fixtures/keras-formula (see its README): value i of weight N is a function of
  * fnv1a32(N) and i, so a test can check any element of the fixture without Python.
  */
-final class FormulaWeights {
+public final class FormulaWeights {
 
     private FormulaWeights() {
     }
 
-    static int fnv1a32(String s) {
+    public static int fnv1a32(String s) {
         int h = 0x811C9DC5;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             h ^= b & 0xff;
@@ -20,13 +20,13 @@ final class FormulaWeights {
         return h;
     }
 
-    static double u(String name, long i) {
+    public static double u(String name, long i) {
         long h = Integer.toUnsignedLong(fnv1a32(name));
         return (((i % 1009) * 7919 + h) % 1009) / 1009.0;
     }
 
     /** The expected float32 value of element {@code i} of weight {@code name} with Keras shape {@code shape}. */
-    static float expected(String name, int[] shape, long i) {
+    public static float expected(String name, int[] shape, long i) {
         double u = u(name, i);
         String suffix = name.substring(name.lastIndexOf('/') + 1, name.lastIndexOf(':'));
         boolean dense = name.startsWith("predictions/");

@@ -1,5 +1,6 @@
 package io.xceptionspark.weights;
 
+import io.xceptionspark.testing.FormulaWeights;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

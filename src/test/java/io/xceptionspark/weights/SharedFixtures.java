@@ -1,9 +1,7 @@
 package io.xceptionspark.weights;
 
-import java.nio.file.Files;
+import io.xceptionspark.testing.Shared;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Paths into ../shared (surefire passes {@code shared.dir}); tests only, the product never reads it. */
 final class SharedFixtures {
@@ -12,9 +10,7 @@ final class SharedFixtures {
     }
 
     static Path shared() {
-        Path dir = Path.of(System.getProperty("shared.dir", "../shared"));
-        assertTrue(Files.isDirectory(dir), "shared dir not found: " + dir.toAbsolutePath());
-        return dir;
+        return Shared.dir();
     }
 
     static Path formulaH5() {
