@@ -15,9 +15,11 @@ final class ChannelsLast {
     /** A copy of {@code x} ([N, C, H, W]) laid out NHWC in memory, still indexed as NCHW. */
     static NDArray of(NDArray x) {
         Shape s = x.getShape();
+        // Flattening the permuted view is what forces the dense NHWC copy: reshaping it to its own
+        // shape would return the same strided view (libtorch only copies when no view is possible).
         try (NDArray nhwcView = x.transpose(0, 2, 3, 1);
-             NDArray nhwc = nhwcView.reshape(s.get(0), s.get(2), s.get(3), s.get(1))) {
-            // reshape of a permuted view copies into a dense NHWC buffer; the transpose back is a view
+             NDArray flat = nhwcView.reshape(-1);
+             NDArray nhwc = flat.reshape(s.get(0), s.get(2), s.get(3), s.get(1))) {
             return nhwc.transpose(0, 3, 1, 2);
         }
     }

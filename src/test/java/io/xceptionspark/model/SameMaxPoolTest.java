@@ -10,11 +10,11 @@ import ai.djl.nn.pooling.Pool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The no-copy 'same' max-pool equals TF's definition: explicit -inf padding, then a valid pool. */
+/** The implicit-padding 'same' max-pool equals TF's definition: explicit -inf padding, then a valid pool. */
 class SameMaxPoolTest {
 
     @ParameterizedTest(name = "{0}x{1}")
-    @CsvSource({"74,74", "37,37", "19,20", "8,9", "147,148"})
+    @CsvSource({"74,74", "37,37", "19,20", "20,19", "8,9", "5,5", "147,148"})
     void equalsExplicitTfSamePadding(int h, int w) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray x = manager.randomNormal(new Shape(2, 3, h, w));
@@ -25,6 +25,9 @@ class SameMaxPoolTest {
             NDArray ours = SameMaxPool.apply(x);
             assertEquals(new Shape(2, 3, (h + 1) / 2, (w + 1) / 2), ours.getShape());
             assertArrayEquals(reference.toFloatArray(), ours.toFloatArray(), 0f);
+            // the layout the folded network runs in
+            NDArray oursChannelsLast = SameMaxPool.apply(ChannelsLast.of(x));
+            assertArrayEquals(reference.toFloatArray(), oursChannelsLast.toFloatArray(), 0f);
         }
     }
 
