@@ -25,6 +25,10 @@ echo "== build"
 mvn -B -ntp -q -DskipTests package
 # the launcher's classpath: Maven's compile+provided list, then the shaded jar (it carries the runtime-scoped rest)
 CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar"
+# the launchers' allocator settings (conf/spark-defaults.conf) for every JVM here, job and benchmarks alike
+source scripts/lib/native-memory.sh
+xs_export_malloc_tunables conf
+echo "GLIBC_TUNABLES=${GLIBC_TUNABLES:-}"
 JAVA=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp "$CP")
 
 echo "== reference weights (Keras .h5 + identical TorchScript)"
@@ -89,8 +93,10 @@ net = json.load(open("docs/bench/network.json"))
 job = (n2 - n1) / (t2 - t1)
 cores = net["machine"]["cores"]
 fwd_streams = max(v for k, v in net.items() if k.startswith("forward_") and "_streams_" in k)
-fwd_best = max([p["images_per_s"] for p in net["forward"] if p["threads"] == cores] + [fwd_streams])
+# the job's slope is a throughput over minutes: compare it with the forward's window throughputs, not medians
+fwd_best = max([p["images_per_s_window"] for p in net["forward"] if p["threads"] == cores] + [fwd_streams])
 best_frac = {t: max(p["fraction_of_matmul"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
+best_frac_window = {t: max(p["fraction_of_matmul_window"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
 rss = [int(l.split()[1]) for l in open(rss_file) if l.strip()]
 warm = rss[len(rss) // 5:]  # after warm-up: the first fifth of the run is start-up and model load
 growth = (max(warm) - warm[0]) / warm[0] if warm else float("nan")
@@ -98,6 +104,7 @@ report = {
     "date": net["date"], "machine": net["machine"], "images": {"n1": n1, "n2": n2},
     "matmul_gflops": net["matmul_gflops"],
     "forward_best_fraction_of_matmul_by_threads": best_frac,
+    "forward_best_fraction_of_matmul_window_by_threads": best_frac_window,
     "forward_images_per_s_best_using_all_cores": fwd_best,
     "preprocess_images_per_s_per_core": pre,
     "python_peer_images_per_s": peer,
@@ -111,10 +118,11 @@ report = {
 json.dump(report, open("docs/bench/bench.json", "w"), indent=2)
 print()
 print(f"{'figure':58s} {'value':>10s}")
-for k, v in [("matmul GFLOP/s, 1 / 2 threads", f"{net['matmul_gflops']['threads_1']} / {net['matmul_gflops']['threads_2']}"),
-             ("forward best fraction of matmul, 1 thread", best_frac[1]),
-             ("forward best fraction of matmul, 2 threads", best_frac[2]),
-             ("forward img/s, best using all cores", fwd_best),
+for k, v in [("matmul GFLOP/s (median call), 1 / 2 threads", f"{net['matmul_gflops']['threads_1']} / {net['matmul_gflops']['threads_2']}"),
+             ("forward / matmul, best batch, 1 thread (target >= 0.6)", best_frac[1]),
+             ("forward / matmul, best batch, 2 threads (target >= 0.6)", best_frac[2]),
+             ("  same by window means, 1 / 2 threads", f"{best_frac_window[1]} / {best_frac_window[2]}"),
+             ("forward img/s (window), best using all cores", fwd_best),
              ("decode + preprocess img/s per core", pre),
              ("Python peer img/s (batch 1, 2 threads)", peer),
              (f"Spark job img/s (slope {n1} -> {n2} images)", round(job, 2)),

@@ -24,7 +24,10 @@
 # JAVA_HOME.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/native-memory.sh"
 CONF_DIR="$(cd "${XCEPTION_SPARK_CONF_DIR:-$XS_ROOT/conf}" && pwd)"
+# the driver JVM (it scores too with --master local[*]); executors get it from spark-defaults.conf
+xs_export_malloc_tunables "$CONF_DIR"
 
 SUBMIT_ARGS=()
 while (($#)) && [[ "$1" != score && "$1" != predict ]]; do

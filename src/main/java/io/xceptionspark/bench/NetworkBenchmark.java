@@ -24,49 +24,68 @@ import java.util.concurrent.atomic.AtomicLong;
  * The network's speed on ready tensors, beside libtorch's own float32 matmul speed measured in the same
  * run (the machine's practical ceiling), and resident memory over many forward passes. Not a test:
  * figures are printed and returned for {@link BenchReport}.
+ *
+ * <p>Both sides of the network-to-matmul fraction are medians of timed calls ({@link Timings}); each
+ * forward point also records its best pass and its whole-window mean, and the fraction by that mean.
+ * The concurrent-streams figure is a window throughput (images finished by all streams / window).
  */
 public final class NetworkBenchmark {
     /** Xception at 299x299: 16.7 GFLOP per image (multiply-add counted as two). */
     public static final double GFLOP_PER_IMAGE = 16.7;
     private static final int MATMUL_N = 2048;
+    private static final int MATMUL_WARM_UP = 2;
+    private static final int MATMUL_CALLS = 20;
 
     private NetworkBenchmark() {}
 
-    /** libtorch float32 matmul GFLOP/s with the given intra-op threads (2048 x 2048, best of several). */
-    public static double matmulGflops(int threads) {
+    /** Timings of libtorch float32 matmuls (2048 x 2048) with the given intra-op threads, after warm-up. */
+    public static Timings matmul(int threads) {
         InferenceThreads.prepareCurrentThread(threads);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDArray a = manager.randomUniform(-1, 1, new Shape(MATMUL_N, MATMUL_N));
             NDArray b = manager.randomUniform(-1, 1, new Shape(MATMUL_N, MATMUL_N));
-            double best = 0;
-            for (int i = 0; i < 12; i++) {
+            double[] seconds = new double[MATMUL_CALLS];
+            long windowStart = 0;
+            for (int i = -MATMUL_WARM_UP; i < MATMUL_CALLS; i++) {
                 long start = System.nanoTime();
+                if (i == 0) {
+                    windowStart = start;
+                }
                 try (NDArray c = a.matMul(b)) {
                     c.getFloat(0, 0); // forces completion
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (i >= 2) {
-                    best = Math.max(best, 2.0 * MATMUL_N * MATMUL_N * MATMUL_N / seconds / 1e9);
+                if (i >= 0) {
+                    seconds[i] = (System.nanoTime() - start) / 1e9;
                 }
             }
-            return best;
+            return Timings.of(seconds, (System.nanoTime() - windowStart) / 1e9);
         }
     }
 
-    /** Forward images/s through a predictor (as the job uses it) on ready random tensors. */
-    public static double forwardImagesPerSecond(ScoringModel model, int batch, int threads, double minSeconds)
+    static double matmulGflopPerCall() {
+        return 2.0 * MATMUL_N * MATMUL_N * MATMUL_N / 1e9;
+    }
+
+    /**
+     * Timings of forward passes through a predictor (as the job uses it) on ready random tensors, back to
+     * back for at least {@code minSeconds} (and at least 5 passes), after one warm-up pass.
+     */
+    public static Timings forward(ScoringModel model, int batch, int threads, double minSeconds)
             throws TranslateException {
         InferenceThreads.prepareCurrentThread(threads);
         ImageBatch input = randomBatch(batch, model.inputHeight(), model.inputWidth());
         try (Predictor<ImageBatch, BatchOutput> predictor = model.newPredictor()) {
             predictor.predict(input); // warm-up: first-call allocations and kernel selection
-            int images = 0;
-            long start = System.nanoTime();
-            do {
+            List<Double> seconds = new ArrayList<>();
+            long windowStart = System.nanoTime();
+            long now = windowStart;
+            while ((now - windowStart) / 1e9 < minSeconds || seconds.size() < 5) {
                 predictor.predict(input);
-                images += batch;
-            } while ((System.nanoTime() - start) / 1e9 < minSeconds || images < 2 * batch);
-            return images / ((System.nanoTime() - start) / 1e9);
+                long end = System.nanoTime();
+                seconds.add((end - now) / 1e9);
+                now = end;
+            }
+            return Timings.of(seconds.stream().mapToDouble(Double::doubleValue).toArray(), (now - windowStart) / 1e9);
         }
     }
 
@@ -144,28 +163,41 @@ public final class NetworkBenchmark {
                                           int memoryPasses) throws TranslateException, InterruptedException {
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Object> matmul = new LinkedHashMap<>();
+        Map<String, Object> matmulBest = new LinkedHashMap<>();
         for (int t : threadCounts) {
-            double g = matmulGflops(t);
-            matmul.put("threads_" + t, round(g));
-            System.out.printf("matmul %dx%d float32, %d thread(s): %.1f GFLOP/s%n", MATMUL_N, MATMUL_N, t, g);
+            Timings timings = matmul(t);
+            double median = timings.medianRate(matmulGflopPerCall());
+            matmul.put("threads_" + t, round(median));
+            matmulBest.put("threads_" + t, round(timings.bestRate(matmulGflopPerCall())));
+            System.out.printf("matmul %dx%d float32, %d thread(s): %.1f GFLOP/s (median of %d calls; best %.1f)%n",
+                    MATMUL_N, MATMUL_N, t, median, timings.calls(), timings.bestRate(matmulGflopPerCall()));
         }
         figures.put("matmul_gflops", matmul);
+        figures.put("matmul_gflops_best_call", matmulBest);
         try (ScoringModel model = ModelLoader.load(spec)) {
             figures.put("model", model.identity().toString());
             List<Map<String, Object>> points = new ArrayList<>();
             for (int t : threadCounts) {
+                double matmulMedian = ((Number) matmul.get("threads_" + t)).doubleValue();
                 for (int b : batches) {
-                    double ips = forwardImagesPerSecond(model, b, t, secondsPerPoint);
+                    Timings timings = forward(model, b, t, secondsPerPoint);
+                    double ips = timings.medianRate(b);
                     double gflops = ips * GFLOP_PER_IMAGE;
                     Map<String, Object> p = new LinkedHashMap<>();
                     p.put("threads", t);
                     p.put("batch", b);
+                    p.put("passes", timings.calls());
                     p.put("images_per_s", round(ips));
+                    p.put("images_per_s_best_pass", round(timings.bestRate(b)));
+                    p.put("images_per_s_window", round(timings.windowRate(b)));
                     p.put("gflops", round(gflops));
-                    p.put("fraction_of_matmul", round(gflops / ((Number) matmul.get("threads_" + t)).doubleValue()));
+                    p.put("fraction_of_matmul", round(gflops / matmulMedian));
+                    p.put("fraction_of_matmul_window", round(timings.windowRate(b) * GFLOP_PER_IMAGE / matmulMedian));
                     points.add(p);
-                    System.out.printf("forward batch %2d, %d thread(s): %.2f img/s = %.1f GFLOP/s = %.0f%% of matmul%n",
-                            b, t, ips, gflops, 100 * (double) p.get("fraction_of_matmul"));
+                    System.out.printf("forward batch %2d, %d thread(s): %.2f img/s (median of %d passes; window %.2f)"
+                                    + " = %.1f GFLOP/s = %.0f%% of matmul (window: %.0f%%)%n",
+                            b, t, ips, timings.calls(), timings.windowRate(b), gflops,
+                            100 * (double) p.get("fraction_of_matmul"), 100 * (double) p.get("fraction_of_matmul_window"));
                 }
             }
             figures.put("forward", points);
@@ -173,8 +205,11 @@ public final class NetworkBenchmark {
             for (int b : new int[] {1, 4}) {
                 double ips = parallelStreamsImagesPerSecond(model, streams, b, secondsPerPoint);
                 figures.put("forward_" + streams + "_streams_x_1_thread_batch_" + b, round(ips));
-                System.out.printf("forward %d concurrent streams x 1 thread, batch %d: %.2f img/s = %.1f GFLOP/s%n",
-                        streams, b, ips, ips * GFLOP_PER_IMAGE);
+                Number allCoresMatmul = (Number) matmul.get("threads_" + streams);
+                System.out.printf("forward %d concurrent streams x 1 thread, batch %d: %.2f img/s = %.1f GFLOP/s%s%n",
+                        streams, b, ips, ips * GFLOP_PER_IMAGE, allCoresMatmul == null ? ""
+                                : String.format(" = %.0f%% of the %d-thread matmul", 100 * ips * GFLOP_PER_IMAGE
+                                        / allCoresMatmul.doubleValue(), streams));
             }
             if (memoryPasses > 0) {
                 int maxThreads = threadCounts[threadCounts.length - 1];
