@@ -3,7 +3,8 @@
 # 1-core workers on 127.0.0.1), submitting with scripts/submit.sh exactly as to any cluster:
 #
 #   1. the sample job (jobs/sample.conf, unchanged): one row per input file, and every executor's log says
-#      it loaded the model exactly once ("model load #1 in this JVM", never #2);
+#      it loaded the model exactly once ("model load #1 in this JVM", never #2), with the allocator settings
+#      of conf/spark-defaults.conf (spark.executorEnv.GLIBC_TUNABLES) in its environment;
 #   2. throughput: the same 104 images (sample-data x 8) scored on the cluster and in local[2], same
 #      settings, weights read through a Hadoop URI (viewfs:// over ../shared, SHA-256 checked) on every node;
 #   3. a wrong model.weights-sha256 fails the submission at once with exit code 3 and a clear message;
@@ -187,6 +188,9 @@ check_model_loads() { # APP MIN
     if [[ "$loads" != 1 ]] || ! grep -q 'model load #1 in this JVM' "$f"; then
       fail "$app executor $(basename "$(dirname "$f")"): $loads model loads in its log (expected exactly 1)"
     fi
+    # conf/spark-defaults.conf's spark.executorEnv.GLIBC_TUNABLES reached the executor's environment
+    grep -q 'GLIBC_TUNABLES=glibc\.malloc' "$f" \
+      || fail "$app executor $(basename "$(dirname "$f")"): GLIBC_TUNABLES from spark-defaults.conf not in its environment"
     log "  $app executor $(basename "$(dirname "$f")"): $(grep -o 'loaded model .*' "$f" | head -1)"
   done
   (( n >= min )) || fail "$app: $n executor logs, expected at least $min"

@@ -39,8 +39,11 @@ public final class ModelCache {
             long start = System.nanoTime();
             ScoringModel model = ModelLoader.load(s, hadoop);
             int n = LOADS.incrementAndGet();
-            LOG.info(String.format("xception-spark: loaded model %s in %.1f s (model load #%d in this JVM)",
-                    model.identity(), (System.nanoTime() - start) / 1e9, n));
+            // the allocator setting shows whether spark.executorEnv reached this JVM (docs/PERFORMANCE.md)
+            String tunables = System.getenv("GLIBC_TUNABLES");
+            LOG.info(String.format("xception-spark: loaded model %s in %.1f s (model load #%d in this JVM;"
+                            + " GLIBC_TUNABLES=%s)", model.identity(), (System.nanoTime() - start) / 1e9, n,
+                    tunables == null ? "unset" : tunables));
             return model;
         });
     }
