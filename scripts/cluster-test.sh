@@ -326,7 +326,7 @@ cat > "$TEST_DIR/bench.json" <<EOF
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
   "images": $N_IMAGES,
   "inputs": "sample-data's $N_SAMPLE photos x $COPIES (16-800 KB JPEG/PNG)",
-  "settings": "scoring.mode=both, 299x299, batch-size 4 (default), input.images-per-partition=$BENCH_IMAGES_PER_PARTITION, spark.task.cpus=1, weights: keras-formula fixture (full Xception, same cost as ImageNet) via viewfs:// + sha256",
+  "settings": "scoring.mode=both, 299x299, batch-size $(sed -n "s/^ *batch-size *= *\([0-9]*\).*/\1/p" src/main/resources/io/xceptionspark/config/defaults.conf | head -1) (default), input.images-per-partition=$BENCH_IMAGES_PER_PARTITION, spark.task.cpus=1, weights: keras-formula fixture (full Xception, same cost as ImageNet) via viewfs:// + sha256",
   "images_per_second_definition": "the run summary's imagesPerSecond: rows written / seconds from the start of the scoring stage to the end of the Parquet write. Excluded: JVM start-up, the driver's model preflight, listing. On the cluster each executor's DJL start and model load (2-3 s) fall inside that window; in local[2] the tasks reuse the model the driver's preflight loaded",
   "cluster_2x1": {"images_per_second": ${IPS[cluster]:-null}, "scoring_seconds": ${SCORING[cluster]:-null}, "job_seconds": ${DUR[cluster]:-null}, "submit_wall_seconds": ${WALLS[cluster]:-null}, "load_average_before": ${LOADS[cluster]:-null}, "steady_state_images_per_second": ${STEADY:-null}},
   "steady_state_definition": "cluster only, from the executor logs: per executor, images of the scoring tasks after its first one (DJL start, model load, JIT warm-up) / seconds from the end of that first task to the end of its last (1 s log resolution), summed over the executors",
