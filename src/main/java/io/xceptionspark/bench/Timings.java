@@ -7,7 +7,7 @@ import java.util.Arrays;
  * is compared with another: on a shared machine a single slow stretch moves a mean but not a median,
  * and comparing one side's best call with the other side's mean would measure the noise, not the code.
  */
-final class Timings {
+public final class Timings {
     private final double[] seconds;
     private final double windowSeconds;
 
@@ -18,31 +18,31 @@ final class Timings {
     }
 
     /** Calls lasting {@code seconds} each, taken back to back over {@code windowSeconds} of wall time. */
-    static Timings of(double[] seconds, double windowSeconds) {
+    public static Timings of(double[] seconds, double windowSeconds) {
         if (seconds.length == 0) {
             throw new IllegalArgumentException("no timed calls");
         }
         return new Timings(seconds, windowSeconds);
     }
 
-    int calls() {
+    public int calls() {
         return seconds.length;
     }
 
     /** Work per second at the median call: {@code workPerCall} divided by the median duration. */
-    double medianRate(double workPerCall) {
+    public double medianRate(double workPerCall) {
         int n = seconds.length;
         double median = n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
         return workPerCall / median;
     }
 
     /** Work per second in the fastest call. */
-    double bestRate(double workPerCall) {
+    public double bestRate(double workPerCall) {
         return workPerCall / seconds[0];
     }
 
     /** Work per second over the whole window (the mean, which noise bursts pull down). */
-    double windowRate(double workPerCall) {
+    public double windowRate(double workPerCall) {
         return workPerCall * seconds.length / windowSeconds;
     }
 }
