@@ -29,8 +29,6 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
         this.pointwise = addParameter(parameter("pointwise_kernel", Parameter.Type.WEIGHT));
     }
 
-
-
     @Override
     List<int[]> kerasShapes() {
         return List.of(new int[] {KERNEL, KERNEL, in, 1}, new int[] {1, 1, in, out});
