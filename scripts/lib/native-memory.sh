@@ -13,7 +13,8 @@
 xs_export_malloc_tunables() {
   local conf="$1/spark-defaults.conf" value
   [[ -n "${GLIBC_TUNABLES+set}" || ! -f "$conf" ]] && return 0
-  value="$(sed -n 's/^[[:space:]]*spark\.executorEnv\.GLIBC_TUNABLES[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$conf" | tail -1)"
+  # a properties file separates key and value by whitespace, '=' or ':' (Spark reads it as java.util.Properties)
+  value="$(sed -n 's/^[[:space:]]*spark\.executorEnv\.GLIBC_TUNABLES[[:space:]]*[[:space:]=:][[:space:]]*\([^[:space:]]*\).*/\1/p' "$conf" | tail -1)"
   [[ -n "$value" ]] && export GLIBC_TUNABLES="$value"
   return 0
 }
