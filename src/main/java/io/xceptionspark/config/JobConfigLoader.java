@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.xceptionspark.image.Interpolation;
+import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
@@ -18,6 +19,7 @@ import io.xceptionspark.model.Pooling;
 import io.xceptionspark.weights.Checksums;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -131,7 +133,7 @@ public final class JobConfigLoader {
                 parse(c, "preprocess.resize", ResizePolicy::parse, ResizePolicy.CROP),
                 parse(c, "preprocess.interpolation", Interpolation::parse, Interpolation.BICUBIC),
                 fraction(c, "preprocess.crop-pct"), bytes(c, "preprocess.max-file-bytes"),
-                longValue(c, "preprocess.max-pixels", 1, Long.MAX_VALUE));
+                longValue(c, "preprocess.max-pixels", 1, Long.MAX_VALUE), decodeTimeout(c, "preprocess.decode-timeout"));
 
         ScoringMode mode = parse(c, "scoring.mode", ScoringMode::parse, ScoringMode.LABELS);
         int topK = integer(c, "scoring.top-k", 1, 100_000);
@@ -335,6 +337,21 @@ public final class JobConfigLoader {
         } catch (ConfigException e) {
             problem(c, key, "must be a size in bytes, e.g. 104857600 or 100MiB");
             return 1;
+        }
+    }
+
+    /** A duration of at most an hour; 0 turns the limit off. */
+    private Duration decodeTimeout(Config c, String key) {
+        try {
+            Duration v = c.getDuration(key);
+            if (v.isNegative() || v.compareTo(Duration.ofHours(1)) > 0) {
+                problem(c, key, "must be a duration between 0 (no limit) and 1h, e.g. 10s or 500ms");
+                return PreprocessConfig.DEFAULT_DECODE_TIMEOUT;
+            }
+            return v;
+        } catch (ConfigException e) {
+            problem(c, key, "must be a duration, e.g. 10s or 500ms (0 for no limit)");
+            return PreprocessConfig.DEFAULT_DECODE_TIMEOUT;
         }
     }
 

@@ -29,7 +29,7 @@ public final class ExifOrientation {
                 case PNG -> pngExif(bytes);
                 case WEBP -> WebpMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
                 case TIFF -> TiffMetadataReader.readMetadata(new ByteArrayReader(bytes));
-                case GIF, BMP -> null;
+                default -> null; // PIL's exif_transpose finds no EXIF in the other formats either
             };
             if (metadata == null) {
                 return 1;

@@ -9,12 +9,15 @@ import javax.imageio.spi.ImageReaderSpi;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decodes image file bytes to upright 8-bit RGB, as PIL's
@@ -30,9 +33,15 @@ import java.util.Map;
  * <p>Colour: embedded ICC profiles are ignored, as PIL does (see {@link JpegIccStripper}); the
  * values are what the reference pipelines feed the network.
  *
- * <p>Codecs: TwelveMonkeys ImageIO for JPEG (incl. CMYK/YCCK, progressive), TIFF, BMP and WebP;
- * the JDK's readers for PNG and GIF. GIF: the first frame only, placed on its logical screen as
- * PIL does.
+ * <p>Codecs: TwelveMonkeys ImageIO for JPEG (incl. CMYK/YCCK, progressive), TIFF, BMP, WebP, PNM,
+ * TGA, ICO/CUR, ICNS, IFF, PCX/DCX, PICT, SGI, PSD and HDR; the JDK's readers for PNG and GIF, and
+ * for the BMPs TwelveMonkeys rejects (e.g. a planes field other than 1, which PIL ignores); JPEG 2000
+ * through jai-imageio-jpeg2000 when it is on the class path (optional, see docs/IMAGES.md). GIF: the
+ * first frame only, placed on its logical screen as PIL does. ICO, CUR and ICNS: the largest
+ * picture, as PIL shows. PSD: the merged image.
+ *
+ * <p>Every decode runs under a {@link DecodeDeadline}; an image over it fails with
+ * {@link ImageErrorCode#TIMEOUT}.
  *
  * <p><b>Truncated files fail with {@link ImageErrorCode#CORRUPT}.</b> The JPEG codec would
  * silently return a picture whose missing part is filled in (it only warns "missing EOI marker" /
@@ -42,21 +51,36 @@ import java.util.Map;
  * GIF, TIFF or WebP makes its codec fail, which is CORRUPT too.
  */
 public final class ImageDecoder {
-    private static final Map<ImageFormat, ImageReaderSpi> READERS = findReaders();
+    /** The optional JPEG 2000 codec, looked up by name so that the product builds and runs without it. */
+    static final String JPEG2000_SPI = "com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi";
+    private static final Map<ImageFormat, List<ImageReaderSpi>> READERS = findReaders();
+    /** Formats holding several pictures of one icon, of which PIL shows the largest. */
+    private static final Set<ImageFormat> LARGEST_PICTURE = EnumSet.of(ImageFormat.ICO, ImageFormat.CUR, ImageFormat.ICNS);
 
     private final long maxFileBytes;
     private final long maxPixels;
+    private final DecodeDeadline deadline;
 
-    public ImageDecoder(long maxFileBytes, long maxPixels) {
+    public ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout) {
         if (maxFileBytes < 1 || maxPixels < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxFileBytes = maxFileBytes;
         this.maxPixels = maxPixels;
+        this.deadline = new DecodeDeadline(decodeTimeout);
+    }
+
+    public ImageDecoder(long maxFileBytes, long maxPixels) {
+        this(maxFileBytes, maxPixels, PreprocessConfig.DEFAULT_DECODE_TIMEOUT);
     }
 
     public ImageDecoder(PreprocessConfig config) {
-        this(config.maxFileBytes(), config.maxPixels());
+        this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout());
+    }
+
+    /** Whether this class path has a codec for {@code format}. */
+    public static boolean decodes(ImageFormat format) {
+        return READERS.containsKey(format);
     }
 
     /**
@@ -75,8 +99,13 @@ public final class ImageDecoder {
         }
         ImageFormat format = ImageFormat.sniff(bytes);
         if (format == null) {
-            throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT,
-                    "not a JPEG, PNG, GIF, BMP, TIFF or WebP file (starts with " + hexPrefix(bytes) + ")");
+            throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, "not an image format we recognise (starts with "
+                    + hexPrefix(bytes) + "); docs/IMAGES.md lists the formats decoded");
+        }
+        if (!READERS.containsKey(format)) {
+            throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, format.displayName() + " image: no decoder"
+                    + (format == ImageFormat.JPEG2000 ? " (the optional jai-imageio-jpeg2000 codec is not on the"
+                    + " class path; see docs/IMAGES.md)" : ""));
         }
         ImageHeader.GifLayout gif = null;
         switch (format) {
@@ -85,34 +114,58 @@ public final class ImageDecoder {
             case GIF -> gif = ImageHeader.GifLayout.parse(bytes, maxPixels);
             default -> { }
         }
+        final ImageHeader.GifLayout layout = gif;
         RgbImage rgb;
         try {
-            rgb = decodePixels(format, bytes, gif);
-        } catch (ImageFailure e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            boolean unsupported = message.toLowerCase(Locale.ROOT).contains("unsupported");
-            throw new ImageFailure(unsupported ? ImageErrorCode.UNSUPPORTED : ImageErrorCode.CORRUPT,
-                    "cannot decode " + format + ": " + message);
+            rgb = deadline.run(abort -> decodeWithFallback(format, bytes, layout, abort));
+        } catch (IOException e) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
         }
         return ExifOrientation.apply(rgb, ExifOrientation.read(format, bytes));
     }
 
-    private RgbImage decodePixels(ImageFormat format, byte[] bytes, ImageHeader.GifLayout gif)
-            throws IOException, ImageFailure {
-        ImageReaderSpi spi = READERS.get(format);
-        if (spi == null) {
-            throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, "no codec installed for " + format);
+    /** Tries the format's codecs in order; the first one's failure is reported if all fail. */
+    private RgbImage decodeWithFallback(ImageFormat format, byte[] bytes, ImageHeader.GifLayout gif,
+                                        DecodeDeadline.Abort abort) throws ImageFailure {
+        ImageFailure first = null;
+        for (ImageReaderSpi spi : READERS.get(format)) {
+            try {
+                return decodePixels(spi, format, bytes, gif, abort);
+            } catch (ImageFailure e) {
+                if (e.code() != ImageErrorCode.CORRUPT && e.code() != ImageErrorCode.UNSUPPORTED) {
+                    throw e; // limits are the same whichever codec reads the header
+                }
+                first = first == null ? e : first;
+            } catch (IOException | RuntimeException e) {
+                String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                boolean unsupported = message.toLowerCase(Locale.ROOT).contains("unsupported");
+                ImageFailure failure = new ImageFailure(unsupported ? ImageErrorCode.UNSUPPORTED : ImageErrorCode.CORRUPT,
+                        "cannot decode " + format.displayName() + ": " + message);
+                first = first == null ? failure : first;
+            }
+            if (abort.requested()) {
+                break;
+            }
         }
+        throw first;
+    }
+
+    private RgbImage decodePixels(ImageReaderSpi spi, ImageFormat format, byte[] bytes, ImageHeader.GifLayout gif,
+                                  DecodeDeadline.Abort abort) throws IOException, ImageFailure {
         byte[] input = format == ImageFormat.JPEG ? JpegIccStripper.strip(bytes) : bytes;
         ImageReader reader = spi.createReaderInstance();
+        abort.register(reader);
         try (ByteArrayImageInputStream in = new ByteArrayImageInputStream(input)) {
-            reader.setInput(in, true, true);
-            ImageHeader.checkPixels(reader.getWidth(0), reader.getHeight(0), maxPixels, format + " header");
+            reader.setInput(in, !LARGEST_PICTURE.contains(format), true);
+            int index = LARGEST_PICTURE.contains(format) ? largestPicture(reader, format) : 0;
+            ImageHeader.checkPixels(reader.getWidth(index), reader.getHeight(index), maxPixels,
+                    format.displayName() + " header");
             List<String> warnings = new ArrayList<>(2);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            BufferedImage image = reader.read(0);
+            BufferedImage image = reader.read(index);
+            if (abort.requested()) {
+                throw new ImageFailure(ImageErrorCode.TIMEOUT, "decode aborted");
+            }
             if (format == ImageFormat.JPEG) {
                 for (String warning : warnings) {
                     String w = warning.toLowerCase(Locale.ROOT);
@@ -156,6 +209,28 @@ public final class ImageDecoder {
         return new RgbImage(cw, ch, canvas);
     }
 
+    /**
+     * The picture PIL shows for an icon file: the largest by area (PIL's ICO and ICNS plugins pick
+     * the largest size); the first of equal sizes. Every picture's header is size-checked here,
+     * before any pixels are read.
+     */
+    private int largestPicture(ImageReader reader, ImageFormat format) throws IOException, ImageFailure {
+        int count = reader.getNumImages(true);
+        if (count < 1) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, format.displayName() + " file holds no picture");
+        }
+        int best = 0;
+        long bestArea = -1;
+        for (int i = 0; i < Math.min(count, 1024); i++) {
+            long area = (long) reader.getWidth(i) * reader.getHeight(i);
+            if (area > bestArea) {
+                best = i;
+                bestArea = area;
+            }
+        }
+        return best;
+    }
+
     private static String hexPrefix(byte[] b) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(8, b.length); i++) {
@@ -167,31 +242,65 @@ public final class ImageDecoder {
     /**
      * Registers the TwelveMonkeys readers explicitly (they are normally found through
      * META-INF/services, which can miss when ImageIO was initialised by another class loader, as
-     * in Spark executors) and picks one reader per format, so decoding does not depend on
-     * registry order.
+     * in Spark executors) and fixes the codecs of each format and their order, so decoding does
+     * not depend on registry order.
      */
-    private static Map<ImageFormat, ImageReaderSpi> findReaders() {
+    private static Map<ImageFormat, List<ImageReaderSpi>> findReaders() {
         IIORegistry registry = IIORegistry.getDefaultInstance();
-        Map<ImageFormat, ImageReaderSpi> readers = new EnumMap<>(ImageFormat.class);
-        readers.put(ImageFormat.JPEG, registered(registry, new com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi()));
-        readers.put(ImageFormat.TIFF, registered(registry, new com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi()));
-        readers.put(ImageFormat.BMP, registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.BMPImageReaderSpi()));
-        readers.put(ImageFormat.WEBP, registered(registry, new com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi()));
+        Map<ImageFormat, List<ImageReaderSpi>> readers = new EnumMap<>(ImageFormat.class);
+        readers.put(ImageFormat.JPEG, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi())));
+        readers.put(ImageFormat.TIFF, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.tiff.TIFFImageReaderSpi())));
+        readers.put(ImageFormat.WEBP, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi())));
+        readers.put(ImageFormat.PNM, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.pnm.PNMImageReaderSpi()),
+                registered(registry, new com.twelvemonkeys.imageio.plugins.pnm.PAMImageReaderSpi())));
+        readers.put(ImageFormat.TGA, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.tga.TGAImageReaderSpi())));
+        readers.put(ImageFormat.ICO, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.ICOImageReaderSpi())));
+        readers.put(ImageFormat.CUR, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.CURImageReaderSpi())));
+        readers.put(ImageFormat.ICNS, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.icns.ICNSImageReaderSpi())));
+        readers.put(ImageFormat.IFF, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.iff.IFFImageReaderSpi())));
+        readers.put(ImageFormat.PCX, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.pcx.PCXImageReaderSpi())));
+        readers.put(ImageFormat.DCX, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.dcx.DCXImageReaderSpi())));
+        readers.put(ImageFormat.PICT, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.pict.PICTImageReaderSpi())));
+        readers.put(ImageFormat.SGI, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.sgi.SGIImageReaderSpi())));
+        readers.put(ImageFormat.PSD, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.psd.PSDImageReaderSpi())));
+        readers.put(ImageFormat.HDR, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.hdr.HDRImageReaderSpi())));
+        ImageReaderSpi jdkBmp = jdkReader(registry, "bmp");
+        ImageReaderSpi bmp = registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.BMPImageReaderSpi());
+        readers.put(ImageFormat.BMP, jdkBmp == null ? List.of(bmp) : List.of(bmp, jdkBmp));
         for (ImageFormat format : List.of(ImageFormat.PNG, ImageFormat.GIF)) {
-            Iterator<ImageReaderSpi> it = registry.getServiceProviders(ImageReaderSpi.class,
-                    spi -> List.of(((ImageReaderSpi) spi).getFormatNames()).contains(format.imageIoName()), true);
-            ImageReaderSpi chosen = null;
-            while (it.hasNext()) {
-                ImageReaderSpi spi = it.next();
-                if (chosen == null || spi.getClass().getName().startsWith("com.sun.imageio.")) {
-                    chosen = spi; // the JDK's own PNG/GIF readers are the reference here
-                }
-            }
-            if (chosen != null) {
-                readers.put(format, chosen);
+            ImageReaderSpi jdk = jdkReader(registry, format.name().toLowerCase(Locale.ROOT));
+            if (jdk != null) {
+                readers.put(format, List.of(jdk)); // the JDK's own PNG/GIF readers are the reference here
             }
         }
+        ImageReaderSpi jpeg2000 = optional(registry, JPEG2000_SPI);
+        if (jpeg2000 != null) {
+            readers.put(ImageFormat.JPEG2000, List.of(jpeg2000));
+        }
         return readers;
+    }
+
+    /** The JDK's reader for an ImageIO format name, or null. */
+    private static ImageReaderSpi jdkReader(IIORegistry registry, String formatName) {
+        Iterator<ImageReaderSpi> it = registry.getServiceProviders(ImageReaderSpi.class,
+                spi -> List.of(((ImageReaderSpi) spi).getFormatNames()).contains(formatName), true);
+        while (it.hasNext()) {
+            ImageReaderSpi spi = it.next();
+            if (spi.getClass().getName().startsWith("com.sun.imageio.")) {
+                return spi;
+            }
+        }
+        return null;
+    }
+
+    /** A reader from an optional library, registered if its class is on the class path, else null. */
+    private static ImageReaderSpi optional(IIORegistry registry, String className) {
+        try {
+            Class<?> type = Class.forName(className, true, ImageDecoder.class.getClassLoader());
+            return registered(registry, (ImageReaderSpi) type.getConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return null;
+        }
     }
 
     private static <T extends ImageReaderSpi> ImageReaderSpi registered(IIORegistry registry, T fresh) {

@@ -105,6 +105,10 @@ final class ImageHeader {
         return ((long) u8(b, i) << 24) | (u8(b, i + 1) << 16) | (u8(b, i + 2) << 8) | u8(b, i + 3);
     }
 
+    static long u32le(byte[] b, int i) {
+        return u8(b, i) | (u8(b, i + 1) << 8) | (u8(b, i + 2) << 16) | ((long) u8(b, i + 3) << 24);
+    }
+
     static int u16le(byte[] b, int i) {
         return u8(b, i) | (u8(b, i + 1) << 8);
     }

@@ -1,5 +1,6 @@
 package io.xceptionspark.image;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -14,15 +15,22 @@ import java.util.Objects;
  * @param maxFileBytes  larger files fail with {@link ImageErrorCode#TOO_LARGE} before parsing
  * @param maxPixels     images whose header declares more pixels fail with
  *                      {@link ImageErrorCode#TOO_LARGE} before any pixel buffer is allocated
+ * @param decodeTimeout images that take longer to decode fail with {@link ImageErrorCode#TIMEOUT};
+ *                      zero means no limit
  */
 public record PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
-                               double cropPct, long maxFileBytes, long maxPixels) {
+                               double cropPct, long maxFileBytes, long maxPixels, Duration decodeTimeout) {
 
     /** PIL's {@code Image.MAX_IMAGE_PIXELS}: about a quarter gigabyte of 24-bit pixels. */
     public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
     public static final long DEFAULT_MAX_FILE_BYTES = 100L * 1024 * 1024;
     /** timm's crop_pct for Xception (299 / 0.8975 = 333). */
     public static final double DEFAULT_CROP_PCT = 0.8975;
+    /**
+     * Ten seconds: the largest picture within the pixel limit decodes in a few seconds on one
+     * core, so only a stuck or pathological decoder reaches it.
+     */
+    public static final Duration DEFAULT_DECODE_TIMEOUT = Duration.ofSeconds(10);
 
     public PreprocessConfig {
         Objects.requireNonNull(resize, "resize");
@@ -42,28 +50,47 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
         if (maxPixels < 1) {
             throw new IllegalArgumentException("max pixels must be positive, got " + maxPixels);
         }
+        Objects.requireNonNull(decodeTimeout, "decodeTimeout");
+        if (decodeTimeout.isNegative()) {
+            throw new IllegalArgumentException("decode timeout must not be negative, got " + decodeTimeout);
+        }
     }
 
-    /** 299x299, crop, bicubic, crop_pct 0.8975, 100 MiB, PIL's pixel limit. */
+    /** With the default decode timeout. */
+    public PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
+                            double cropPct, long maxFileBytes, long maxPixels) {
+        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, DEFAULT_DECODE_TIMEOUT);
+    }
+
+    /** 299x299, crop, bicubic, crop_pct 0.8975, 100 MiB, PIL's pixel limit, 10 s decode timeout. */
     public static PreprocessConfig defaults() {
         return new PreprocessConfig(299, 299, ResizePolicy.CROP, Interpolation.BICUBIC, DEFAULT_CROP_PCT,
                 DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS);
     }
 
     public PreprocessConfig withSize(int newHeight, int newWidth) {
-        return new PreprocessConfig(newHeight, newWidth, resize, interpolation, cropPct, maxFileBytes, maxPixels);
+        return new PreprocessConfig(newHeight, newWidth, resize, interpolation, cropPct, maxFileBytes, maxPixels,
+                decodeTimeout);
     }
 
     public PreprocessConfig withResize(ResizePolicy newResize) {
-        return new PreprocessConfig(height, width, newResize, interpolation, cropPct, maxFileBytes, maxPixels);
+        return new PreprocessConfig(height, width, newResize, interpolation, cropPct, maxFileBytes, maxPixels,
+                decodeTimeout);
     }
 
     public PreprocessConfig withInterpolation(Interpolation newInterpolation) {
-        return new PreprocessConfig(height, width, resize, newInterpolation, cropPct, maxFileBytes, maxPixels);
+        return new PreprocessConfig(height, width, resize, newInterpolation, cropPct, maxFileBytes, maxPixels,
+                decodeTimeout);
     }
 
     public PreprocessConfig withLimits(long newMaxFileBytes, long newMaxPixels) {
-        return new PreprocessConfig(height, width, resize, interpolation, cropPct, newMaxFileBytes, newMaxPixels);
+        return new PreprocessConfig(height, width, resize, interpolation, cropPct, newMaxFileBytes, newMaxPixels,
+                decodeTimeout);
+    }
+
+    public PreprocessConfig withDecodeTimeout(Duration newDecodeTimeout) {
+        return new PreprocessConfig(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels,
+                newDecodeTimeout);
     }
 
     /** Number of floats one prepared image occupies (3 * height * width). */
