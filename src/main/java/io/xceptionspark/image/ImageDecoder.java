@@ -138,7 +138,9 @@ public final class ImageDecoder {
                 first = first == null ? e : first;
             } catch (IOException | RuntimeException e) {
                 String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                boolean unsupported = message.toLowerCase(Locale.ROOT).contains("unsupported");
+                String lower = message.toLowerCase(Locale.ROOT);
+                boolean unsupported = lower.contains("unsupported") || lower.contains("unknown tiff compression")
+                        || lower.contains("not supported");
                 ImageFailure failure = new ImageFailure(unsupported ? ImageErrorCode.UNSUPPORTED : ImageErrorCode.CORRUPT,
                         "cannot decode " + format.displayName() + ": " + message);
                 first = first == null ? failure : first;

@@ -18,7 +18,7 @@ import java.awt.image.Raster;
  *   <li>gray is replicated to three channels (no gamma change);</li>
  *   <li>alpha is dropped, keeping the colour stored under it (transparent pixels keep their colour);</li>
  *   <li>palette images take their palette colours (tRNS / transparent index ignored);</li>
- *   <li>16-bit samples keep their high byte;</li>
+ *   <li>16-bit samples keep their high byte; 9-15 bit samples are rounded to 8 bits;</li>
  *   <li>CMYK samples (plain ink values) use PIL's formula, see {@link #cmykToRgb}.</li>
  * </ul>
  * Embedded ICC profiles are not applied to RGB data, exactly as PIL's decoders do, so the network
@@ -43,7 +43,9 @@ public final class RgbConverter {
         boolean gray = csType == ColorSpace.TYPE_GRAY && colours == 1;
         boolean rgb = csType == ColorSpace.TYPE_RGB && colours == 3;
         boolean cmyk = csType == ColorSpace.TYPE_CMYK && colours == 4;
-        if (!(gray || rgb || cmyk) || raster.getNumBands() < colours) {
+        int type = raster.getDataBuffer().getDataType();
+        boolean integral = type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT || type == DataBuffer.TYPE_INT;
+        if (!(gray || rgb || cmyk) || raster.getNumBands() < colours || !integral) {
             fromArgb(image, w, h, out);
             return new RgbImage(w, h, out);
         }
@@ -51,12 +53,23 @@ public final class RgbConverter {
         if (raster.getSampleModel() instanceof ComponentSampleModel csm
                 && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
                 && db.getNumBanks() == 1 && allBankZero(csm)
-                && (db instanceof DataBufferByte || db instanceof DataBufferUShort)) {
+                && (db instanceof DataBufferByte || db instanceof DataBufferUShort)
+                && fullWidthSamples(cm, DataBuffer.getDataTypeSize(db.getDataType()), colours)) {
             fromComponents(csm, db, colours, w, h, out);
         } else {
             fromSamples(raster, cm, colours, w, h, out);
         }
         return new RgbImage(w, h, out);
+    }
+
+    /** Whether every colour sample fills its storage element (8 bits in a byte, 16 in a short). */
+    private static boolean fullWidthSamples(ColorModel cm, int elementBits, int colours) {
+        for (int c = 0; c < colours; c++) {
+            if (cm.getComponentSize(c) != elementBits) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allBankZero(ComponentSampleModel csm) {
@@ -140,8 +153,13 @@ public final class RgbConverter {
         if (bits == 8) {
             return v;
         }
+        if (bits == 16) {
+            return v >>> 8; // PIL keeps the high byte of 16-bit data
+        }
         if (bits > 8) {
-            return v >>> (bits - 8); // PIL keeps the high byte of 16-bit data
+            // 9-15 bit samples (JPEG 2000): PIL's decoder rounds them to 8 bits and stores the result in a
+            // byte, so the top value rounds up to 256 and wraps to 0; we reproduce that, as the reference does.
+            return ((v + (1 << (bits - 9))) >>> (bits - 8)) & 0xFF;
         }
         return v * 255 / ((1 << bits) - 1); // 1/2/4-bit gray scale up to full range, as PIL's "L"
     }
@@ -174,7 +192,7 @@ public final class RgbConverter {
         }
     }
 
-    /** Anything exotic (e.g. float TIFF, Lab): let Java2D convert to sRGB, alpha discarded. */
+    /** Anything exotic (e.g. float TIFF or HDR, Lab): let Java2D convert to sRGB, alpha discarded. */
     private static void fromArgb(BufferedImage image, int w, int h, byte[] out) {
         int[] row = new int[w];
         int o = 0;
