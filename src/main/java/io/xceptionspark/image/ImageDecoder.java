@@ -136,7 +136,9 @@ public final class ImageDecoder {
                     throw e; // limits are the same whichever codec reads the header
                 }
                 first = first == null ? e : first;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | StackOverflowError | AssertionError | ThreadDeath e) {
+                // (jj2000 throws ThreadDeath on some damaged JPEG 2000 files; deep recursion in a codec is a
+                // bad file too. OutOfMemoryError is left to ImagePreprocessor, which reports TOO_LARGE.)
                 String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 String lower = message.toLowerCase(Locale.ROOT);
                 boolean unsupported = lower.contains("unsupported") || lower.contains("unknown tiff compression")
