@@ -9,6 +9,7 @@ import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.ResizePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class JobConfigLoaderTest {
         assertEquals(Interpolation.BICUBIC, job.preprocess().interpolation());
         assertEquals(100L * 1024 * 1024, job.preprocess().maxFileBytes());
         assertEquals(89_478_485L, job.preprocess().maxPixels());
+        assertEquals(Duration.ofSeconds(10), job.preprocess().decodeTimeout());
         assertEquals(ScoringMode.LABELS, job.scoring().mode());
         assertEquals(5, job.scoring().topK());
         assertEquals(ScoringOptions.AUTO_THREADS, job.scoring().intraOpThreads());
@@ -140,6 +142,19 @@ class JobConfigLoaderTest {
                 .set("scoring.mode", "embeddings")).contains("must be avg or max"));
         assertTrue(problems(new JobConfigLoader().set("preprocess.max-file-bytes", "3GiB")).contains("2GiB"));
         assertTrue(problems(new JobConfigLoader().set("output.partition-by", "run_date,run_date")).contains("twice"));
+        assertTrue(problems(new JobConfigLoader().set("preprocess.decode-timeout", "soon"))
+                .contains("preprocess.decode-timeout"));
+        assertTrue(problems(new JobConfigLoader().set("preprocess.decode-timeout", "2h")).contains("between 0"));
+    }
+
+    @Test
+    void decodeTimeoutAcceptsDurationsAndZero() {
+        assertEquals(Duration.ofMillis(500),
+                new JobConfigLoader().set("preprocess.decode-timeout", "500ms").load().preprocess().decodeTimeout());
+        assertEquals(Duration.ofMillis(500), new JobConfigLoader().set("preprocess.decode-timeout", "500ms").load()
+                .preprocess().toPreprocessConfig(299, 299).decodeTimeout());
+        assertEquals(Duration.ZERO,
+                new JobConfigLoader().set("preprocess.decode-timeout", "0").load().preprocess().decodeTimeout());
     }
 
     @Test
