@@ -297,14 +297,25 @@ public final class ImageDecoder {
         return null;
     }
 
-    /** A reader from an optional library, registered if its class is on the class path, else null. */
+    /**
+     * A reader from an optional library, registered if its class is on the class path, else null.
+     * The thread's context class loader is asked first: Spark puts jars added with {@code spark.jars}
+     * / {@code --jars} there, not on the loader of this class.
+     */
     private static ImageReaderSpi optional(IIORegistry registry, String className) {
-        try {
-            Class<?> type = Class.forName(className, true, ImageDecoder.class.getClassLoader());
-            return registered(registry, (ImageReaderSpi) type.getConstructor().newInstance());
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            return null;
+        for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
+                ImageDecoder.class.getClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                Class<?> type = Class.forName(className, true, loader);
+                return registered(registry, (ImageReaderSpi) type.getConstructor().newInstance());
+            } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+                // not on this loader
+            }
         }
+        return null;
     }
 
     private static <T extends ImageReaderSpi> ImageReaderSpi registered(IIORegistry registry, T fresh) {

@@ -14,7 +14,8 @@ import org.apache.spark.sql.types.StructType;
  * modification_time  timestamp  the file's modification time when it was listed
  * length             bigint     the file's size in bytes
  * status             string     OK or ERROR
- * error_code         string     null when OK; EMPTY, UNSUPPORTED_FORMAT, UNSUPPORTED, CORRUPT, TOO_LARGE, UNREADABLE
+ * error_code         string     null when OK; EMPTY, UNSUPPORTED_FORMAT, UNSUPPORTED, CORRUPT, TOO_LARGE, TIMEOUT,
+ *                               UNREADABLE
  * error_message      string     null when OK; what went wrong
  * label              string     labels/both: top-1 ImageNet label
  * class_index        int        labels/both: top-1 class index
