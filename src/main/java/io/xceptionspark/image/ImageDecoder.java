@@ -34,11 +34,12 @@ import java.util.Set;
  * values are what the reference pipelines feed the network.
  *
  * <p>Codecs: TwelveMonkeys ImageIO for JPEG (incl. CMYK/YCCK, progressive), TIFF, BMP, WebP, PNM,
- * TGA, ICO/CUR, ICNS, IFF, PCX/DCX, PICT, SGI, PSD and HDR; the JDK's readers for PNG and GIF, and
+ * TGA, ICNS, IFF, PCX/DCX, PICT, SGI, PSD and HDR; the JDK's readers for PNG and GIF, and
  * for the BMPs TwelveMonkeys rejects (e.g. a planes field other than 1, which PIL ignores); JPEG 2000
  * through jai-imageio-jpeg2000 when it is on the class path (optional, see docs/IMAGES.md). GIF: the
- * first frame only, placed on its logical screen as PIL does. ICO, CUR and ICNS: the largest
- * picture, as PIL shows. PSD: the merged image.
+ * first frame only, placed on its logical screen as PIL does. ICO and CUR: the picture PIL shows,
+ * cut out by {@link IconEntry} and decoded as the PNG or BMP it is. ICNS: the largest picture, as
+ * PIL shows. PSD: the merged image.
  *
  * <p>Every decode runs under a {@link DecodeDeadline}; an image over it fails with
  * {@link ImageErrorCode#TIMEOUT}.
@@ -54,8 +55,8 @@ public final class ImageDecoder {
     /** The optional JPEG 2000 codec, looked up by name so that the product builds and runs without it. */
     static final String JPEG2000_SPI = "com.github.jaiimageio.jpeg2000.impl.J2KImageReaderSpi";
     private static final Map<ImageFormat, List<ImageReaderSpi>> READERS = findReaders();
-    /** Formats holding several pictures of one icon, of which PIL shows the largest. */
-    private static final Set<ImageFormat> LARGEST_PICTURE = EnumSet.of(ImageFormat.ICO, ImageFormat.CUR, ImageFormat.ICNS);
+    /** Formats holding several pictures of one icon, of which PIL shows the largest (ICO/CUR: see {@link IconEntry}). */
+    private static final Set<ImageFormat> LARGEST_PICTURE = EnumSet.of(ImageFormat.ICNS);
 
     private final long maxFileBytes;
     private final long maxPixels;
@@ -117,18 +118,33 @@ public final class ImageDecoder {
         final ImageHeader.GifLayout layout = gif;
         RgbImage rgb;
         try {
-            rgb = deadline.run(abort -> decodeWithFallback(format, bytes, layout, abort));
+            rgb = deadline.run(abort -> format == ImageFormat.ICO || format == ImageFormat.CUR
+                    ? decodeIcon(format, bytes, abort)
+                    : decodeWithFallback(format, READERS.get(format), bytes, layout, abort));
         } catch (IOException e) {
             throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
         }
         return ExifOrientation.apply(rgb, ExifOrientation.read(format, bytes));
     }
 
-    /** Tries the format's codecs in order; the first one's failure is reported if all fail. */
-    private RgbImage decodeWithFallback(ImageFormat format, byte[] bytes, ImageHeader.GifLayout gif,
-                                        DecodeDeadline.Abort abort) throws ImageFailure {
+    /** ICO/CUR: the picture PIL shows, decoded by the PNG or BMP codecs (see {@link IconEntry}). */
+    private RgbImage decodeIcon(ImageFormat format, byte[] bytes, DecodeDeadline.Abort abort) throws ImageFailure {
+        IconEntry entry = IconEntry.select(bytes, format == ImageFormat.CUR);
+        if (entry.png()) {
+            ImageHeader.checkPng(entry.bytes(), maxPixels);
+        }
+        List<ImageReaderSpi> codecs = READERS.get(entry.png() ? ImageFormat.PNG : format);
+        return decodeWithFallback(format, codecs, entry.bytes(), null, abort);
+    }
+
+    /**
+     * Tries the codecs in order; the first one's failure is reported if all fail. {@code format}
+     * names the file's format in messages.
+     */
+    private RgbImage decodeWithFallback(ImageFormat format, List<ImageReaderSpi> codecs, byte[] bytes,
+                                        ImageHeader.GifLayout gif, DecodeDeadline.Abort abort) throws ImageFailure {
         ImageFailure first = null;
-        for (ImageReaderSpi spi : READERS.get(format)) {
+        for (ImageReaderSpi spi : codecs) {
             try {
                 return decodePixels(spi, format, bytes, gif, abort);
             } catch (ImageFailure e) {
@@ -258,8 +274,6 @@ public final class ImageDecoder {
         readers.put(ImageFormat.PNM, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.pnm.PNMImageReaderSpi()),
                 registered(registry, new com.twelvemonkeys.imageio.plugins.pnm.PAMImageReaderSpi())));
         readers.put(ImageFormat.TGA, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.tga.TGAImageReaderSpi())));
-        readers.put(ImageFormat.ICO, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.ICOImageReaderSpi())));
-        readers.put(ImageFormat.CUR, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.CURImageReaderSpi())));
         readers.put(ImageFormat.ICNS, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.icns.ICNSImageReaderSpi())));
         readers.put(ImageFormat.IFF, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.iff.IFFImageReaderSpi())));
         readers.put(ImageFormat.PCX, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.pcx.PCXImageReaderSpi())));
@@ -271,6 +285,9 @@ public final class ImageDecoder {
         ImageReaderSpi jdkBmp = jdkReader(registry, "bmp");
         ImageReaderSpi bmp = registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.BMPImageReaderSpi());
         readers.put(ImageFormat.BMP, jdkBmp == null ? List.of(bmp) : List.of(bmp, jdkBmp));
+        // ICO/CUR pictures are PNG or BMP data (IconEntry); these are the codecs of their BMP pictures
+        readers.put(ImageFormat.ICO, readers.get(ImageFormat.BMP));
+        readers.put(ImageFormat.CUR, readers.get(ImageFormat.BMP));
         for (ImageFormat format : List.of(ImageFormat.PNG, ImageFormat.GIF)) {
             ImageReaderSpi jdk = jdkReader(registry, format.name().toLowerCase(Locale.ROOT));
             if (jdk != null) {
