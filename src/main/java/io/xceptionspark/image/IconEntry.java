@@ -47,7 +47,7 @@ record IconEntry(byte[] bytes, boolean png) {
             System.arraycopy(b, start, png, 0, png.length);
             return new IconEntry(png, true);
         }
-        return new IconEntry(bitmapFile(b, start, b.length, what), false);
+        return new IconEntry(DibFile.toBmp(b, start, true, what + " picture"), false);
     }
 
     /** ICO: larger area wins, then more bits per pixel (PIL sorts by both). */
@@ -82,40 +82,5 @@ record IconEntry(byte[] bytes, boolean png) {
         }
         int colours = u8(b, e + 2);
         return colours != 0 ? 32 - Integer.numberOfLeadingZeros(colours - 1) : 256;
-    }
-
-    /** A BMP file around the DIB at {@code [start, end)}: a 14-byte file header, the height halved. */
-    private static byte[] bitmapFile(byte[] b, int start, int end, String what) throws ImageFailure {
-        if (end - start < 40) {
-            throw new ImageFailure(ImageErrorCode.CORRUPT, what + " picture is truncated inside its bitmap header");
-        }
-        long headerSize = ImageHeader.u32le(b, start);
-        int bpp = ImageHeader.u16le(b, start + 14);
-        long compression = ImageHeader.u32le(b, start + 16);
-        long used = ImageHeader.u32le(b, start + 32);
-        if (headerSize < 40 || headerSize > end - start || bpp == 0 || bpp > 32) {
-            throw new ImageFailure(ImageErrorCode.CORRUPT, what + " picture has a malformed bitmap header");
-        }
-        long paletteEntries = bpp <= 8 ? (used != 0 && used <= (1L << bpp) ? used : 1L << bpp) : 0;
-        long masks = headerSize == 40 && (compression == 3 || compression == 6) ? 4L * (compression == 3 ? 3 : 4) : 0;
-        long pixelOffset = 14 + headerSize + masks + 4 * paletteEntries;
-        int dib = end - start;
-        byte[] file = new byte[14 + dib];
-        file[0] = 'B';
-        file[1] = 'M';
-        putLe(file, 2, file.length);
-        putLe(file, 10, pixelOffset);
-        System.arraycopy(b, start, file, 14, dib);
-        int height = (int) ImageHeader.u32le(b, start + 8);
-        putLe(file, 14 + 8, height / 2);
-        putLe(file, 14 + 20, 0); // image size: let the codec compute it for the halved height
-        return file;
-    }
-
-    private static void putLe(byte[] b, int at, long v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >> 8);
-        b[at + 2] = (byte) (v >> 16);
-        b[at + 3] = (byte) (v >> 24);
     }
 }

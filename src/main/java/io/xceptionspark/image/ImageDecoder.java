@@ -113,14 +113,19 @@ public final class ImageDecoder {
             case PNG -> ImageHeader.checkPng(bytes, maxPixels);
             case JPEG -> ImageHeader.checkJpeg(bytes, maxPixels);
             case GIF -> gif = ImageHeader.GifLayout.parse(bytes, maxPixels);
+            case JPEG2000 -> ImageHeader.checkJpeg2000(bytes, maxPixels);
+            case IFF -> ImageHeader.checkIff(bytes);
             default -> { }
         }
         final ImageHeader.GifLayout layout = gif;
         RgbImage rgb;
         try {
-            rgb = deadline.run(abort -> format == ImageFormat.ICO || format == ImageFormat.CUR
-                    ? decodeIcon(format, bytes, abort)
-                    : decodeWithFallback(format, READERS.get(format), bytes, layout, abort));
+            rgb = deadline.run(abort -> switch (format) {
+                case ICO, CUR -> decodeIcon(format, bytes, abort);
+                case DIB -> decodeWithFallback(format, READERS.get(format), DibFile.toBmp(bytes, 0, false, "DIB file"),
+                        null, abort);
+                default -> decodeWithFallback(format, READERS.get(format), bytes, layout, abort);
+            });
         } catch (IOException e) {
             throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
         }
@@ -288,6 +293,7 @@ public final class ImageDecoder {
         // ICO/CUR pictures are PNG or BMP data (IconEntry); these are the codecs of their BMP pictures
         readers.put(ImageFormat.ICO, readers.get(ImageFormat.BMP));
         readers.put(ImageFormat.CUR, readers.get(ImageFormat.BMP));
+        readers.put(ImageFormat.DIB, readers.get(ImageFormat.BMP));
         for (ImageFormat format : List.of(ImageFormat.PNG, ImageFormat.GIF)) {
             ImageReaderSpi jdk = jdkReader(registry, format.name().toLowerCase(Locale.ROOT));
             if (jdk != null) {

@@ -23,6 +23,8 @@ public enum ImageFormat {
     /** Amiga IFF ILBM / PBM. */
     IFF("IFF"),
     PCX("PCX"),
+    /** A BMP without its file header (clipboard .dib files), decoded as the BMP it is. */
+    DIB("DIB"),
     /** Multi-page PCX; the first page is decoded. */
     DCX("DCX"),
     /** Apple PICT (with or without the 512-byte file header). */
@@ -181,6 +183,9 @@ public enum ImageFormat {
         }
         if (text.startsWith("<svg") || (text.startsWith("<?xml") && text.contains("<svg"))) {
             return SVG;
+        }
+        if (DibFile.looksLikeDib(b)) {
+            return DIB;
         }
         if (pictHeaderAt(b, 512) || pictHeaderAt(b, 0)) {
             return PICT;

@@ -5,8 +5,8 @@ import static io.xceptionspark.image.ImageFormat.u8;
 /**
  * Reads what a file's header declares (size, JPEG coding) straight from the bytes, so hostile
  * claims are rejected before any codec runs or allocates. Only the cheap, fixed-layout parts of
- * PNG, GIF and JPEG are parsed here; other formats are checked through the codec's own header
- * reading ({@code ImageReader.getWidth(0)}), which allocates no pixels either.
+ * PNG, GIF, JPEG, JPEG 2000 and IFF are parsed here; every format is also checked through the
+ * codec's own header reading ({@code ImageReader.getWidth}), which allocates no pixels either.
  */
 final class ImageHeader {
     private ImageHeader() {
@@ -95,6 +95,81 @@ final class ImageHeader {
             }
             pos += length;
         }
+    }
+
+    /**
+     * IFF: every chunk must fit in the file. The codec trusts chunk lengths and allocates them
+     * (a 4 GB claim is an out-of-memory error, not a bad file), so they are checked first.
+     */
+    static void checkIff(byte[] b) throws ImageFailure {
+        int pos = 12;
+        while (pos + 8 <= b.length) {
+            long length = u32(b, pos + 4);
+            if (length > b.length - pos - 8L) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "IFF chunk "
+                        + new String(b, pos, 4, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "?")
+                        + " claims " + length + " bytes, past the end of the file");
+            }
+            pos += 8 + (int) length + (int) (length & 1);
+        }
+    }
+
+    /**
+     * JPEG 2000: the image and tile sizes in the SIZ segment. jj2000 allocates per component and
+     * per tile, so beyond the pixel count, a picture of more than 4 components counts as that many
+     * more pixels, and the tile count must be within the standard's 65,535.
+     */
+    static void checkJpeg2000(byte[] b, long maxPixels) throws ImageFailure {
+        int cs = codestreamStart(b);
+        if (cs < 0 || cs + 42 > b.length) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG 2000 file has no readable SIZ header");
+        }
+        if (u8(b, cs) != 0xFF || u8(b, cs + 1) != 0x4F || u8(b, cs + 2) != 0xFF || u8(b, cs + 3) != 0x51) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG 2000 codestream does not start with SOC, SIZ");
+        }
+        int siz = cs + 4;
+        long w = u32(b, siz + 4) - u32(b, siz + 12);
+        long h = u32(b, siz + 8) - u32(b, siz + 16);
+        long tileW = u32(b, siz + 20);
+        long tileH = u32(b, siz + 24);
+        int components = (u8(b, siz + 36) << 8) | u8(b, siz + 37);
+        if (components < 1 || tileW < 1 || tileH < 1) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG 2000 SIZ header declares no component or an empty tile");
+        }
+        checkPixels(w, h, maxPixels, "JPEG 2000 SIZ header");
+        if (components > 4) { // PIL reads at most 4 (RGBA); jj2000 would allocate a plane per component
+            checkPixels(w, h * (components / 4 + 1), maxPixels, "JPEG 2000 SIZ header (" + components + " components)");
+        }
+        long tiles = ((u32(b, siz + 4) - u32(b, siz + 28) + tileW - 1) / tileW)
+                * ((u32(b, siz + 8) - u32(b, siz + 32) + tileH - 1) / tileH);
+        if (tiles > 65_535 || tiles < 1) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG 2000 SIZ header declares " + tiles + " tiles");
+        }
+    }
+
+    /** Where the codestream starts: at 0, or inside the JP2 file's jp2c box; -1 if not found. */
+    private static int codestreamStart(byte[] b) {
+        if (b.length >= 2 && u8(b, 0) == 0xFF && u8(b, 1) == 0x4F) {
+            return 0;
+        }
+        long pos = 0;
+        while (pos + 8 <= b.length) {
+            long length = u32(b, (int) pos);
+            int header = 8;
+            if (length == 1 && pos + 16 <= b.length) {
+                long high = u32(b, (int) pos + 8);
+                length = high != 0 ? Long.MAX_VALUE : u32(b, (int) pos + 12);
+                header = 16;
+            }
+            if (b[(int) pos + 4] == 'j' && b[(int) pos + 5] == 'p' && b[(int) pos + 6] == '2' && b[(int) pos + 7] == 'c') {
+                return (int) pos + header;
+            }
+            if (length == 0 || length < header) {
+                return -1; // a box running to the end (or a malformed one) before the codestream
+            }
+            pos += length;
+        }
+        return -1;
     }
 
     private static boolean isStartOfFrame(int marker) {
