@@ -113,6 +113,28 @@ class FormatFixtureTest {
         assertTrue(failure.getMessage().contains("50001"), failure.getMessage());
     }
 
+    /** Header fields the codecs would trust for allocations are checked first. */
+    @Test
+    void iffChunkLengthsAndJpeg2000ComponentCountsAreCheckedBeforeTheCodec() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertTrue(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "iff", out));
+        byte[] iff = out.toByteArray();
+        assertEquals(ImageFormat.IFF, ImageFormat.sniff(iff));
+        decoder.decode(iff);
+        iff[16] = 0x7F; // the first chunk (the writer puts an ANNO chunk first) now claims 2 GB
+        ImageFailure chunk = assertThrows(ImageFailure.class, () -> decoder.decode(iff));
+        assertEquals(ImageErrorCode.CORRUPT, chunk.code());
+        assertTrue(chunk.getMessage().contains("ANNO chunk claims"), chunk.getMessage());
+
+        byte[] j2k = SharedFixtures.bytes(DIR + "9bit.j2k");
+        j2k[4 + 36] = 0x40; // Csiz (after SOC, SIZ marker and 34 bytes of SIZ fields) = 16384 components
+        j2k[4 + 37] = 0;
+        ImageFailure components = assertThrows(ImageFailure.class, () -> decoder.decode(j2k));
+        assertEquals(ImageErrorCode.TOO_LARGE, components.code(), components.getMessage());
+        assertTrue(components.getMessage().contains("16384 components"), components.getMessage());
+    }
+
     @Test
     void heicAvifAndJpegXlAreNamed() {
         byte[] heic = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
