@@ -136,6 +136,11 @@ final class ImageHeader {
         if (components < 1 || tileW < 1 || tileH < 1) {
             throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG 2000 SIZ header declares no component or an empty tile");
         }
+        int length = (u8(b, siz) << 8) | u8(b, siz + 1);
+        if (length != 38 + 3 * components || siz + length > b.length) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "JPEG 2000 SIZ header declares " + components
+                    + " components, which do not fit its length of " + length + " bytes");
+        }
         checkPixels(w, h, maxPixels, "JPEG 2000 SIZ header");
         if (components > 4) { // PIL reads at most 4 (RGBA); jj2000 would allocate a plane per component
             checkPixels(w, h * (components / 4 + 1), maxPixels, "JPEG 2000 SIZ header (" + components + " components)");
