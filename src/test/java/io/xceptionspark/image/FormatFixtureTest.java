@@ -113,6 +113,47 @@ class FormatFixtureTest {
         assertTrue(failure.getMessage().contains("50001"), failure.getMessage());
     }
 
+    /**
+     * IFF, PICT and HDR, which PIL does not read: lossless round trips through the TwelveMonkeys
+     * writers (IFF, PICT) must give back the exact pixels; a hand-written Radiance file must decode
+     * to its tone-mapped gradient, monotonic along both axes and the same in every run.
+     */
+    @Test
+    void formatsPilDoesNotReadRoundTrip() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(24, 16,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        byte[] expected = new byte[3 * 24 * 16];
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 24; x++) {
+                int r = x * 10;
+                int g = y * 15;
+                int b = (x + y) * 6;
+                image.setRGB(x, y, r << 16 | g << 8 | b);
+                int o = 3 * (y * 24 + x);
+                expected[o] = (byte) r;
+                expected[o + 1] = (byte) g;
+                expected[o + 2] = (byte) b;
+            }
+        }
+        for (String format : List.of("iff", "pict")) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            assertTrue(javax.imageio.ImageIO.write(image, format, out), format);
+            byte[] bytes = out.toByteArray();
+            assertEquals(format.equals("iff") ? ImageFormat.IFF : ImageFormat.PICT, ImageFormat.sniff(bytes));
+            RgbImage decoded = decoder.decode(bytes);
+            assertEquals(0.0, SharedFixtures.diff(decoded, new RgbImage(24, 16, expected)).mean(), format);
+        }
+        byte[] hdr = MutatedFilesTest.radiance(24, 16);
+        assertEquals(ImageFormat.HDR, ImageFormat.sniff(hdr));
+        RgbImage decoded = decoder.decode(hdr);
+        assertEquals(24, decoded.width());
+        assertEquals(16, decoded.height());
+        byte[] px = decoded.pixels();
+        assertTrue((px[3 * 23] & 0xFF) > (px[0] & 0xFF), "red grows along x");
+        assertTrue((px[3 * 24 * 15 + 1] & 0xFF) > (px[1] & 0xFF), "green grows along y");
+        assertEquals(java.util.Arrays.toString(px), java.util.Arrays.toString(decoder.decode(hdr).pixels()));
+    }
+
     /** Header fields the codecs would trust for allocations are checked first. */
     @Test
     void iffChunkLengthsAndJpeg2000ComponentCountsAreCheckedBeforeTheCodec() throws Exception {

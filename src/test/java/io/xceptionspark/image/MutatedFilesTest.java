@@ -140,18 +140,34 @@ class MutatedFilesTest {
         return out;
     }
 
-    /** A flat (not run-length encoded) Radiance RGBE file of a gradient. */
+    /**
+     * A Radiance RGBE file of a gradient, in the run-length scanline layout Radiance writes
+     * (2, 2, width; then each component as literal chunks of at most 128 bytes). Exponent 128 + 1:
+     * values {@code v / 128} in [0, 2).
+     */
     static byte[] radiance(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] header = ("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y " + height + " +X " + width + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
         out.write(header, 0, header.length);
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                out.write(16 + 8 * x);
-                out.write(16 + 8 * y);
-                out.write(128);
-                out.write(128); // exponent 0: values in [0, 1)
+            out.write(2);
+            out.write(2);
+            out.write(width >> 8);
+            out.write(width & 0xFF);
+            for (int c = 0; c < 4; c++) {
+                for (int x0 = 0; x0 < width; x0 += 128) {
+                    int n = Math.min(128, width - x0);
+                    out.write(n);
+                    for (int x = x0; x < x0 + n; x++) {
+                        out.write(switch (c) {
+                            case 0 -> 8 + 4 * x;
+                            case 1 -> 8 + 6 * y;
+                            case 2 -> 64;
+                            default -> 129;
+                        });
+                    }
+                }
             }
         }
         return out.toByteArray();
