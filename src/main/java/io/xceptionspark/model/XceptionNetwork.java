@@ -148,7 +148,7 @@ public final class XceptionNetwork extends AbstractBlock {
         x.close();
         x = reluReplacing(next);
         stages.accept("block14_sepconv2_act", x);
-        return head(x);
+        return GlobalPoolHead.apply(x, options, predictions);
     }
 
     private NDArray residualBlock(ResidualBlock block, NDArray x, BiConsumer<String, NDArray> stages) {
@@ -170,39 +170,8 @@ public final class XceptionNetwork extends AbstractBlock {
         return pooled;
     }
 
-    private NDList head(NDArray features) {
-        Pooling pooling = options.effectivePooling();
-        if (pooling == Pooling.NONE) {
-            return new NDList(named(features, NetworkOutput.EMBEDDING));
-        }
-        NDArray embedding = globalPool(features, pooling);
-        features.close();
-        named(embedding, NetworkOutput.EMBEDDING);
-        if (predictions == null) {
-            return new NDList(embedding);
-        }
-        NDArray logits = named(predictions.apply(embedding), NetworkOutput.LOGITS);
-        NDArray scores = options.classifierActivation() == ClassifierActivation.SOFTMAX
-                ? logits.softmax(1)
-                : logits.duplicate();
-        return new NDList(embedding, logits, named(scores, NetworkOutput.PREDICTIONS));
-    }
-
-    /** Average or max over both spatial axes (the engine reduces over one axis at a time). */
-    private static NDArray globalPool(NDArray features, Pooling pooling) {
-        Shape s = features.getShape();
-        try (NDArray flat = features.reshape(s.get(0), s.get(1), -1)) {
-            return pooling == Pooling.AVG ? flat.mean(new int[] {2}) : flat.max(new int[] {2});
-        }
-    }
-
-    private static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
-    }
-
     /** ReLU of an intermediate nobody else holds: returns the activation and frees the input at once. */
-    private static NDArray reluReplacing(NDArray x) {
+    static NDArray reluReplacing(NDArray x) {
         NDArray activated = Activation.relu(x);
         x.close();
         return activated;
@@ -218,15 +187,7 @@ public final class XceptionNetwork extends AbstractBlock {
             h = InputShape.halfSame(h);
             w = InputShape.halfSame(w);
         }
-        int c = XceptionOptions.EMBEDDING_SIZE;
-        if (options.effectivePooling() == Pooling.NONE) {
-            return new Shape[] {new Shape(n, c, h, w)};
-        }
-        if (predictions == null) {
-            return new Shape[] {new Shape(n, c)};
-        }
-        Shape classes = new Shape(n, options.classes());
-        return new Shape[] {new Shape(n, c), classes, classes};
+        return GlobalPoolHead.outputShapes(n, h, w, options);
     }
 
     private ResidualBlock residual(int block, int shortcutIndex, int in, int mid, int out) {
