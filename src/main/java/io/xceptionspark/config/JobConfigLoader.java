@@ -163,8 +163,8 @@ public final class JobConfigLoader {
     private ModelSpec model(Config c) {
         int before = problems.size();
         String architecture = str(c, "model.architecture").toLowerCase(Locale.ROOT);
-        if (!architecture.equals(ModelSpec.XCEPTION) && !architecture.equals(ModelSpec.TORCHSCRIPT)) {
-            problem(c, "model.architecture", "must be xception or torchscript");
+        if (!ModelSpec.isArchitecture(architecture)) {
+            problem(c, "model.architecture", "must be " + ModelSpec.ARCHITECTURES);
         }
         String torchscript = str(c, "model.torchscript");
         if (architecture.equals(ModelSpec.TORCHSCRIPT) && torchscript.isBlank()) {
@@ -181,7 +181,7 @@ public final class JobConfigLoader {
         int classes = integer(c, "model.classes", 1, 1_000_000);
         int height = integer(c, "model.input-height", 1, 8192);
         int width = integer(c, "model.input-width", 1, 8192);
-        if (architecture.equals(ModelSpec.XCEPTION) && height > 0 && width > 0) {
+        if (!architecture.equals(ModelSpec.TORCHSCRIPT) && height > 0 && width > 0) {
             try {
                 InputShape.check(height, width, 3);
             } catch (IllegalArgumentException e) {

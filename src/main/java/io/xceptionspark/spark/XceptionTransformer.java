@@ -59,9 +59,12 @@ public abstract class XceptionTransformer extends Transformer implements Default
     protected XceptionTransformer(String uid) {
         this.uid = uid;
         inputCol = new Param<>(this, "inputCol", "binary column holding image file bytes (binaryFile's content)");
-        weights = new Param<>(this, "weights", "imagenet, none (seeded random) or the path of a Keras .h5 weights file");
-        architecture = new Param<>(this, "architecture", "xception or torchscript",
-                ParamValidators.inArray(java.util.List.of("xception", "torchscript")));
+        weights = new Param<>(this, "weights", "imagenet, none (seeded random) or the path of a"
+                + " Keras .h5 weights file (timm model.safetensors for xception41/65/71)");
+        architecture = new Param<>(this, "architecture",
+                "xception, xception41, xception65, xception71 (timm's aligned Xceptions) or torchscript",
+                ParamValidators.inArray(java.util.List.of("xception", "xception41", "xception65", "xception71",
+                        "torchscript")));
         torchscript = new Param<>(this, "torchscript", "TorchScript .pt file when architecture is torchscript");
         torchscriptOutputs = new Param<>(this, "torchscriptOutputs",
                 "what the TorchScript model returns: logits,embedding | logits | embedding");
