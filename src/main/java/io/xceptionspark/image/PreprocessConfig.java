@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param maxFileBytes  larger files fail with {@link ImageErrorCode#TOO_LARGE} before parsing
  * @param maxPixels     images whose header declares more pixels fail with
  *                      {@link ImageErrorCode#TOO_LARGE} before any pixel buffer is allocated
+ * @param normalization per-channel mean and std applied to the resized 8-bit RGB
  */
 public record PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
-                               double cropPct, long maxFileBytes, long maxPixels) {
+                               double cropPct, long maxFileBytes, long maxPixels, Normalization normalization) {
 
     /** PIL's {@code Image.MAX_IMAGE_PIXELS}: about a quarter gigabyte of 24-bit pixels. */
     public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
@@ -27,6 +28,7 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
     public PreprocessConfig {
         Objects.requireNonNull(resize, "resize");
         Objects.requireNonNull(interpolation, "interpolation");
+        Objects.requireNonNull(normalization, "normalization");
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
         }
@@ -44,6 +46,12 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
         }
     }
 
+    /** With Keras' normalisation ({@link Normalization#INCEPTION}: x / 127.5 - 1). */
+    public PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation, double cropPct,
+                            long maxFileBytes, long maxPixels) {
+        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, Normalization.INCEPTION);
+    }
+
     /** 299x299, crop, bicubic, crop_pct 0.8975, 100 MiB, PIL's pixel limit. */
     public static PreprocessConfig defaults() {
         return new PreprocessConfig(299, 299, ResizePolicy.CROP, Interpolation.BICUBIC, DEFAULT_CROP_PCT,
@@ -51,19 +59,23 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
     }
 
     public PreprocessConfig withSize(int newHeight, int newWidth) {
-        return new PreprocessConfig(newHeight, newWidth, resize, interpolation, cropPct, maxFileBytes, maxPixels);
+        return new PreprocessConfig(newHeight, newWidth, resize, interpolation, cropPct, maxFileBytes, maxPixels,
+                normalization);
     }
 
     public PreprocessConfig withResize(ResizePolicy newResize) {
-        return new PreprocessConfig(height, width, newResize, interpolation, cropPct, maxFileBytes, maxPixels);
+        return new PreprocessConfig(height, width, newResize, interpolation, cropPct, maxFileBytes, maxPixels,
+                normalization);
     }
 
     public PreprocessConfig withInterpolation(Interpolation newInterpolation) {
-        return new PreprocessConfig(height, width, resize, newInterpolation, cropPct, maxFileBytes, maxPixels);
+        return new PreprocessConfig(height, width, resize, newInterpolation, cropPct, maxFileBytes, maxPixels,
+                normalization);
     }
 
     public PreprocessConfig withLimits(long newMaxFileBytes, long newMaxPixels) {
-        return new PreprocessConfig(height, width, resize, interpolation, cropPct, newMaxFileBytes, newMaxPixels);
+        return new PreprocessConfig(height, width, resize, interpolation, cropPct, newMaxFileBytes, newMaxPixels,
+                normalization);
     }
 
     /** Number of floats one prepared image occupies (3 * height * width). */

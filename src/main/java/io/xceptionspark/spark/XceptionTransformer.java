@@ -9,6 +9,7 @@ import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.PretrainedConfig;
 import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ImageFile;
 import java.util.ArrayList;
@@ -74,8 +75,9 @@ public abstract class XceptionTransformer extends Transformer implements Default
                 ParamValidators.gtEq(1));
         resize = new Param<>(this, "resize", "crop or squash",
                 ParamValidators.inArray(java.util.List.of("crop", "squash")));
-        interpolation = new Param<>(this, "interpolation", "bicubic, bilinear or nearest",
-                ParamValidators.inArray(java.util.List.of("bicubic", "bilinear", "nearest")));
+        interpolation = new Param<>(this, "interpolation",
+                "bicubic, bilinear, nearest or auto (the weights' pretrained configuration)",
+                ParamValidators.inArray(java.util.List.of("bicubic", "bilinear", "nearest", "auto")));
         batchSize = new IntParam(this, "batchSize", "images per forward pass (1..256)",
                 ParamValidators.inRange(1, ScoringOptions.MAX_BATCH_SIZE));
         intraOpThreads = new IntParam(this, "intraOpThreads", "libtorch threads per task; 0 = spark.task.cpus",
@@ -259,10 +261,19 @@ public abstract class XceptionTransformer extends Transformer implements Default
         return new ResultColumns(scoringOptions(), getOrDefault(outputPrefix));
     }
 
+    /** crop_pct, mean and std (and interpolation when auto) from the weights' pretrained configuration. */
     PreprocessOptions preprocessOptions() {
+        ModelSpec spec = modelSpec();
+        PretrainedConfig pretrained = PretrainedConfig.of(spec, "");
+        if (pretrained == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": timm " + spec.architecture()
+                    + " needs its pretrained configuration: put the checkpoint's config.json beside " + spec.weights());
+        }
+        String interp = getOrDefault(interpolation);
         return new PreprocessOptions(ResizePolicy.parse(getOrDefault(resize)),
-                Interpolation.parse(getOrDefault(interpolation)), PreprocessConfig.DEFAULT_CROP_PCT,
-                PreprocessConfig.DEFAULT_MAX_FILE_BYTES, PreprocessConfig.DEFAULT_MAX_PIXELS);
+                interp.equals("auto") ? pretrained.interpolation() : Interpolation.parse(interp), pretrained.cropPct(),
+                PreprocessConfig.DEFAULT_MAX_FILE_BYTES, PreprocessConfig.DEFAULT_MAX_PIXELS,
+                pretrained.normalization());
     }
 
     // ---- Transformer ----------------------------------------------------------------------------------
