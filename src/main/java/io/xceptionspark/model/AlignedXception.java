@@ -78,6 +78,33 @@ public enum AlignedXception {
                 new Block(1024, new int[] {1536, 1536, XceptionOptions.EMBEDDING_SIZE}, 1, false, false));
     }
 
+    /**
+     * Multiply-adds of one forward pass at {@code size x size} (convolutions and the classifier; folded
+     * BatchNorms and ReLUs cost no multiply-adds). GFLOP = 2 x this / 1e9.
+     */
+    public long multiplyAdds(int size) {
+        long macs = 0;
+        int s = (size - 1) / 2 + 1;
+        macs += (long) s * s * 32 * 3 * 9 + (long) s * s * 64 * 32 * 9; // stem
+        List<Block> blocks = new ArrayList<>(entryFlow);
+        blocks.addAll(middleFlow());
+        blocks.addAll(exitFlow());
+        for (Block b : blocks) {
+            int in = b.in();
+            int out = (s - 1) / b.stride() + 1;
+            for (int i = 0; i < 3; i++) {
+                int at = i == 2 ? out : s;
+                macs += (long) at * at * in * 9 + (long) at * at * in * b.out()[i]; // depthwise + pointwise
+                in = b.out()[i];
+            }
+            if (b.projects()) {
+                macs += (long) out * out * b.in() * b.outChannels();
+            }
+            s = out;
+        }
+        return macs + (long) XceptionOptions.EMBEDDING_SIZE * XceptionOptions.IMAGENET_CLASSES;
+    }
+
     /** The variant timm names so, or null. */
     public static AlignedXception byId(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);

@@ -40,6 +40,13 @@ class AlignedXceptionArchitectureTest {
                 network.getOutputShapes(new Shape[] {new Shape(1, 3, 299, 299)})[0].getShape());
     }
 
+    /** Conv and linear multiply-adds at 299x299, counted by forward hooks on timm_aligned_ref.py's modules. */
+    @ParameterizedTest
+    @CsvSource({"XCEPTION41, 9204134312", "XCEPTION65, 13852682216", "XCEPTION71, 17946553928"})
+    void multiplyAddsMatchTheReference(AlignedXception variant, long macs) {
+        assertEquals(macs, variant.multiplyAdds(299));
+    }
+
     @Test
     void keysAndShapesFollowTimmsStateDict() {
         Map<String, Shape> x41 = shapes(network(AlignedXception.XCEPTION41));
