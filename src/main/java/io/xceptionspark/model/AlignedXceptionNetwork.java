@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * listed under its timm state_dict key by {@link #torchWeights()}, the order of {@code model.state_dict()}.
  * Once the weights are in, BatchNorms fold into the convolutions as in {@link XceptionNetwork}.
  */
-public final class AlignedXceptionNetwork extends AbstractBlock {
+public final class AlignedXceptionNetwork extends AbstractBlock implements XceptionFamily {
     private final AlignedXception variant;
     private final XceptionOptions options;
     private final List<KerasWeightedLayer> layers = new ArrayList<>();
@@ -66,6 +66,7 @@ public final class AlignedXceptionNetwork extends AbstractBlock {
         return variant;
     }
 
+    @Override
     public XceptionOptions options() {
         return options;
     }
@@ -102,6 +103,7 @@ public final class AlignedXceptionNetwork extends AbstractBlock {
     }
 
     /** Stem, entry flow, middle flow, exit flow: the 2048-channel map after exit2's last ReLU. */
+    @Override
     public NDArray forwardFeatures(NDArray input) {
         NDArray x;
         if (stemConv1.isFolded()) {
@@ -122,6 +124,7 @@ public final class AlignedXceptionNetwork extends AbstractBlock {
     }
 
     /** Global average pooling (the pre-logits embedding), then head.fc; consumes {@code features}. */
+    @Override
     public NDList forwardHead(NDArray features) {
         return GlobalPoolHead.apply(features, options, fc);
     }

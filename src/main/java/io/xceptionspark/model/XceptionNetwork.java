@@ -26,7 +26,7 @@ import java.util.function.BiConsumer;
  * block14_sepconv2_act, [N, 2048]) or, with include_top false and pooling none, the feature map itself;
  * with include_top, index 1 the classifier logits and index 2 its predictions (softmax or logits).
  */
-public final class XceptionNetwork extends AbstractBlock {
+public final class XceptionNetwork extends AbstractBlock implements XceptionFamily {
     private static final int MIDDLE_CHANNELS = 728;
 
     private final XceptionOptions options;
@@ -68,6 +68,7 @@ public final class XceptionNetwork extends AbstractBlock {
                 : null;
     }
 
+    @Override
     public XceptionOptions options() {
         return options;
     }
@@ -103,6 +104,21 @@ public final class XceptionNetwork extends AbstractBlock {
      * diagnostics), e.g. block1_conv1 (after its BatchNorm), block2_pool, ..., block14_sepconv2_act.
      */
     public NDList forward(NDArray input, BiConsumer<String, NDArray> stages) {
+        return forwardHead(forwardFeatures(input, stages));
+    }
+
+    @Override
+    public NDArray forwardFeatures(NDArray input) {
+        return forwardFeatures(input, (stage, array) -> { });
+    }
+
+    @Override
+    public NDList forwardHead(NDArray features) {
+        return GlobalPoolHead.apply(features, options, predictions);
+    }
+
+    /** Entry flow (blocks 1-4), middle flow (5-12), exit flow (13-14): block14_sepconv2_act. */
+    private NDArray forwardFeatures(NDArray input, BiConsumer<String, NDArray> stages) {
         NDArray x;
         if (block1Conv1.isFolded()) {
             // The folded weights are laid out channels-last; the activations follow from the input.
@@ -148,7 +164,7 @@ public final class XceptionNetwork extends AbstractBlock {
         x.close();
         x = reluReplacing(next);
         stages.accept("block14_sepconv2_act", x);
-        return GlobalPoolHead.apply(x, options, predictions);
+        return x;
     }
 
     private NDArray residualBlock(ResidualBlock block, NDArray x, BiConsumer<String, NDArray> stages) {
