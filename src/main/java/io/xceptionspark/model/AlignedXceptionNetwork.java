@@ -227,9 +227,6 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
             }
             in = out;
         }
-        if (!b.skip() && b.startWithRelu()) {
-            throw new IllegalStateException("no timm Xception block starts with ReLU and has no skip");
-        }
         return b.startWithRelu() ? new ResidualModule(separables, shortcut, b.stride()) : new ReluInsideModule(units);
     }
 

@@ -118,7 +118,7 @@ final class TimmWeightsImporter {
     private static String lookalike(AlignedXceptionNetwork network, Map<String, Shape> file) {
         for (AlignedXception other : AlignedXception.values()) {
             if (other != network.variant()
-                    && sameKeys(expectedShapes(new AlignedXceptionNetwork(other, network.options())), file)) {
+                    && expectedShapes(new AlignedXceptionNetwork(other, network.options())).equals(file)) {
                 return "Its keys and shapes are those of timm " + other.id() + ": set model.architecture = "
                         + other.id() + ".";
             }
@@ -132,10 +132,6 @@ final class TimmWeightsImporter {
         }
         return "Give the model.safetensors of timm/" + network.variant().id() + " (e.g. timm/"
                 + network.variant().id() + ".tf_in1k).";
-    }
-
-    private static boolean sameKeys(Map<String, Shape> expected, Map<String, Shape> file) {
-        return expected.equals(file);
     }
 
     private static String dims(Shape shape) {
