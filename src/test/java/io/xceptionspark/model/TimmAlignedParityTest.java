@@ -15,6 +15,9 @@ import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.testing.Shared;
+import io.xceptionspark.weights.Checksums;
+import io.xceptionspark.weights.LoopbackFileSystem;
+import io.xceptionspark.weights.WeightsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,6 +89,24 @@ class TimmAlignedParityTest {
     void unfoldedNetworkMatchesTheReference() throws Exception {
         assertMatchesGolden("xception41", run(ModelSpec.timm("xception41", weights("xception41"))
                 .withFoldBatchNorm(false)));
+    }
+
+    /** A Hadoop URI goes through the same verified cache and SHA-256 check as Keras files. */
+    @Test
+    void remoteUriIsCachedAndChecked(@TempDir Path tmp) throws Exception {
+        Path file = Path.of(weights("xception41"));
+        String sha = Checksums.sha256(file);
+        String uri = LoopbackFileSystem.uri(file).toString();
+        ModelSpec spec = new ModelSpec("xception41", true, "avg", 1000, "softmax", 299, 299, uri, 0L, "",
+                "logits,embedding", "", false, true, sha, tmp.toString());
+        try (ScoringModel model = ModelLoader.load(spec, LoopbackFileSystem.configuration())) {
+            assertEquals("timm/xception41:sha256=" + sha.substring(0, 12), model.identity().toString());
+        }
+        String wrong = "ab".repeat(32);
+        ModelSpec mismatch = new ModelSpec("xception41", true, "avg", 1000, "softmax", 299, 299, file.toString(), 0L, "",
+                "logits,embedding", "", false, true, wrong, "");
+        WeightsException e = assertThrows(WeightsException.class, () -> ModelLoader.load(mismatch));
+        assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains(sha), e.getMessage());
     }
 
     @Test
