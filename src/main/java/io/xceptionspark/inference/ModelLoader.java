@@ -18,7 +18,8 @@ import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Turns a {@link ModelSpec} into a loaded {@link ScoringModel}: resolves the weights, builds, checks.
+ * Turns a {@link ModelSpec} into a loaded {@link ScoringModel}: resolves the weights, builds, checks. Keras'
+ * xception takes Keras .h5 files, timm's aligned xception41/65/71 a timm model.safetensors (strictly loaded).
  *
  * <p>Weights (and TorchScript files) can be local paths, {@code file:} URIs (read in place: on a cluster they
  * must exist on every node), any other Hadoop file system URI (copied once into a local cache by
@@ -57,12 +58,12 @@ public final class ModelLoader {
         }
         XceptionOptions options = spec.xceptionOptions();
         WeightsSource source = WeightsSource.parse(spec.weights());
-        OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
-        int classes = options.includeTop() ? options.classes() : 0;
-        int embedding = XceptionOptions.EMBEDDING_SIZE;
         if (spec.timmVariant() != null) {
             return loadTimm(spec, spec.timmVariant(), options, source, hadoop);
         }
+        OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+        int classes = options.includeTop() ? options.classes() : 0;
+        int embedding = XceptionOptions.EMBEDDING_SIZE;
         if (source instanceof WeightsSource.RandomInit random) {
             long seed = spec.seed() != 0 ? spec.seed() : random.seed();
             Model model = XceptionModels.withRandomWeights(options, seed, spec.foldBatchNorm());

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.PreprocessConfig;
+import io.xceptionspark.weights.SafetensorsFile;
 import io.xceptionspark.weights.WeightsException;
 import io.xceptionspark.weights.WeightsSource;
 import java.io.IOException;
@@ -60,6 +61,9 @@ public record PretrainedConfig(String source, int inputHeight, int inputWidth, I
             return keras(); // random weights were trained with nothing: the project's defaults
         }
         if (source instanceof WeightsSource.LocalFile local) {
+            if (SafetensorsFile.isHdf5(local.path())) {
+                return keras(); // a Keras .h5 for a timm architecture: loading the model reports it (exit 3)
+            }
             Path beside = local.path().toAbsolutePath().resolveSibling(CONFIG_FILE);
             if (Files.isRegularFile(beside)) {
                 return read(beside);
