@@ -2,7 +2,8 @@
 # The benchmark (not a test): one command that measures, in one run, on the same images and weights:
 #   1. libtorch float32 matmul GFLOP/s (the machine's practical ceiling), 1 and 2 threads
 #   2. the network's forward images/s on ready tensors (batch 1/8/32 x 1/2 threads, and 2 concurrent
-#      single-thread streams as the Spark job runs them), resident memory over forward passes
+#      single-thread streams as the Spark job runs them), resident memory over forward passes; then forward
+#      images/s and GFLOP/s of each built-in architecture (xception, timm's xception41/65/71), batch 1 and 8
 #   3. decode + preprocess images/s per core
 #   4. the whole Spark job's images/s (local[*]): wall time on N1 and N2 JPEGs, the slope excludes start-up;
 #      the driver/executor JVM's resident memory sampled through the N2 run
@@ -49,6 +50,9 @@ done
 echo "== network (ready tensors) and matmul ceiling"
 "${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark "$REF/xception_ref.h5" "${SECONDS_PER_POINT:-5}" \
   "${MEMORY_PASSES:-300}" docs/bench/network.json
+
+echo "== forward of every built-in architecture (xception, timm xception41/65/71; random weights, folded)"
+"${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark --variants "${SECONDS_PER_POINT:-5}" docs/bench/network-variants.json
 
 echo "== decode + preprocess"
 PRE=$("${JAVA[@]}" io.xceptionspark.bench.PreprocessBenchmark "$WORK/images-$N1" 10 | tee /dev/stderr | \

@@ -28,10 +28,28 @@ public final class BenchReport {
     public static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpu", cpuModel());
+        machine.put("cpu_vector_flags", cpuVectorFlags());
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         machine.put("java", System.getProperty("java.version"));
         return machine;
+    }
+
+    /** The SIMD flags that decide libtorch's kernels (avx2, fma, avx512*, amx*), from /proc/cpuinfo. */
+    private static String cpuVectorFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return java.util.Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .filter(f -> f.equals("avx2") || f.equals("fma") || f.startsWith("avx512")
+                                    || f.startsWith("amx"))
+                            .collect(java.util.stream.Collectors.joining(" "));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return "unknown";
     }
 
     private static String cpuModel() {

@@ -5,9 +5,15 @@ import picocli.CommandLine.Option;
 
 /** The model and preprocessing flags both subcommands take, and the keys they set. */
 final class ModelOptions {
-    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none, or a Keras .h5 file (path, Hadoop URI"
+    @Option(names = "--weights", paramLabel = "W", description = "imagenet, none, or a Keras .h5 (timm"
+            + " model.safetensors for xception41/65/71) file (path, Hadoop URI"
             + " such as hdfs://..., or spark-files:NAME for a file shipped with --files): model.weights.")
     String weights;
+
+    @Option(names = "--architecture", paramLabel = "A", description = "xception, xception41, xception65, xception71"
+            + " (timm's aligned Xceptions, weights from a timm model.safetensors) or torchscript:"
+            + " model.architecture.")
+    String architecture;
 
     @Option(names = "--model", paramLabel = "FILE.pt", description = "A TorchScript model instead of the built-in"
             + " Xception: model.architecture = torchscript, model.torchscript = FILE.pt.")
@@ -18,6 +24,7 @@ final class ModelOptions {
 
     void apply(JobConfigLoader loader) {
         ConfigOptions.setIf(loader, "model.weights", weights);
+        ConfigOptions.setIf(loader, "model.architecture", architecture);
         if (torchscript != null) {
             loader.set("model.architecture", "torchscript").set("model.torchscript", torchscript);
         }

@@ -91,6 +91,8 @@ final class PredictCommand implements Callable<Integer> {
         JobConfig job = load();
         ScoringModel scoringModel = ModelCache.acquire(job.model(), JobPreflight.hadoopConf(job));
         err.println("model: " + scoringModel.identity());
+        err.println("preprocess: " + scoringModel.inputHeight() + "x" + scoringModel.inputWidth() + " "
+                + job.preprocess().describe());
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();
         try (BatchScorer scorer = new BatchScorer(scoringModel, job.preprocessConfig(), scoring.batchSize(), threads)) {

@@ -10,10 +10,12 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.xceptionspark.image.Interpolation;
+import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
+import io.xceptionspark.inference.PretrainedConfig;
 import io.xceptionspark.model.InputShape;
 import io.xceptionspark.model.Pooling;
 import io.xceptionspark.weights.Checksums;
@@ -129,11 +131,7 @@ public final class JobConfigLoader {
         ModelSpec model = model(c);
         boolean fallback = bool(c, "model.imagenet-fallback-random");
 
-        PreprocessOptions preprocess = new PreprocessOptions(
-                parse(c, "preprocess.resize", ResizePolicy::parse, ResizePolicy.CROP),
-                parse(c, "preprocess.interpolation", Interpolation::parse, Interpolation.BICUBIC),
-                fraction(c, "preprocess.crop-pct"), bytes(c, "preprocess.max-file-bytes"),
-                longValue(c, "preprocess.max-pixels", 1, Long.MAX_VALUE), decodeTimeout(c, "preprocess.decode-timeout"));
+        PreprocessOptions preprocess = preprocess(c, model);
 
         ScoringMode mode = parse(c, "scoring.mode", ScoringMode::parse, ScoringMode.LABELS);
         int topK = integer(c, "scoring.top-k", 1, 100_000);
@@ -165,8 +163,8 @@ public final class JobConfigLoader {
     private ModelSpec model(Config c) {
         int before = problems.size();
         String architecture = str(c, "model.architecture").toLowerCase(Locale.ROOT);
-        if (!architecture.equals(ModelSpec.XCEPTION) && !architecture.equals(ModelSpec.TORCHSCRIPT)) {
-            problem(c, "model.architecture", "must be xception or torchscript");
+        if (!ModelSpec.isArchitecture(architecture)) {
+            problem(c, "model.architecture", "must be " + ModelSpec.ARCHITECTURES);
         }
         String torchscript = str(c, "model.torchscript");
         if (architecture.equals(ModelSpec.TORCHSCRIPT) && torchscript.isBlank()) {
@@ -183,7 +181,7 @@ public final class JobConfigLoader {
         int classes = integer(c, "model.classes", 1, 1_000_000);
         int height = integer(c, "model.input-height", 1, 8192);
         int width = integer(c, "model.input-width", 1, 8192);
-        if (architecture.equals(ModelSpec.XCEPTION) && height > 0 && width > 0) {
+        if (!architecture.equals(ModelSpec.TORCHSCRIPT) && height > 0 && width > 0) {
             try {
                 InputShape.check(height, width, 3);
             } catch (IllegalArgumentException e) {
@@ -202,6 +200,11 @@ public final class JobConfigLoader {
                     + " empty");
         }
         String remoteCacheDir = str(c, "model.remote-weights-cache-dir");
+        String pretrainedConfig = str(c, "model.pretrained-config");
+        if (!pretrainedConfig.isBlank() && !Files.isRegularFile(Path.of(pretrainedConfig))) {
+            problem(c, "model.pretrained-config", "is not a file: give the local path of the checkpoint's config.json,"
+                    + " or leave it empty");
+        }
         boolean allowDownload = bool(c, "model.allow-download");
         boolean fold = bool(c, "model.fold-batchnorm");
         if (problems.size() > before) {
@@ -216,6 +219,78 @@ public final class JobConfigLoader {
             problems.add("model: " + e.getMessage());
             return null;
         }
+    }
+
+    // ---- preprocess ---------------------------------------------------------------------------------
+
+    /** The preprocess.* keys, those left at auto taken from the model's pretrained configuration. */
+    private PreprocessOptions preprocess(Config c, ModelSpec model) {
+        List<String> auto = new ArrayList<>();
+        for (String key : PRETRAINED_KEYS) {
+            if (isAuto(c, key)) {
+                auto.add(key);
+            }
+        }
+        PretrainedConfig pretrained = auto.isEmpty() || model == null ? PretrainedConfig.keras()
+                : pretrainedConfig(c, model, auto);
+        if (pretrained == null) {
+            pretrained = PretrainedConfig.keras();
+        }
+        Interpolation interpolation = isAuto(c, "preprocess.interpolation") ? pretrained.interpolation()
+                : parse(c, "preprocess.interpolation", Interpolation::parse, Interpolation.BICUBIC);
+        double cropPct = isAuto(c, "preprocess.crop-pct") ? pretrained.cropPct() : fraction(c, "preprocess.crop-pct");
+        float[] mean = isAuto(c, "preprocess.mean") ? pretrained.normalization().mean() : rgb(c, "preprocess.mean", 0);
+        float[] std = isAuto(c, "preprocess.std") ? pretrained.normalization().std() : rgb(c, "preprocess.std", 1e-6);
+        return new PreprocessOptions(parse(c, "preprocess.resize", ResizePolicy::parse, ResizePolicy.CROP),
+                interpolation, cropPct, bytes(c, "preprocess.max-file-bytes"),
+                longValue(c, "preprocess.max-pixels", 1, Long.MAX_VALUE), new Normalization(mean, std),
+                decodeTimeout(c, "preprocess.decode-timeout"));
+    }
+
+    /** The keys whose value auto means: from the pretrained configuration. */
+    private static final List<String> PRETRAINED_KEYS = List.of("preprocess.interpolation", "preprocess.crop-pct",
+            "preprocess.mean", "preprocess.std");
+
+    private boolean isAuto(Config c, String key) {
+        ConfigValue v = c.getValue(key);
+        return v.valueType() == ConfigValueType.STRING && "auto".equalsIgnoreCase(String.valueOf(v.unwrapped()).strip());
+    }
+
+    /** model.pretrained-config, or the config.json beside the timm weights; null (a problem noted) if none. */
+    private PretrainedConfig pretrainedConfig(Config c, ModelSpec model, List<String> autoKeys) {
+        String explicit = str(c, "model.pretrained-config");
+        try {
+            PretrainedConfig pretrained = PretrainedConfig.of(model, explicit.isBlank() ? ""
+                    : Path.of(explicit).toAbsolutePath().toString());
+            if (pretrained == null) {
+                problems.add(String.join(", ", autoKeys) + " = auto take timm " + model.architecture() + "'s"
+                        + " pretrained configuration, but there is no " + PretrainedConfig.CONFIG_FILE + " beside "
+                        + model.weights() + ": set model.pretrained-config to the checkpoint's config.json (a local"
+                        + " file), or set those keys explicitly.");
+            }
+            return pretrained;
+        } catch (IllegalArgumentException e) {
+            problems.add("model.pretrained-config: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Three numbers (R, G, B), each at least {@code min}. */
+    private float[] rgb(Config c, String key, double min) {
+        try {
+            ConfigValue raw = c.getValue(key);
+            // a list in files, "R,G,B" from --set
+            List<Double> values = raw.valueType() == ConfigValueType.STRING
+                    ? Arrays.stream(String.valueOf(raw.unwrapped()).split(",")).map(String::strip).map(Double::valueOf).toList()
+                    : c.getDoubleList(key);
+            if (values.size() == 3 && values.stream().allMatch(v -> v >= min && v <= 1e6)) {
+                return new float[] {values.get(0).floatValue(), values.get(1).floatValue(), values.get(2).floatValue()};
+            }
+        } catch (ConfigException | NumberFormatException e) {
+            // reported below
+        }
+        problem(c, key, "must be auto or a list of three numbers [R, G, B]" + (min > 0 ? " above 0" : ""));
+        return new float[] {0.5f, 0.5f, 0.5f};
     }
 
     /** The mode needs outputs the model has: labels need logits, embeddings need the pooled features. */

@@ -1,6 +1,7 @@
 package io.xceptionspark.config;
 
 import io.xceptionspark.image.Interpolation;
+import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import java.io.Serializable;
@@ -11,18 +12,38 @@ import java.time.Duration;
  * Serializable so it travels to executors (the image package's {@link PreprocessConfig} is built there).
  */
 public record PreprocessOptions(ResizePolicy resize, Interpolation interpolation, double cropPct, long maxFileBytes,
-                                long maxPixels, Duration decodeTimeout) implements Serializable {
-    private static final long serialVersionUID = 1L;
+                                long maxPixels, Normalization normalization, Duration decodeTimeout)
+        implements Serializable {
+    private static final long serialVersionUID = 3L;
+
+    /** With Keras' normalisation (x / 127.5 - 1) and the default decode timeout. */
+    public PreprocessOptions(ResizePolicy resize, Interpolation interpolation, double cropPct, long maxFileBytes,
+                             long maxPixels) {
+        this(resize, interpolation, cropPct, maxFileBytes, maxPixels, Normalization.INCEPTION);
+    }
 
     /** With the default decode timeout. */
     public PreprocessOptions(ResizePolicy resize, Interpolation interpolation, double cropPct, long maxFileBytes,
-                             long maxPixels) {
-        this(resize, interpolation, cropPct, maxFileBytes, maxPixels, PreprocessConfig.DEFAULT_DECODE_TIMEOUT);
+                             long maxPixels, Normalization normalization) {
+        this(resize, interpolation, cropPct, maxFileBytes, maxPixels, normalization,
+                PreprocessConfig.DEFAULT_DECODE_TIMEOUT);
+    }
+
+    /** With Keras' normalisation. */
+    public PreprocessOptions(ResizePolicy resize, Interpolation interpolation, double cropPct, long maxFileBytes,
+                             long maxPixels, Duration decodeTimeout) {
+        this(resize, interpolation, cropPct, maxFileBytes, maxPixels, Normalization.INCEPTION, decodeTimeout);
     }
 
     /** The image package's configuration for a network input of {@code height x width}. */
     public PreprocessConfig toPreprocessConfig(int height, int width) {
         return new PreprocessConfig(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels,
-                decodeTimeout);
+                normalization, decodeTimeout);
+    }
+
+    /** e.g. {@code crop bicubic crop_pct=0.903 mean=0.5,0.5,0.5 std=0.5,0.5,0.5}, as run summaries record it. */
+    public String describe() {
+        return resize.name().toLowerCase(java.util.Locale.ROOT) + " " + interpolation.name().toLowerCase(java.util.Locale.ROOT)
+                + " crop_pct=" + cropPct + " " + normalization;
     }
 }

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Image file bytes to network input: decode ({@link ImageDecoder}), resize/crop
- * ({@link CropTransform}, {@link PilResampler}), then {@code x / 127.5 - 1} as channels-first
- * float32 (Keras' "tf" preprocessing; the same float32 arithmetic as
+ * ({@link CropTransform}, {@link PilResampler}), then the {@link Normalization} as channels-first float32
+ * (by default Keras' "tf" preprocessing {@code x / 127.5 - 1}, the same float32 arithmetic as
  * {@code np.asarray(img, np.float32) / 127.5 - 1}).
  *
  * <p>Never throws for bad image content: every failure is a {@link PreparedImage.Failed} with a
@@ -18,21 +18,15 @@ import java.util.Optional;
  * <p>Thread-safe and cheap to construct; holds no per-call state.
  */
 public final class ImagePreprocessor {
-    /** {@code v / 127.5f - 1f} in float32, for every 8-bit value. */
-    private static final float[] SCALE = new float[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            SCALE[i] = (float) i / 127.5f - 1.0f;
-        }
-    }
-
     private final PreprocessConfig config;
     private final ImageDecoder decoder;
+    /** The normalised value of every 8-bit value, per channel. */
+    private final float[][] tables;
 
     public ImagePreprocessor(PreprocessConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.decoder = new ImageDecoder(config);
+        this.tables = config.normalization().tables();
     }
 
     public PreprocessConfig config() {
@@ -66,7 +60,7 @@ public final class ImagePreprocessor {
         }
         try {
             RgbImage input = prepareRgb(fileBytes);
-            writeChw(input, dest, offset);
+            writeChw(input, tables, dest, offset);
             return Optional.empty();
         } catch (ImageFailure e) {
             return Optional.of(e.toFailed());
@@ -94,16 +88,19 @@ public final class ImagePreprocessor {
         return plan.apply(decoded, config.interpolation());
     }
 
-    /** Interleaved 8-bit RGB to planar {@code x / 127.5 - 1}. */
-    static void writeChw(RgbImage image, float[] dest, int offset) {
+    /** Interleaved 8-bit RGB to planar normalised floats. */
+    private static void writeChw(RgbImage image, float[][] tables, float[] dest, int offset) {
         byte[] px = image.pixels();
         int plane = image.width() * image.height();
         int g = offset + plane;
         int b = g + plane;
+        float[] red = tables[0];
+        float[] green = tables[1];
+        float[] blue = tables[2];
         for (int i = 0, p = 0; i < plane; i++, p += 3) {
-            dest[offset + i] = SCALE[px[p] & 0xFF];
-            dest[g + i] = SCALE[px[p + 1] & 0xFF];
-            dest[b + i] = SCALE[px[p + 2] & 0xFF];
+            dest[offset + i] = red[px[p] & 0xFF];
+            dest[g + i] = green[px[p + 1] & 0xFF];
+            dest[b + i] = blue[px[p + 2] & 0xFF];
         }
     }
 }

@@ -15,11 +15,13 @@ import java.util.Objects;
  * @param maxFileBytes  larger files fail with {@link ImageErrorCode#TOO_LARGE} before parsing
  * @param maxPixels     images whose header declares more pixels fail with
  *                      {@link ImageErrorCode#TOO_LARGE} before any pixel buffer is allocated
+ * @param normalization per-channel mean and std applied to the resized 8-bit RGB
  * @param decodeTimeout images that take longer to decode fail with {@link ImageErrorCode#TIMEOUT};
  *                      zero means no limit
  */
 public record PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
-                               double cropPct, long maxFileBytes, long maxPixels, Duration decodeTimeout) {
+                               double cropPct, long maxFileBytes, long maxPixels, Normalization normalization,
+                               Duration decodeTimeout) {
 
     /** PIL's {@code Image.MAX_IMAGE_PIXELS}: about a quarter gigabyte of 24-bit pixels. */
     public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
@@ -35,6 +37,7 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
     public PreprocessConfig {
         Objects.requireNonNull(resize, "resize");
         Objects.requireNonNull(interpolation, "interpolation");
+        Objects.requireNonNull(normalization, "normalization");
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
         }
@@ -56,10 +59,24 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
         }
     }
 
-    /** With the default decode timeout. */
+    /** With Keras' normalisation ({@link Normalization#INCEPTION}: x / 127.5 - 1) and the default decode timeout. */
     public PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
                             double cropPct, long maxFileBytes, long maxPixels) {
-        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, DEFAULT_DECODE_TIMEOUT);
+        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, Normalization.INCEPTION);
+    }
+
+    /** With the default decode timeout. */
+    public PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
+                            double cropPct, long maxFileBytes, long maxPixels, Normalization normalization) {
+        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, normalization,
+                DEFAULT_DECODE_TIMEOUT);
+    }
+
+    /** With Keras' normalisation. */
+    public PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
+                            double cropPct, long maxFileBytes, long maxPixels, Duration decodeTimeout) {
+        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, Normalization.INCEPTION,
+                decodeTimeout);
     }
 
     /** 299x299, crop, bicubic, crop_pct 0.8975, 100 MiB, PIL's pixel limit, 10 s decode timeout. */
@@ -70,22 +87,22 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
 
     public PreprocessConfig withSize(int newHeight, int newWidth) {
         return new PreprocessConfig(newHeight, newWidth, resize, interpolation, cropPct, maxFileBytes, maxPixels,
-                decodeTimeout);
+                normalization, decodeTimeout);
     }
 
     public PreprocessConfig withResize(ResizePolicy newResize) {
         return new PreprocessConfig(height, width, newResize, interpolation, cropPct, maxFileBytes, maxPixels,
-                decodeTimeout);
+                normalization, decodeTimeout);
     }
 
     public PreprocessConfig withInterpolation(Interpolation newInterpolation) {
         return new PreprocessConfig(height, width, resize, newInterpolation, cropPct, maxFileBytes, maxPixels,
-                decodeTimeout);
+                normalization, decodeTimeout);
     }
 
     public PreprocessConfig withLimits(long newMaxFileBytes, long newMaxPixels) {
         return new PreprocessConfig(height, width, resize, interpolation, cropPct, newMaxFileBytes, newMaxPixels,
-                decodeTimeout);
+                normalization, decodeTimeout);
     }
 
     public PreprocessConfig withDecodeTimeout(Duration newDecodeTimeout) {

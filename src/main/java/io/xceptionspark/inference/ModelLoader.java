@@ -1,12 +1,15 @@
 package io.xceptionspark.inference;
 
 import ai.djl.Model;
+import io.xceptionspark.model.AlignedXception;
+import io.xceptionspark.model.WeightsMismatchException;
 import io.xceptionspark.model.XceptionModels;
 import io.xceptionspark.model.XceptionOptions;
 import io.xceptionspark.weights.Checksums;
 import io.xceptionspark.weights.ImagenetWeights;
 import io.xceptionspark.weights.KerasWeightsFile;
 import io.xceptionspark.weights.RemoteWeightsCache;
+import io.xceptionspark.weights.SafetensorsFile;
 import io.xceptionspark.weights.ShippedFiles;
 import io.xceptionspark.weights.WeightsException;
 import io.xceptionspark.weights.WeightsSource;
@@ -15,7 +18,8 @@ import java.nio.file.Paths;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Turns a {@link ModelSpec} into a loaded {@link ScoringModel}: resolves the weights, builds, checks.
+ * Turns a {@link ModelSpec} into a loaded {@link ScoringModel}: resolves the weights, builds, checks. Keras'
+ * xception takes Keras .h5 files, timm's aligned xception41/65/71 a timm model.safetensors (strictly loaded).
  *
  * <p>Weights (and TorchScript files) can be local paths, {@code file:} URIs (read in place: on a cluster they
  * must exist on every node), any other Hadoop file system URI (copied once into a local cache by
@@ -54,6 +58,9 @@ public final class ModelLoader {
         }
         XceptionOptions options = spec.xceptionOptions();
         WeightsSource source = WeightsSource.parse(spec.weights());
+        if (spec.timmVariant() != null) {
+            return loadTimm(spec, spec.timmVariant(), options, source, hadoop);
+        }
         OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
         int classes = options.includeTop() ? options.classes() : 0;
         int embedding = XceptionOptions.EMBEDDING_SIZE;
@@ -83,6 +90,36 @@ public final class ModelLoader {
                 spec.foldBatchNorm());
         return new ScoringModel(model, layout, new ModelIdentity("xception", kind, "sha256=" + resolved.shortSha()),
                 options.inputHeight(), options.inputWidth(), classes, embedding);
+    }
+
+    /** timm's aligned Xception with seeded random weights or a timm model.safetensors (strictly loaded). */
+    private static ScoringModel loadTimm(ModelSpec spec, AlignedXception timm, XceptionOptions options,
+                                         WeightsSource source, Configuration hadoop) {
+        OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+        int classes = options.includeTop() ? options.classes() : 0;
+        String architecture = "timm/" + timm.id();
+        Model model;
+        ModelIdentity identity;
+        if (source instanceof WeightsSource.RandomInit random) {
+            long seed = spec.seed() != 0 ? spec.seed() : random.seed();
+            model = XceptionModels.withRandomWeights(timm, options, seed, spec.foldBatchNorm());
+            identity = new ModelIdentity(architecture, "random", "seed=" + seed);
+        } else if (source instanceof WeightsSource.Imagenet) {
+            throw new WeightsException("model.weights = imagenet names Keras' official file, which only fits"
+                    + " model.architecture = xception; timm " + timm.id() + " needs its model.safetensors (as on the"
+                    + " Hugging Face hub, timm/" + timm.id() + ".tf_in1k): set model.weights to its path or URI.");
+        } else {
+            Resolved resolved = resolveFile(spec.weights(), source, spec, hadoop);
+            if (SafetensorsFile.isHdf5(resolved.file())) {
+                throw new WeightsMismatchException(spec.weights() + " is a Keras HDF5 (.h5) weights file, but"
+                        + " model.architecture = " + timm.id() + " takes timm's model.safetensors: give that file, or"
+                        + " set model.architecture = xception for this .h5 file.");
+            }
+            model = XceptionModels.withSafetensors(timm, options, resolved.file(), spec.foldBatchNorm());
+            identity = new ModelIdentity(architecture, "", "sha256=" + resolved.shortSha());
+        }
+        return new ScoringModel(model, layout, identity, options.inputHeight(), options.inputWidth(), classes,
+                XceptionOptions.EMBEDDING_SIZE);
     }
 
     /** A local file holding the weights (or TorchScript model), and its SHA-256. */

@@ -1,5 +1,6 @@
 package io.xceptionspark.inference;
 
+import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.model.ClassifierActivation;
 import io.xceptionspark.model.Pooling;
 import io.xceptionspark.model.XceptionOptions;
@@ -10,14 +11,17 @@ import java.util.Locale;
  * Everything needed to load the scoring model, as a small immutable value: shipped from the driver to
  * every executor, and the key of the executor-wide {@link ModelCache} (equal specs share one model).
  *
- * @param architecture {@code xception} (built in, Keras weights) or {@code torchscript} (a user .pt file)
+ * @param architecture {@code xception} (built in, Keras weights), {@code xception41}, {@code xception65},
+ *                     {@code xception71} (built in, timm's aligned Xceptions, safetensors weights) or
+ *                     {@code torchscript} (a user .pt file)
  * @param includeTop Keras include_top
  * @param pooling Keras pooling when include_top is false ({@code avg} gives the embedding)
  * @param classes classifier width
  * @param classifierActivation softmax or none
  * @param inputHeight network input rows
  * @param inputWidth network input columns
- * @param weights {@code none}, {@code imagenet}, or a path/URI of a Keras HDF5 weights file
+ * @param weights {@code none}, {@code imagenet}, or a path/URI of a Keras HDF5 weights file (a timm
+ *                {@code model.safetensors} for the timm architectures)
  * @param seed seed of the random initialisation when weights is none
  * @param torchScriptPath the .pt file when architecture is torchscript
  * @param torchScriptOutputs its declared outputs: logits,embedding | logits | embedding
@@ -49,6 +53,8 @@ public record ModelSpec(
     private static final long serialVersionUID = 1L;
     public static final String XCEPTION = "xception";
     public static final String TORCHSCRIPT = "torchscript";
+    /** Every architecture value, as messages list them. */
+    public static final String ARCHITECTURES = "xception, xception41, xception65, xception71 or torchscript";
 
     /** A spec whose weights file is not checksum-checked and is copied to the default cache when remote. */
     public ModelSpec(String architecture, boolean includeTop, String pooling, int classes, String classifierActivation,
@@ -62,8 +68,8 @@ public record ModelSpec(
         weightsSha256 = weightsSha256 == null ? "" : weightsSha256.strip().toLowerCase(Locale.ROOT);
         remoteWeightsCacheDir = remoteWeightsCacheDir == null ? "" : remoteWeightsCacheDir.strip();
         architecture = architecture.trim().toLowerCase(Locale.ROOT);
-        if (!architecture.equals(XCEPTION) && !architecture.equals(TORCHSCRIPT)) {
-            throw new IllegalArgumentException("model architecture must be xception or torchscript (got '"
+        if (!isArchitecture(architecture)) {
+            throw new IllegalArgumentException("model architecture must be " + ARCHITECTURES + " (got '"
                     + architecture + "')");
         }
         if (architecture.equals(TORCHSCRIPT) && (torchScriptPath == null || torchScriptPath.isBlank())) {
@@ -71,7 +77,7 @@ public record ModelSpec(
                     + " (--model FILE.pt)");
         }
         OutputLayout.parseTorchScript(torchScriptOutputs);
-        if (architecture.equals(XCEPTION)) {
+        if (!architecture.equals(TORCHSCRIPT)) {
             options(includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth);
         }
     }
@@ -92,9 +98,26 @@ public record ModelSpec(
         return architecture.equals(TORCHSCRIPT);
     }
 
+    /** Whether {@code name} (trimmed, any case) is an architecture this project builds or loads. */
+    public static boolean isArchitecture(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT);
+        return n.equals(XCEPTION) || n.equals(TORCHSCRIPT) || AlignedXception.byId(n) != null;
+    }
+
+    /** The timm aligned Xception this spec builds, or null (Keras' xception, TorchScript). */
+    public AlignedXception timmVariant() {
+        return AlignedXception.byId(architecture);
+    }
+
     /** The Keras defaults with the given weights: include_top, 1000 classes, softmax, 299x299, folded. */
     public static ModelSpec xception(String weights) {
         return new ModelSpec(XCEPTION, true, "avg", XceptionOptions.IMAGENET_CLASSES, "softmax", 299, 299, weights,
+                0L, "", "logits,embedding", "", false, true);
+    }
+
+    /** timm's aligned {@code xception41/65/71} with its 1000-class head, the given weights, 299x299, folded. */
+    public static ModelSpec timm(String architecture, String weights) {
+        return new ModelSpec(architecture, true, "avg", XceptionOptions.IMAGENET_CLASSES, "softmax", 299, 299, weights,
                 0L, "", "logits,embedding", "", false, true);
     }
 
@@ -102,6 +125,12 @@ public record ModelSpec(
     public static ModelSpec torchScript(String path, String outputs, int height, int width) {
         return new ModelSpec(TORCHSCRIPT, true, "avg", XceptionOptions.IMAGENET_CLASSES, "softmax", height, width,
                 "none", 0L, path, outputs, "", false, true);
+    }
+
+    public ModelSpec withFoldBatchNorm(boolean fold) {
+        return new ModelSpec(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth,
+                weights, seed, torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, fold,
+                weightsSha256, remoteWeightsCacheDir);
     }
 
     public ModelSpec withWeights(String newWeights) {

@@ -8,13 +8,17 @@ import ai.djl.nn.convolutional.Conv2d;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Keras Conv2D without bias (as every Xception convolution): kernel (kh, kw, in, out) in Keras files. */
+/**
+ * A convolution without bias (as every Xception convolution): Keras Conv2D, kernel (kh, kw, in, out) in Keras
+ * files; or, with groups = in = out, the depthwise convolution timm's exit block runs apart from its pointwise one.
+ */
 final class Conv2dLayer extends KerasWeightedLayer {
     private final int in;
     private final int out;
     private final int kernel;
     private final int stride;
     private final int padding;
+    private final int groups;
     private final Parameter weight;
 
     /**
@@ -22,7 +26,13 @@ final class Conv2dLayer extends KerasWeightedLayer {
      *     stride-2 shortcuts, where TF pads nothing)
      */
     Conv2dLayer(String kerasName, int in, int out, int kernel, int stride, int padding) {
+        this(kerasName, in, out, kernel, stride, padding, 1);
+    }
+
+    /** @param groups input channel groups (in: depthwise); the weight is [out, in / groups, k, k] */
+    Conv2dLayer(String kerasName, int in, int out, int kernel, int stride, int padding, int groups) {
         super(kerasName);
+        this.groups = groups;
         this.in = in;
         this.out = out;
         this.kernel = kernel;
@@ -36,13 +46,12 @@ final class Conv2dLayer extends KerasWeightedLayer {
     }
 
     private Shape weightShape() {
-        return new Shape(out, in, kernel, kernel);
+        return new Shape(out, in / groups, kernel, kernel);
     }
 
     NDArray weight() {
         return weight.getArray();
     }
-
 
     @Override
     List<int[]> kerasShapes() {
@@ -70,13 +79,14 @@ final class Conv2dLayer extends KerasWeightedLayer {
     @Override
     void initialiseRandom(SplittableRandom random, NDManager manager) {
         int area = kernel * kernel;
-        assign(weight, glorotUniform(random, out * in * area, in * area, out * area), weightShape(), manager);
+        int fanIn = in / groups * area;
+        assign(weight, glorotUniform(random, out * fanIn, fanIn, out * area / groups), weightShape(), manager);
     }
 
     /** The convolution with an explicit (possibly BatchNorm-folded) weight and optional bias. */
     NDArray convolve(NDArray input, NDArray kernelWeight, NDArray bias) {
         return Conv2d.conv2d(input, kernelWeight, bias, new Shape(stride, stride), new Shape(padding, padding),
-                new Shape(1, 1), 1).singletonOrThrow();
+                new Shape(1, 1), groups).singletonOrThrow();
     }
 
     @Override

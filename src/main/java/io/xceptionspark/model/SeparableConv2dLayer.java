@@ -10,21 +10,30 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Keras SeparableConv2D as Xception uses it: a depthwise 3x3 convolution (stride 1, TF 'same', which for
- * an odd kernel at stride 1 is symmetric padding 1) followed by a pointwise 1x1 convolution, no bias.
+ * A separable convolution as the Xceptions use it: a depthwise 3x3 convolution (symmetric padding 1)
+ * followed by a pointwise 1x1 convolution, no bias. Keras' SeparableConv2D has stride 1 (TF 'same', which
+ * for an odd kernel at stride 1 is padding 1); timm's aligned Xceptions put stride 2 on some depthwise
+ * convolutions (PyTorch padding 1 on every side, not TF 'same') and a BatchNorm between the two halves.
  * Keras files store depthwise_kernel (3, 3, in, 1) then pointwise_kernel (1, 1, in, out).
  */
 final class SeparableConv2dLayer extends KerasWeightedLayer {
     private static final int KERNEL = 3;
     private final int in;
     private final int out;
+    private final int stride;
     private final Parameter depthwise;
     private final Parameter pointwise;
 
     SeparableConv2dLayer(String kerasName, int in, int out) {
+        this(kerasName, in, out, 1);
+    }
+
+    /** @param stride the depthwise convolution's stride (timm's strided blocks: 2) */
+    SeparableConv2dLayer(String kerasName, int in, int out, int stride) {
         super(kerasName);
         this.in = in;
         this.out = out;
+        this.stride = stride;
         this.depthwise = addParameter(parameter("depthwise_kernel", Parameter.Type.WEIGHT));
         this.pointwise = addParameter(parameter("pointwise_kernel", Parameter.Type.WEIGHT));
     }
@@ -68,15 +77,26 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
     /** Depthwise then pointwise, as Keras computes them (NCHW). */
     @Override
     NDArray apply(NDArray input) {
+        return apply(input, null);
+    }
+
+    /** Depthwise, then {@code between} (a BatchNorm, if not null), then pointwise (NCHW, unfused). */
+    private NDArray apply(NDArray input, BatchNormLayer between) {
         Shape one = new Shape(1, 1);
-        try (NDArray spatial = depthwise(input, depthwise.getArray())) {
-            return Conv2d.conv2d(spatial, pointwise.getArray(), null, one, new Shape(0, 0), one, 1).singletonOrThrow();
+        try (NDArray spatial = depthwise(input, depthwise.getArray(), null);
+             NDArray normalised = between == null ? null : between.apply(spatial)) {
+            return Conv2d.conv2d(normalised == null ? spatial : normalised, pointwise.getArray(), null, one,
+                    new Shape(0, 0), one, 1).singletonOrThrow();
         }
     }
 
-    private NDArray depthwise(NDArray input, NDArray weight) {
+    private NDArray depthwise(NDArray input, NDArray weight, NDArray bias) {
         Shape one = new Shape(1, 1);
-        return Conv2d.conv2d(input, weight, null, one, one, one, in).singletonOrThrow();
+        return Conv2d.conv2d(input, weight, bias, new Shape(stride, stride), one, one, in).singletonOrThrow();
+    }
+
+    int outputSize(int n) {
+        return (n + 2 - KERNEL) / stride + 1;
     }
 
     /**
@@ -85,7 +105,7 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
      * [N*H*W, in] x [in, out] + bias, whose result is already the channels-last output map.
      */
     private NDArray fusedApply(NDArray input, NDArray depthwiseCl, NDArray pointwiseMatrix, NDArray bias) {
-        try (NDArray spatial = depthwise(input, depthwiseCl)) {
+        try (NDArray spatial = depthwise(input, depthwiseCl, null)) {
             Shape s = spatial.getShape();
             long n = s.get(0);
             long h = s.get(2);
@@ -102,28 +122,64 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        return new Shape[] {new Shape(s.get(0), out, s.get(2), s.get(3))};
+        return new Shape[] {new Shape(s.get(0), out, outputSize((int) s.get(2)), outputSize((int) s.get(3)))};
     }
 
     Foldable foldable() {
-        return new Foldable(this);
+        return new Foldable(this, null);
     }
 
-    /** This convolution seen as a {@link ChannelConvolution}: the pointwise kernel takes the fold. */
-    record Foldable(SeparableConv2dLayer layer) implements ChannelConvolution {
+    /** With a BatchNorm between the depthwise and the pointwise halves (timm's SeparableConv2d). */
+    Foldable foldable(BatchNormLayer depthwiseNorm) {
+        return new Foldable(this, depthwiseNorm);
+    }
+
+    /**
+     * This convolution seen as a {@link ChannelConvolution}: the pointwise kernel takes the fold. A
+     * BatchNorm between the halves (y = a * x + b per input channel, nothing non-linear after it) folds too:
+     * a scales the depthwise kernel, and b goes through the pointwise kernel into its bias (W b).
+     */
+    record Foldable(SeparableConv2dLayer layer, BatchNormLayer depthwiseNorm) implements ChannelConvolution {
         @Override
         public NDArray convolve(NDArray input) {
-            return layer.apply(input);
+            return layer.apply(input, depthwiseNorm);
         }
 
         @Override
         public FusedConvolution fuse(float[] scale, float[] shift, NDManager manager) {
-            NDArray depthwiseCl = ChannelsLast.of(layer.depthwise.getArray());
+            NDArray depthwiseCl;
+            float[] bias = shift;
+            if (depthwiseNorm == null) {
+                depthwiseCl = ChannelsLast.of(layer.depthwise.getArray());
+            } else {
+                float[][] inner = depthwiseNorm.scaleAndShift();
+                try (NDArray scaled = ChannelsLast.scaleRows(layer.depthwise.getArray(), inner[0], manager)) {
+                    depthwiseCl = ChannelsLast.of(scaled);
+                }
+                bias = throughPointwise(inner[1], scale, shift);
+            }
             NDArray matrix;
             try (NDArray scaled = ChannelsLast.scaleRows(layer.pointwise.getArray(), scale, manager)) {
                 matrix = scaled.reshape(layer.out, layer.in);
             }
-            NDArray bias = manager.create(shift);
+            return fused(depthwiseCl, matrix, manager.create(bias));
+        }
+
+        /** scale * (W innerShift) + shift, in double: the bias once the inner shift went through W. */
+        private float[] throughPointwise(float[] innerShift, float[] scale, float[] shift) {
+            float[] w = layer.pointwise.getArray().toFloatArray();
+            float[] bias = new float[layer.out];
+            for (int o = 0; o < layer.out; o++) {
+                double sum = 0;
+                for (int i = 0; i < layer.in; i++) {
+                    sum += (double) w[o * layer.in + i] * innerShift[i];
+                }
+                bias[o] = (float) (scale[o] * sum + shift[o]);
+            }
+            return bias;
+        }
+
+        private FusedConvolution fused(NDArray depthwiseCl, NDArray matrix, NDArray bias) {
             return FusedConvolution.of(input -> layer.fusedApply(input, depthwiseCl, matrix, bias),
                     depthwiseCl, matrix, bias);
         }

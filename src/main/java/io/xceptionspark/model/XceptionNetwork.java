@@ -26,7 +26,7 @@ import java.util.function.BiConsumer;
  * block14_sepconv2_act, [N, 2048]) or, with include_top false and pooling none, the feature map itself;
  * with include_top, index 1 the classifier logits and index 2 its predictions (softmax or logits).
  */
-public final class XceptionNetwork extends AbstractBlock {
+public final class XceptionNetwork extends AbstractBlock implements XceptionFamily {
     private static final int MIDDLE_CHANNELS = 728;
 
     private final XceptionOptions options;
@@ -68,6 +68,7 @@ public final class XceptionNetwork extends AbstractBlock {
                 : null;
     }
 
+    @Override
     public XceptionOptions options() {
         return options;
     }
@@ -103,6 +104,21 @@ public final class XceptionNetwork extends AbstractBlock {
      * diagnostics), e.g. block1_conv1 (after its BatchNorm), block2_pool, ..., block14_sepconv2_act.
      */
     public NDList forward(NDArray input, BiConsumer<String, NDArray> stages) {
+        return forwardHead(forwardFeatures(input, stages));
+    }
+
+    @Override
+    public NDArray forwardFeatures(NDArray input) {
+        return forwardFeatures(input, (stage, array) -> { });
+    }
+
+    @Override
+    public NDList forwardHead(NDArray features) {
+        return GlobalPoolHead.apply(features, options, predictions);
+    }
+
+    /** Entry flow (blocks 1-4), middle flow (5-12), exit flow (13-14): block14_sepconv2_act. */
+    private NDArray forwardFeatures(NDArray input, BiConsumer<String, NDArray> stages) {
         NDArray x;
         if (block1Conv1.isFolded()) {
             // The folded weights are laid out channels-last; the activations follow from the input.
@@ -148,7 +164,7 @@ public final class XceptionNetwork extends AbstractBlock {
         x.close();
         x = reluReplacing(next);
         stages.accept("block14_sepconv2_act", x);
-        return head(x);
+        return x;
     }
 
     private NDArray residualBlock(ResidualBlock block, NDArray x, BiConsumer<String, NDArray> stages) {
@@ -170,39 +186,8 @@ public final class XceptionNetwork extends AbstractBlock {
         return pooled;
     }
 
-    private NDList head(NDArray features) {
-        Pooling pooling = options.effectivePooling();
-        if (pooling == Pooling.NONE) {
-            return new NDList(named(features, NetworkOutput.EMBEDDING));
-        }
-        NDArray embedding = globalPool(features, pooling);
-        features.close();
-        named(embedding, NetworkOutput.EMBEDDING);
-        if (predictions == null) {
-            return new NDList(embedding);
-        }
-        NDArray logits = named(predictions.apply(embedding), NetworkOutput.LOGITS);
-        NDArray scores = options.classifierActivation() == ClassifierActivation.SOFTMAX
-                ? logits.softmax(1)
-                : logits.duplicate();
-        return new NDList(embedding, logits, named(scores, NetworkOutput.PREDICTIONS));
-    }
-
-    /** Average or max over both spatial axes (the engine reduces over one axis at a time). */
-    private static NDArray globalPool(NDArray features, Pooling pooling) {
-        Shape s = features.getShape();
-        try (NDArray flat = features.reshape(s.get(0), s.get(1), -1)) {
-            return pooling == Pooling.AVG ? flat.mean(new int[] {2}) : flat.max(new int[] {2});
-        }
-    }
-
-    private static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
-    }
-
     /** ReLU of an intermediate nobody else holds: returns the activation and frees the input at once. */
-    private static NDArray reluReplacing(NDArray x) {
+    static NDArray reluReplacing(NDArray x) {
         NDArray activated = Activation.relu(x);
         x.close();
         return activated;
@@ -218,15 +203,7 @@ public final class XceptionNetwork extends AbstractBlock {
             h = InputShape.halfSame(h);
             w = InputShape.halfSame(w);
         }
-        int c = XceptionOptions.EMBEDDING_SIZE;
-        if (options.effectivePooling() == Pooling.NONE) {
-            return new Shape[] {new Shape(n, c, h, w)};
-        }
-        if (predictions == null) {
-            return new Shape[] {new Shape(n, c)};
-        }
-        Shape classes = new Shape(n, options.classes());
-        return new Shape[] {new Shape(n, c), classes, classes};
+        return GlobalPoolHead.outputShapes(n, h, w, options);
     }
 
     private ResidualBlock residual(int block, int shortcutIndex, int in, int mid, int out) {

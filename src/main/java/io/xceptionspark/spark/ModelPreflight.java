@@ -58,7 +58,8 @@ public final class ModelPreflight {
 
     /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */
     static Path missingImagenetFile(ModelSpec spec) {
-        if (spec.isTorchScript() || !spec.weights().strip().toLowerCase(Locale.ROOT).equals("imagenet")
+        if (spec.isTorchScript() || spec.timmVariant() != null
+                || !spec.weights().strip().toLowerCase(Locale.ROOT).equals("imagenet")
                 || spec.allowDownload()) {
             return null;
         }

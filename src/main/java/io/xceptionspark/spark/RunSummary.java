@@ -17,6 +17,9 @@ import org.apache.hadoop.fs.Path;
  * What one run did: printed as a table at the end and written as JSON beside the output
  * ({@value ScoringJob#SUMMARY_FILE} in the output directory; Spark's readers ignore files starting with _).
  *
+ * @param model the model identity (as in every row's model column)
+ * @param preprocess how images became network inputs: size, resize policy, interpolation, crop_pct, mean, std
+ *                   (the pretrained configuration's values unless the job overrode them)
  * @param listed files the input paths and filters matched
  * @param skipped files left out because their (path, modification_time) was already in the output
  * @param scored rows with status OK
@@ -27,7 +30,8 @@ import org.apache.hadoop.fs.Path;
  * @param scoringSeconds duration of the scoring and writing stage
  * @param durationSeconds duration of the whole run, listing included
  */
-public record RunSummary(String output, String saveMode, String mode, String model, String startedAt, long listed,
+public record RunSummary(String output, String saveMode, String mode, String model, String preprocess,
+                         String startedAt, long listed,
                          long skipped, long scored, long failed, Map<String, Long> failures, int partitions,
                          double imagesPerSecond, double scoringSeconds, double durationSeconds) {
 
@@ -44,6 +48,7 @@ public record RunSummary(String output, String saveMode, String mode, String mod
         row(b, "output", output + " (parquet, " + saveMode + ")");
         row(b, "mode", mode);
         row(b, "model", model);
+        row(b, "preprocess", preprocess);
         row(b, "started at", startedAt);
         row(b, "files listed", Long.toString(listed));
         row(b, "skipped", skipped + (skipped > 0 ? " (already in the output)" : ""));

@@ -111,7 +111,8 @@ public final class ScoringJob {
         long failed = failures.values().stream().mapToLong(Long::longValue).sum();
         long scored = counters.scored();
         RunSummary summary = new RunSummary(qualified(output.path(), hadoop), output.saveMode().configName(),
-                job.scoring().mode().configName(), model.identity().toString(), started.toString(), listed,
+                job.scoring().mode().configName(), model.identity().toString(),
+                model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe(), started.toString(), listed,
                 listed - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
                 scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
                 (System.nanoTime() - startNanos) / 1e9);

@@ -9,6 +9,7 @@ import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.PretrainedConfig;
 import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ImageFile;
 import java.util.ArrayList;
@@ -59,9 +60,12 @@ public abstract class XceptionTransformer extends Transformer implements Default
     protected XceptionTransformer(String uid) {
         this.uid = uid;
         inputCol = new Param<>(this, "inputCol", "binary column holding image file bytes (binaryFile's content)");
-        weights = new Param<>(this, "weights", "imagenet, none (seeded random) or the path of a Keras .h5 weights file");
-        architecture = new Param<>(this, "architecture", "xception or torchscript",
-                ParamValidators.inArray(java.util.List.of("xception", "torchscript")));
+        weights = new Param<>(this, "weights", "imagenet, none (seeded random) or the path of a"
+                + " Keras .h5 weights file (timm model.safetensors for xception41/65/71)");
+        architecture = new Param<>(this, "architecture",
+                "xception, xception41, xception65, xception71 (timm's aligned Xceptions) or torchscript",
+                ParamValidators.inArray(java.util.List.of("xception", "xception41", "xception65", "xception71",
+                        "torchscript")));
         torchscript = new Param<>(this, "torchscript", "TorchScript .pt file when architecture is torchscript");
         torchscriptOutputs = new Param<>(this, "torchscriptOutputs",
                 "what the TorchScript model returns: logits,embedding | logits | embedding");
@@ -71,8 +75,9 @@ public abstract class XceptionTransformer extends Transformer implements Default
                 ParamValidators.gtEq(1));
         resize = new Param<>(this, "resize", "crop or squash",
                 ParamValidators.inArray(java.util.List.of("crop", "squash")));
-        interpolation = new Param<>(this, "interpolation", "bicubic, bilinear or nearest",
-                ParamValidators.inArray(java.util.List.of("bicubic", "bilinear", "nearest")));
+        interpolation = new Param<>(this, "interpolation",
+                "bicubic, bilinear, nearest or auto (the weights' pretrained configuration)",
+                ParamValidators.inArray(java.util.List.of("bicubic", "bilinear", "nearest", "auto")));
         batchSize = new IntParam(this, "batchSize", "images per forward pass (1..256)",
                 ParamValidators.inRange(1, ScoringOptions.MAX_BATCH_SIZE));
         intraOpThreads = new IntParam(this, "intraOpThreads", "libtorch threads per task; 0 = spark.task.cpus",
@@ -256,10 +261,19 @@ public abstract class XceptionTransformer extends Transformer implements Default
         return new ResultColumns(scoringOptions(), getOrDefault(outputPrefix));
     }
 
+    /** crop_pct, mean and std (and interpolation when auto) from the weights' pretrained configuration. */
     PreprocessOptions preprocessOptions() {
+        ModelSpec spec = modelSpec();
+        PretrainedConfig pretrained = PretrainedConfig.of(spec, "");
+        if (pretrained == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": timm " + spec.architecture()
+                    + " needs its pretrained configuration: put the checkpoint's config.json beside " + spec.weights());
+        }
+        String interp = getOrDefault(interpolation);
         return new PreprocessOptions(ResizePolicy.parse(getOrDefault(resize)),
-                Interpolation.parse(getOrDefault(interpolation)), PreprocessConfig.DEFAULT_CROP_PCT,
-                PreprocessConfig.DEFAULT_MAX_FILE_BYTES, PreprocessConfig.DEFAULT_MAX_PIXELS);
+                interp.equals("auto") ? pretrained.interpolation() : Interpolation.parse(interp), pretrained.cropPct(),
+                PreprocessConfig.DEFAULT_MAX_FILE_BYTES, PreprocessConfig.DEFAULT_MAX_PIXELS,
+                pretrained.normalization());
     }
 
     // ---- Transformer ----------------------------------------------------------------------------------

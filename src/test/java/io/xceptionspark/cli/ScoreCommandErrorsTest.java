@@ -151,6 +151,19 @@ class ScoreCommandErrorsTest {
     }
 
     @Test
+    void unknownArchitectureNamesEveryArchitecture() {
+        assertFails(score("--architecture", "xception99"), ExitCodes.CONFIG, "model.architecture",
+                "xception, xception41, xception65, xception71 or torchscript");
+    }
+
+    @Test
+    void kerasWeightsFileForATimmArchitectureIsAModelError() {
+        String h5 = Shared.path("fixtures/keras-formula/xception_formula.h5").toString();
+        assertFails(score("--architecture", "xception65", "--weights", h5), ExitCodes.MODEL, h5,
+                "is a Keras HDF5 (.h5) weights file, but model.architecture = xception65 takes timm's model.safetensors");
+    }
+
+    @Test
     void damagedWeightsFileIsAModelError() throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.h5"), "this is not HDF5");
         assertFails(score("--weights", bad.toString()), ExitCodes.MODEL, "bad.h5");
