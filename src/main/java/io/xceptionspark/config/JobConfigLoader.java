@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -103,10 +104,10 @@ public final class JobConfigLoader {
      * What is wrong with this value of {@code key} on its own (over the bundled defaults), in the words
      * {@link #load()} would use; empty when the value is valid. How keys combine is checked by load().
      */
-    public static java.util.Optional<String> problemWith(String key, Object value, String origin) {
+    public static Optional<String> problemWith(String key, Object value, String origin) {
         JobConfigLoader loader = new JobConfigLoader().value(key, value, origin);
         loader.validate();
-        return java.util.Optional.ofNullable(loader.valueProblems.get(stripNamespace(key)));
+        return Optional.ofNullable(loader.valueProblems.get(stripNamespace(key)));
     }
 
     private JobConfigLoader put(String name, Object value) {
