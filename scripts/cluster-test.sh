@@ -382,6 +382,7 @@ cat > "$TEST_DIR/bench.json" <<EOF
 {
   "what": "images/s of the xception-spark job: 2-worker standalone cluster (1 core each) vs local[2], same images, same run of scripts/cluster-test.sh",
   "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(uname -s) $(uname -m), $("$XS_JAVA" -version 2>&1 | head -1 | tr -d '"')",
+  "cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); flags: $(grep -o -w -E 'avx2|avx512f|avx512_bf16|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//')",
   "spark": "$(xs_pom_property spark.version)",
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
   "images": $N_IMAGES,
