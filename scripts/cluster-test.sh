@@ -2,19 +2,23 @@
 # Integration test on a real multi-JVM Spark standalone cluster (scripts/local-cluster.sh: a master and two
 # 1-core workers on 127.0.0.1), submitting with scripts/submit.sh exactly as to any cluster:
 #
-#   1. the sample job (jobs/sample.conf, unchanged): one row per input file, and every executor's log says
+#   1. the sample job (jobs/sample.conf, unchanged), started by the launcher (scripts/xception-spark score
+#      --master spark://..., which ships its own jar): one row per input file, and every executor's log says
 #      it loaded the model exactly once ("model load #1 in this JVM", never #2), with the allocator settings
 #      of conf/spark-defaults.conf (spark.executorEnv.GLIBC_TUNABLES) in its environment;
-#   2. throughput: the same 104 images (sample-data x 8) scored on the cluster and in local[2], same
-#      settings, weights read through a Hadoop URI (viewfs:// over ../shared, SHA-256 checked) on every node;
+#   2. throughput: the same 585 images (sample-data x 45) scored on the cluster (warm executors:
+#      scoring.preload, on by default for cluster masters) and in local[2], same settings, weights read
+#      through a Hadoop URI (viewfs:// over ../shared, SHA-256 checked) on every node; per executor, the model
+#      load, warm-up and first-task times; with --write-bench also a cluster run with scoring.preload=false
+#      (the "before" figures);
 #   3. a wrong model.weights-sha256 fails the submission at once with exit code 3 and a clear message;
-#   4. fault: the same images with the weights shipped by --files (spark-files:NAME); once the first task's
+#   4. fault: 104 of the images with the weights shipped by --files (spark-files:NAME); once the first task's
 #      output is committed, one executor JVM is killed with kill -9; the job must still finish with one row
 #      per input file and no duplicate paths (Spark reruns the lost tasks on a replacement executor).
 #
 # Always stops the cluster it started (trap). Exit code 0 only when every check passed. Results and logs go
 # to target/cluster-test/ (report.txt, bench.json, one directory per run); with --write-bench the throughput
-# figures are also written to docs/bench/cluster.json. Takes ~4-5 minutes on 2 cores.
+# figures are also written to docs/bench/cluster.json. Takes ~6 minutes on 2 cores (~8 with --write-bench).
 # Environment: XCEPTION_SPARK_SHARED (instead of ../shared), LOCAL_CLUSTER_MASTER_PORT (default: the first free
 # port from 7077).
 set -euo pipefail
@@ -38,8 +42,9 @@ if [[ -z "${LOCAL_CLUSTER_MASTER_PORT:-}" ]]; then
 fi
 export LOCAL_CLUSTER_MASTER_PORT
 MASTER="spark://127.0.0.1:$LOCAL_CLUSTER_MASTER_PORT"
-COPIES=8
-BENCH_IMAGES_PER_PARTITION=8
+COPIES=45
+FAULT_COPIES=8
+BENCH_IMAGES_PER_PARTITION=9
 FAULT_IMAGES_PER_PARTITION=4
 REPORT="$TEST_DIR/report.txt"
 START=$SECONDS
@@ -85,13 +90,17 @@ check_output() { # OUTPUT_DIR EXPECTED_ROWS MODEL_PREFIX
 
 # ---- inputs: sample-data's photos, COPIES times under different names ---------------------------------
 IMAGES="$TEST_DIR/images"
-mkdir -p "$IMAGES"
+FAULT_IMAGES="$TEST_DIR/fault-images"
+mkdir -p "$IMAGES" "$FAULT_IMAGES"
 for ((c = 1; c <= COPIES; c++)); do
   for f in sample-data/*.jpg sample-data/*.jpeg sample-data/*.png; do
-    [[ -f "$f" ]] && cp "$f" "$IMAGES/c${c}_$(basename "$f")"
+    [[ -f "$f" ]] || continue
+    cp "$f" "$IMAGES/c${c}_$(basename "$f")"
+    if (( c <= FAULT_COPIES )); then cp "$f" "$FAULT_IMAGES/c${c}_$(basename "$f")"; fi
   done
 done
 N_IMAGES=$(find "$IMAGES" -type f | wc -l)
+N_FAULT=$(find "$FAULT_IMAGES" -type f | wc -l)
 N_SAMPLE=$(find sample-data -maxdepth 1 -type f \( -name '*.jpg' -o -name '*.jpeg' -o -name '*.png' \) | wc -l)
 log "inputs: $N_IMAGES images in $IMAGES; sample job: $N_SAMPLE images"
 
@@ -156,7 +165,7 @@ sample_executor_rss() { # FILE
 }
 
 # Steady-state images/s of APP's executors, from their logs: for each executor, the images of the scoring
-# tasks after its first one (which pays for DJL's start, the model load and JIT warm-up) over the time from
+# tasks after its first one (without warm executors it pays for DJL's start, the model load and JIT warm-up) over the time from
 # the end of that first task to the end of its last (log timestamps: 1 s resolution), summed. All scoring
 # tasks hold IMAGES_PER_TASK images (the benchmark's image count is a multiple of it).
 steady_state_rate() { # APP IMAGES_PER_TASK
@@ -165,13 +174,31 @@ steady_state_rate() { # APP IMAGES_PER_TASK
     awk '
       function secs(t,  a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
       /Running task .* in stage / { match($0, /in stage [0-9.]+/); cur = substr($0, RSTART + 9, RLENGTH - 9) }
-      /model load #/ { scoring = cur }
+      /xception-spark: scoring task / { scoring = cur }
       /Finished task .* in stage / {
         match($0, /in stage [0-9.]+/); s = substr($0, RSTART + 9, RLENGTH - 9); fin[s] = fin[s] " " secs($2)
       }
       END { n = split(fin[scoring], t, " "); if (n >= 2 && t[n] > t[1]) print (n - 1) / (t[n] - t[1]); else print 0 }
     ' "$f"
   done | awk -v per="$2" '{ sum += $1 * per } END { printf "%.2f", sum }'
+}
+
+# Per executor of APP, from its log: "EXECUTOR MODEL_LOAD_S WARMUP_S FIRST_TASK_S" (null when absent): the model
+# load (ModelCache), the plugin's load + warm-up pass (scoring.preload), and the first scoring task's duration.
+executor_timings() { # APP
+  local f load warm first
+  for f in "$CLUSTER_DIR"/worker-*/"$1"/*/stderr; do
+    [[ -f "$f" ]] || continue
+    load="$(sed -n 's/.*loaded model .* in \([0-9.]*\) s (model load #1 .*/\1/p' "$f" | head -1)"
+    warm="$(sed -n 's/.*preloaded and warmed up the model in \([0-9.]*\) s.*/\1/p' "$f" | head -1)"
+    first="$(sed -n 's/.*took \([0-9.]*\) s (scoring task #1 in this JVM).*/\1/p' "$f" | head -1)"
+    echo "$(basename "$(dirname "$f")") ${load:-null} ${warm:-null} ${first:-null}"
+  done
+}
+
+# executor_timings as a JSON array
+timings_json() { # APP
+  executor_timings "$1" | awk 'BEGIN { printf "[" } { printf "%s{\"executor\": \"%s\", \"model_load_seconds\": %s, \"preload_and_warmup_seconds\": %s, \"first_task_seconds\": %s}", (NR > 1 ? ", " : ""), $1, $2, $3, $4 } END { printf "]" }'
 }
 
 json_number() { # FILE KEY
@@ -196,9 +223,20 @@ check_model_loads() { # APP MIN
   (( n >= min )) || fail "$app: $n executor logs, expected at least $min"
 }
 
-# ---- 1. the sample job ---------------------------------------------------------------------------------
-log "1. sample job on the cluster: jobs/sample.conf"
-submit sample "${CLUSTER[@]}" score --job jobs/sample.conf --output "$TEST_DIR/sample"
+# ---- 1. the sample job, from the launcher -------------------------------------------------------------
+log "1. sample job on the cluster from the launcher: scripts/xception-spark score --master $MASTER --job jobs/sample.conf"
+before="$(apps)"
+t=$SECONDS
+set +e
+XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/xception-spark score --master "$MASTER" --job jobs/sample.conf \
+  --output "$TEST_DIR/sample" --set spark.conf.spark.driver.host=127.0.0.1 \
+  --set spark.conf.spark.driver.bindAddress=127.0.0.1 --set spark.conf.spark.ui.enabled=false \
+  --set "spark.conf.spark.executorEnv.DJL_CACHE_DIR=$TEST_DIR/djl-cache" \
+  --set spark.conf.spark.scheduler.minRegisteredResourcesRatio=1.0 > "$TEST_DIR/sample.out" 2> "$TEST_DIR/sample.err"
+RC=$?
+set -e
+WALL=$((SECONDS - t))
+APP="$(comm -13 <(echo "$before") <(apps) | tail -1)"
 log "  exit $RC in $WALL s, app $APP"
 [[ "$RC" == 0 ]] || fail "sample job exit code $RC (see $TEST_DIR/sample.err)"
 result="$(check_output "$TEST_DIR/sample" "$N_SAMPLE" "xception/")" || fail "sample output: $result"
@@ -213,18 +251,28 @@ fi
 
 # ---- 2. throughput: cluster vs local[2], same images and settings ------------------------------------
 BENCH_ARGS=(score --input "$IMAGES" --mode both --set "input.images-per-partition=$BENCH_IMAGES_PER_PARTITION" "${REMOTE_WEIGHTS[@]}")
-declare -A IPS DUR SCORING WALLS LOADS
-for target in cluster local2; do
-  if [[ "$target" == cluster ]]; then
-    log "2. throughput on the cluster (2 workers x 1 core): $N_IMAGES images"
-    sample_executor_rss "$TEST_DIR/executor-peak-rss-kb" &
+declare -A IPS DUR SCORING WALLS LOADS TIMINGS
+TARGETS=(cluster local2)
+# the "before" figures: the same cluster run without warm executors (only when writing the benchmark: +2 min)
+(( WRITE_BENCH == 1 )) && TARGETS=(cluster-cold cluster local2)
+for target in "${TARGETS[@]}"; do
+  if [[ "$target" == cluster* ]]; then
+    preload=true
+    [[ "$target" == cluster-cold ]] && preload=false
+    log "2. throughput on the cluster (2 workers x 1 core), scoring.preload=$preload: $N_IMAGES images"
+    # each run's executors start with an empty weights cache of their own, so that both pay the same copy
+    mkdir -p "$TEST_DIR/executor-tmp-$target"
+    EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Djava.io.tmpdir=$TEST_DIR/executor-tmp-$target")
+    sample_executor_rss "$TEST_DIR/executor-peak-rss-kb-$target" &
     SAMPLER_PID=$!
-    submit bench-cluster "${CLUSTER[@]}" "${EXECUTOR_TMP[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-cluster"
+    submit "bench-$target" "${CLUSTER[@]}" "${EXECUTOR_TMP[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" \
+      --set "scoring.preload=$preload" --output "$TEST_DIR/bench-$target"
     kill "$SAMPLER_PID" 2>/dev/null || true
     wait "$SAMPLER_PID" 2>/dev/null || true
     SAMPLER_PID=""
-    PEAK_RSS_MB=$(( $(cat "$TEST_DIR/executor-peak-rss-kb" 2>/dev/null || echo 0) / 1024 ))
-    log "  peak resident memory of an executor JVM (heap -Xmx1g + libtorch + model): $PEAK_RSS_MB MiB"
+    rss=$(( $(cat "$TEST_DIR/executor-peak-rss-kb-$target" 2>/dev/null || echo 0) / 1024 ))
+    [[ "$target" == cluster ]] && PEAK_RSS_MB=$rss
+    log "  peak resident memory of an executor JVM (heap -Xmx1g + libtorch + model): $rss MiB"
   else
     log "2. throughput in local[2] (one JVM, 2 task threads): $N_IMAGES images"
     submit bench-local2 --master 'local[2]' "${LOOPBACK[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" --output "$TEST_DIR/bench-local2"
@@ -233,19 +281,28 @@ for target in cluster local2; do
   [[ "$RC" == 0 ]] || fail "$target benchmark exit code $RC (see $out.err)"
   result="$(check_output "$out" "$N_IMAGES" "$FORMULA_MODEL")" || fail "$target benchmark output: $result"
   log "  output: $result"
-  if [[ "$target" == cluster ]]; then
+  if [[ "$target" == cluster* ]]; then
     check_model_loads "$APP" 2
+    if [[ "$target" == cluster ]]; then
+      preloaded="$(grep -l 'preloaded and warmed up the model' "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr 2>/dev/null | wc -l)"
+      (( preloaded >= 2 )) || fail "$APP: $preloaded executor(s) logged a preload (scoring.preload = true), expected 2"
+    fi
+    while read -r exec load warm first; do
+      log "  executor $exec: model load ${load} s, preload + warm-up ${warm} s, first scoring task ${first} s"
+    done < <(executor_timings "$APP")
+    TIMINGS[$target]="$(timings_json "$APP")"
     copies="$(cat "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr | grep -c 'copied weights' || true)"
     reuses="$(cat "$CLUSTER_DIR"/worker-*/"$APP"/*/stderr | grep -c 'from the local cache' || true)"
-    cached="$(find "$TEST_DIR/executor-tmp/xception-spark-weights" -type f 2>/dev/null)"
+    cached="$(find "$TEST_DIR/executor-tmp-$target/xception-spark-weights" -type f 2>/dev/null)"
     if [[ "$(echo "$cached" | grep -c .)" == 1 && "$cached" == *-xception_formula.h5 ]] \
        && [[ "$(sha256sum "$cached" | cut -d' ' -f1)" == "$FORMULA_SHA256" ]]; then
       log "  executors' shared weights cache: one verified copy ($copies executor(s) copied, $reuses reused), no partial files"
     else
-      fail "executors' weights cache $TEST_DIR/executor-tmp/xception-spark-weights holds: ${cached:-nothing}"
+      fail "executors' weights cache $TEST_DIR/executor-tmp-$target/xception-spark-weights holds: ${cached:-nothing}"
     fi
-    STEADY="$(steady_state_rate "$APP" "$BENCH_IMAGES_PER_PARTITION")"
-    log "  cluster steady state (after each executor's first task): ~$STEADY images/s"
+    steady="$(steady_state_rate "$APP" "$BENCH_IMAGES_PER_PARTITION")"
+    [[ "$target" == cluster ]] && STEADY=$steady
+    log "  cluster steady state (after each executor's first task): ~$steady images/s"
   fi
   IPS[$target]="$(json_number "$out/_xception_spark_summary.json" imagesPerSecond)"
   SCORING[$target]="$(json_number "$out/_xception_spark_summary.json" scoringSeconds)"
@@ -270,7 +327,7 @@ log "4. fault: weights shipped with --files; kill -9 one executor after the firs
 FAULT_OUT="$TEST_DIR/fault"
 before="$(apps)"
 t=$SECONDS
-XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "${CLUSTER[@]}" --files "$FORMULA" score --input "$IMAGES" \
+XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "${CLUSTER[@]}" --files "$FORMULA" score --input "$FAULT_IMAGES" \
   --output "$FAULT_OUT" --mode both --set "input.images-per-partition=$FAULT_IMAGES_PER_PARTITION" \
   --set model.weights=spark-files:xception_formula.h5 --set "model.weights-sha256=$FORMULA_SHA256" \
   > "$TEST_DIR/fault.out" 2> "$TEST_DIR/fault.err" &
@@ -307,7 +364,7 @@ WALL=$((SECONDS - t))
 log "  exit $RC in $WALL s"
 [[ -n "$KILLED" ]] || fail "no executor was killed (the job ended, or no committed task output appeared, first)"
 [[ "$RC" == 0 ]] || fail "fault run exit code $RC (see $TEST_DIR/fault.err)"
-result="$(check_output "$FAULT_OUT" "$N_IMAGES" "$FORMULA_MODEL")" || fail "fault output: $result"
+result="$(check_output "$FAULT_OUT" "$N_FAULT" "$FORMULA_MODEL")" || fail "fault output: $result"
 log "  output: $result"
 grep -h -E "Lost executor|ExecutorLostFailure|exited caused by" "$TEST_DIR/fault.err" | head -3 | sed 's/^/  driver: /' | tee -a "$REPORT" || true
 if [[ -n "$APP" ]]; then
@@ -318,27 +375,38 @@ fi
 
 # ---- results ------------------------------------------------------------------------------------------
 ratio="$(awk -v c="${IPS[cluster]:-0}" -v l="${IPS[local2]:-0}" 'BEGIN { if (l > 0) printf "%.2f", c / l; else print "null" }')"
+# whole runs: images over the submission's wall time (JVM start to exit), so nothing is left out
+wall_ratio="$(awk -v c="${WALLS[cluster]:-0}" -v l="${WALLS[local2]:-0}" 'BEGIN { if (c > 0) printf "%.2f", l / c; else print "null" }')"
+cold_ratio="$(awk -v c="${IPS[cluster-cold]:-0}" -v l="${IPS[local2]:-0}" 'BEGIN { if (l > 0 && c > 0) printf "%.2f", c / l; else print "null" }')"
 cat > "$TEST_DIR/bench.json" <<EOF
 {
   "what": "images/s of the xception-spark job: 2-worker standalone cluster (1 core each) vs local[2], same images, same run of scripts/cluster-test.sh",
   "machine": "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), $(uname -s) $(uname -m), $("$XS_JAVA" -version 2>&1 | head -1 | tr -d '"')",
+  "cpu": "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); flags: $(grep -o -w -E 'avx2|avx512f|avx512_bf16|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//')",
   "spark": "$(xs_pom_property spark.version)",
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
   "images": $N_IMAGES,
   "inputs": "sample-data's $N_SAMPLE photos x $COPIES (16-800 KB JPEG/PNG)",
   "settings": "scoring.mode=both, 299x299, batch-size $(sed -n "s/^ *batch-size *= *\([0-9]*\).*/\1/p" src/main/resources/io/xceptionspark/config/defaults.conf | head -1) (default), input.images-per-partition=$BENCH_IMAGES_PER_PARTITION, spark.task.cpus=1, weights: keras-formula fixture (full Xception, same cost as ImageNet) via viewfs:// + sha256",
-  "images_per_second_definition": "the run summary's imagesPerSecond: rows written / seconds from the start of the scoring stage to the end of the Parquet write. Excluded: JVM start-up, the driver's model preflight, listing. On the cluster each executor's DJL start and model load (2-3 s) fall inside that window; in local[2] the tasks reuse the model the driver's preflight loaded",
-  "cluster_2x1": {"images_per_second": ${IPS[cluster]:-null}, "scoring_seconds": ${SCORING[cluster]:-null}, "job_seconds": ${DUR[cluster]:-null}, "submit_wall_seconds": ${WALLS[cluster]:-null}, "load_average_before": ${LOADS[cluster]:-null}, "steady_state_images_per_second": ${STEADY:-null}},
+  "images_per_second_definition": "the run summary's imagesPerSecond: rows written / seconds from the start of the scoring stage to the end of the Parquet write. Excluded: JVM start-up, the driver's model preflight, listing. Without scoring.preload each executor's DJL start and model load (2-3 s) fall inside that window; with it they happen as the executor starts (the driver's preflight and listing overlap them); in local[2] the tasks reuse the model the driver's preflight loaded",
+  "cluster_2x1": {"scoring_preload": true, "images_per_second": ${IPS[cluster]:-null}, "scoring_seconds": ${SCORING[cluster]:-null}, "job_seconds": ${DUR[cluster]:-null}, "submit_wall_seconds": ${WALLS[cluster]:-null}, "load_average_before": ${LOADS[cluster]:-null}, "steady_state_images_per_second": ${STEADY:-null}, "executors": ${TIMINGS[cluster]:-null}},
+  "cluster_2x1_without_preload": {"scoring_preload": false, "images_per_second": ${IPS[cluster-cold]:-null}, "scoring_seconds": ${SCORING[cluster-cold]:-null}, "job_seconds": ${DUR[cluster-cold]:-null}, "submit_wall_seconds": ${WALLS[cluster-cold]:-null}, "load_average_before": ${LOADS[cluster-cold]:-null}, "executors": ${TIMINGS[cluster-cold]:-null}},
+  "executors_definition": "per executor, from its log: model_load_seconds = the ModelCache load (DJL start, weights copy and read), preload_and_warmup_seconds = the plugin's load plus one warm-up batch at executor start (null without scoring.preload), first_task_seconds = the first scoring task's duration (its TaskScorers log line)",
   "steady_state_definition": "cluster only, from the executor logs: per executor, images of the scoring tasks after its first one (DJL start, model load, JIT warm-up) / seconds from the end of that first task to the end of its last (1 s log resolution), summed over the executors",
   "local_2": {"images_per_second": ${IPS[local2]:-null}, "scoring_seconds": ${SCORING[local2]:-null}, "job_seconds": ${DUR[local2]:-null}, "submit_wall_seconds": ${WALLS[local2]:-null}, "load_average_before": ${LOADS[local2]:-null}},
   "cluster_over_local": $ratio,
+  "cluster_over_local_whole_run_wall": $wall_ratio,
+  "cluster_without_preload_over_local": $cold_ratio,
   "executor_peak_rss_mib": $PEAK_RSS_MB,
   "executor_heap": "spark.executor.memory 1g (default)",
   "fault_run": {"executor_killed": $([[ -n "$KILLED" ]] && echo true || echo false), "exit_code": $RC, "wall_seconds": $WALL},
   "failures": $FAILURES
 }
 EOF
-log "throughput: cluster ${IPS[cluster]:-?} images/s, local[2] ${IPS[local2]:-?} images/s (cluster/local = $ratio)"
+log "throughput: cluster ${IPS[cluster]:-?} images/s, local[2] ${IPS[local2]:-?} images/s (cluster/local = $ratio; whole runs by wall time: $wall_ratio; without preload: $cold_ratio)"
+# the target (cluster >= 0.9x local[2]) is reported, not enforced: a shared CI machine's load moves both sides
+awk -v r="$ratio" 'BEGIN { exit !(r != "null" && r >= 0.9) }' && log "  target cluster >= 0.9x local[2]: met" \
+  || log "  target cluster >= 0.9x local[2]: NOT met ($ratio)"
 if (( WRITE_BENCH == 1 )); then
   mkdir -p docs/bench
   cp "$TEST_DIR/bench.json" docs/bench/cluster.json

@@ -10,6 +10,8 @@ import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
 import io.xceptionspark.spark.SparkSessions;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,7 +51,8 @@ final class ScoreCommand implements Callable<Integer> {
     boolean incremental;
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit:"
-            + " spark.master.")
+            + " spark.master. With spark://HOST:PORT the launcher ships its jar (spark.jars) and conf/spark-defaults.conf's"
+            + " executor settings itself; yarn and k8s:// need scripts/submit.sh.")
     String master;
 
     @Option(names = "--dry-run", description = "Check the configuration and paths, print the resolved configuration"
@@ -82,7 +85,10 @@ final class ScoreCommand implements Callable<Integer> {
         }
         ConfigOptions.setIf(loader, "spark.master", master);
         JobConfig job = loader.load().requireInputAndOutput();
-        String effectiveMaster = System.getProperty("spark.master", job.spark().master());
+        Path sparkDefaults = Launcher.sparkDefaults().orElse(null);
+        String effectiveMaster = SparkSessions.master(job, sparkDefaults);
+        // a cluster master: ship the jar as spark-submit would, or refuse now, before Spark starts
+        Map<String, String> launcherSettings = ClusterLaunch.settings(effectiveMaster);
         out.println("spark-submit equivalent:\n  " + Launcher.sparkSubmitLine(effectiveMaster,
                 spec.commandLine().getParseResult().originalArgs()));
         Configuration hadoop = JobPreflight.hadoopConf(job);
@@ -91,13 +97,14 @@ final class ScoreCommand implements Callable<Integer> {
             out.println("Resolved configuration:");
             out.println(loader.merged().getConfig(ConfigKeys.NAMESPACE).root().render(
                     com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+            launcherSettings.forEach((k, v) -> out.println("Launcher adds for the cluster: " + k + "=" + v));
             out.println("Configuration and paths are valid (dry run: nothing was scored).");
             return ExitCodes.OK;
         }
         // The model is loaded before Spark starts: a bad weights file fails in seconds, with nothing written.
         JobConfig loaded = ModelPreflight.load(job, hadoop, out).config();
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.create(loaded, Launcher.sparkDefaults().orElse(null));
+        SparkSession spark = SparkSessions.create(loaded, sparkDefaults, launcherSettings);
         try {
             RunSummary summary = ScoringJob.run(spark, loaded, out);
             out.println();

@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -47,6 +48,8 @@ public final class JobConfigLoader {
     private final List<Config> fileLayers = new ArrayList<>();
     private Config overrides = ConfigFactory.empty("command line");
     private final List<String> problems = new ArrayList<>();
+    /** The first problem found with each key's own value (not with how keys combine). */
+    private final Map<String, String> valueProblems = new LinkedHashMap<>();
 
     /** Adds a configuration file (site defaults, then the job file); later files win. */
     public JobConfigLoader file(Path file) {
@@ -93,7 +96,29 @@ public final class JobConfigLoader {
         return put(stripNamespace(key), values);
     }
 
+    /**
+     * Overrides one key with a typed value (String, Number or Boolean), e.g. from an ML Param;
+     * {@code origin} is where error messages say the value came from.
+     */
+    public JobConfigLoader value(String key, Object value, String origin) {
+        return put(stripNamespace(key), value, origin);
+    }
+
+    /**
+     * What is wrong with this value of {@code key} on its own (over the bundled defaults), in the words
+     * {@link #load()} would use; empty when the value is valid. How keys combine is checked by load().
+     */
+    public static Optional<String> problemWith(String key, Object value, String origin) {
+        JobConfigLoader loader = new JobConfigLoader().value(key, value, origin);
+        loader.validate();
+        return Optional.ofNullable(loader.valueProblems.get(stripNamespace(key)));
+    }
+
     private JobConfigLoader put(String name, Object value) {
+        return put(name, value, "command line");
+    }
+
+    private JobConfigLoader put(String name, Object value, String origin) {
         if (!ConfigKeys.isKey(name) && ConfigKeys.mapKeyOf(name) == null) {
             throw new JobConfigException(unknownKey(name, "the command line"));
         }
@@ -101,7 +126,7 @@ public final class JobConfigLoader {
             throw new JobConfigException(name + " is a map: set its entries one by one, e.g. --set "
                     + name + ".spark.sql.shuffle.partitions=8");
         }
-        overrides = overrides.withValue(ConfigKeys.path(name), ConfigValueFactory.fromAnyRef(value, "command line"));
+        overrides = overrides.withValue(ConfigKeys.path(name), ConfigValueFactory.fromAnyRef(value, origin));
         return this;
     }
 
@@ -120,8 +145,19 @@ public final class JobConfigLoader {
 
     /** The validated job; throws {@link JobConfigException} listing every problem. */
     public JobConfig load() {
+        JobConfig job = validate();
+        if (!problems.isEmpty()) {
+            throw new JobConfigException(problems.size() == 1 ? "Invalid configuration: " + problems.get(0)
+                    : "Invalid configuration:\n  - " + String.join("\n  - ", problems));
+        }
+        return job;
+    }
+
+    /** Checks every value, collecting the problems; the job is meaningful only when there are none. */
+    private JobConfig validate() {
         Config c = merged().getConfig(ConfigKeys.NAMESPACE);
         problems.clear();
+        valueProblems.clear();
 
         List<String> paths = strings(c, "input.paths");
         InputOptions input = new InputOptions(paths, bool(c, "input.recursive"), str(c, "input.path-glob-filter"),
@@ -150,11 +186,8 @@ public final class JobConfigLoader {
                     + " = append (got " + output.saveMode().configName() + "); --incremental sets both.");
         }
 
-        SparkOptions spark = new SparkOptions(str(c, "spark.master"), str(c, "spark.app-name"), sparkConf(c));
-        if (!problems.isEmpty()) {
-            throw new JobConfigException(problems.size() == 1 ? "Invalid configuration: " + problems.get(0)
-                    : "Invalid configuration:\n  - " + String.join("\n  - ", problems));
-        }
+        SparkOptions spark = new SparkOptions(str(c, "spark.master"), str(c, "spark.app-name"), sparkConf(c),
+                parse(c, "scoring.preload", Preload::parse, Preload.AUTO));
         return new JobConfig(input, model, fallback, preprocess, scoring, output, spark);
     }
 
@@ -348,7 +381,7 @@ public final class JobConfigLoader {
             }
             return v.valueType() == ConfigValueType.NULL ? "" : String.valueOf(v.unwrapped()).strip();
         } catch (ConfigException e) {
-            problems.add(key + ": " + e.getMessage());
+            keyed(key, key + ": " + e.getMessage());
             return "";
         }
     }
@@ -478,7 +511,7 @@ public final class JobConfigLoader {
         try {
             return parser.apply(v);
         } catch (IllegalArgumentException e) {
-            problems.add(key + " = '" + v + "' (" + origin(c, key) + "): " + e.getMessage());
+            keyed(key, key + " = '" + v + "' (" + origin(c, key) + "): " + e.getMessage());
             return fallback;
         }
     }
@@ -525,7 +558,12 @@ public final class JobConfigLoader {
         } catch (ConfigException e) {
             shown = "?";
         }
-        problems.add(key + " = " + shown + " (" + origin(c, key) + "): " + what + ".");
+        keyed(key, key + " = " + shown + " (" + origin(c, key) + "): " + what + ".");
+    }
+
+    private void keyed(String key, String problem) {
+        problems.add(problem);
+        valueProblems.putIfAbsent(key, problem);
     }
 
     private static String origin(Config c, String key) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
  * Builds the Spark session a job runs in. Precedence: the job's spark.conf map &gt; settings already given
  * to the JVM (spark-submit's --conf, --master, --properties-file) &gt; the spark-defaults file the launcher
  * passes (conf/spark-defaults.conf) &gt; the job's spark.master and spark.app-name. The Kryo serializer
- * with the project's registrator is the default.
+ * with the project's registrator is the default. With {@code scoring.preload} on (by default for cluster
+ * masters) the {@link WarmExecutorPlugin} warms every executor up before it takes tasks.
  */
 public final class SparkSessions {
     public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
@@ -23,6 +25,14 @@ public final class SparkSessions {
     private SparkSessions() {}
 
     public static SparkConf sparkConf(JobConfig job, Path sparkDefaults) {
+        return sparkConf(job, sparkDefaults, Map.of());
+    }
+
+    /**
+     * @param launcher settings the launcher adds in spark-submit's place (spark.jars: appended to any jars
+     *                 already listed)
+     */
+    public static SparkConf sparkConf(JobConfig job, Path sparkDefaults, Map<String, String> launcher) {
         SparkConf conf = new SparkConf();
         if (sparkDefaults != null) {
             Properties defaults = new Properties();
@@ -36,13 +46,29 @@ public final class SparkSessions {
         conf.setIfMissing("spark.master", job.spark().master());
         conf.setIfMissing("spark.app.name", job.spark().appName());
         job.spark().conf().forEach(conf::set);
+        launcher.forEach((key, value) -> {
+            String existing = conf.get(key, "").strip();
+            conf.set(key, key.equals("spark.jars") && !existing.isEmpty() ? existing + "," + value : value);
+        });
         conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);
         conf.setIfMissing("spark.kryo.registrator", XceptionKryoRegistrator.class.getName());
+        if (job.spark().preload().enabledFor(conf.get("spark.master"))) {
+            WarmExecutorPlugin.enable(conf, job);
+        }
         return conf;
     }
 
     /** The session for a job (an existing active session is reused as it is). */
     public static SparkSession create(JobConfig job, Path sparkDefaults) {
-        return SparkSession.builder().config(sparkConf(job, sparkDefaults)).getOrCreate();
+        return create(job, sparkDefaults, Map.of());
+    }
+
+    public static SparkSession create(JobConfig job, Path sparkDefaults, Map<String, String> launcher) {
+        return SparkSession.builder().config(sparkConf(job, sparkDefaults, launcher)).getOrCreate();
+    }
+
+    /** The master a session for this job gets (spark-submit's, the spark-defaults file's, or the job's). */
+    public static String master(JobConfig job, Path sparkDefaults) {
+        return sparkConf(job, sparkDefaults).get("spark.master");
     }
 }

@@ -5,12 +5,18 @@ import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Executor side, shared by the job and the ML Transformers: the scorer for the current Spark task. */
 final class TaskScorers {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskScorers.class);
+    private static final AtomicInteger TASKS = new AtomicInteger();
+
     private TaskScorers() {}
 
     /**
@@ -22,12 +28,19 @@ final class TaskScorers {
      */
     static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
                             Configuration hadoop) {
+        long start = System.nanoTime();
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
         BatchScorer scorer = new BatchScorer(ModelCache.acquire(model, hadoop),
                 preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
         if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> scorer.close());
+            task.addTaskCompletionListener((TaskCompletionListener) context -> {
+                scorer.close();
+                // per task: shows what the first task of an executor pays (docs/CLUSTER.md, scripts/cluster-test.sh)
+                LOG.info(String.format("xception-spark: scoring task %d (stage %d) took %.2f s (scoring task #%d in this"
+                        + " JVM)", context.partitionId(), context.stageId(), (System.nanoTime() - start) / 1e9,
+                        TASKS.incrementAndGet()));
+            });
         }
         return scorer;
     }

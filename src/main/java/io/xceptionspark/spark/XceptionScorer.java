@@ -1,65 +1,49 @@
 package io.xceptionspark.spark;
 
-import io.xceptionspark.config.ScoringMode;
-import io.xceptionspark.config.ScoringOptions;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.IntParam;
+import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 
 /**
- * Spark ML Transformer for mode "both": labels and embeddings from one forward pass per image (cheaper
- * than an {@link XceptionLabeler} followed by an {@link XceptionEmbedder}). Adds status, error_code,
- * error_message, label, class_index, probability, top_k and embedding.
+ * Spark ML Transformer with every setting of the batch job, {@code scoring.mode} included (labels, embeddings,
+ * or both from one forward pass: cheaper than an {@link XceptionLabeler} followed by an
+ * {@link XceptionEmbedder}), all with the job's defaults. Built from a job file, it scores a DataFrame exactly
+ * as {@code xception-spark score --job FILE} scores files: same columns, same values.
+ * <pre>
+ * XceptionScorer scorer = XceptionScorer.fromJob("jobs/classify.conf").setBatchSize(4);
+ * Dataset&lt;Row&gt; scored = scorer.transform(spark.read().format("binaryFile").load("/data/photos"));
+ * </pre>
  */
-public final class XceptionScorer extends XceptionTransformer {
+public final class XceptionScorer extends XceptionTransformer<XceptionScorer> {
     private static final long serialVersionUID = 1L;
-
-    private final IntParam topK;
-    private final BooleanParam normalize;
 
     public XceptionScorer() {
         this(Identifiable.randomUID("xceptionScorer"));
     }
 
     public XceptionScorer(String uid) {
-        super(uid);
-        topK = new IntParam(this, "topK", "classes kept per image, most probable first", ParamValidators.gtEq(1));
-        normalize = new BooleanParam(this, "normalize", "scale every embedding to unit L2 norm");
-        setDefault(topK, io.xceptionspark.config.ConfigKeys.defaults().getInt("xception-spark.scoring.top-k"));
-        setDefault(normalize, false);
+        super(uid, Map.of(), Map.of());
     }
 
-    public IntParam topK() {
-        return topK;
+    /**
+     * A scorer with the model, preprocessing and scoring settings of a job file (over the bundled defaults; the
+     * job's input, output and Spark settings do not apply to a DataFrame). The whole file is checked as the job
+     * checks it.
+     */
+    public static XceptionScorer fromJob(String jobFile) {
+        return new XceptionScorer().setFromJob(Path.of(jobFile));
     }
 
-    public BooleanParam normalize() {
-        return normalize;
+    /** scoring.mode: labels, embeddings or both. */
+    public String getMode() {
+        return (String) getConf("scoring.mode");
     }
 
-    public XceptionScorer setTopK(int value) {
-        set(topK, value);
-        return this;
-    }
-
-    public XceptionScorer setNormalize(boolean value) {
-        set(normalize, value);
-        return this;
-    }
-
-    @Override
-    protected ScoringOptions scoringOptions() {
-        return new ScoringOptions(ScoringMode.BOTH, intParam(topK), (Boolean) getOrDefault(normalize), false,
-                intParam(batchSize()), intParam(intraOpThreads()));
-    }
-
-    @Override
-    protected boolean includeTop() {
-        return true;
+    public XceptionScorer setMode(String value) {
+        return setConf("scoring.mode", value);
     }
 
     @Override

@@ -1,27 +1,33 @@
 package io.xceptionspark.spark;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import io.xceptionspark.config.ConfigKey;
 import io.xceptionspark.config.ConfigKeys;
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
-import io.xceptionspark.image.Interpolation;
-import io.xceptionspark.image.PreprocessConfig;
-import io.xceptionspark.image.ResizePolicy;
-import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
-import io.xceptionspark.inference.PretrainedConfig;
 import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ImageFile;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -30,78 +36,144 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.runtime.AbstractFunction1;
 
 /**
- * Base of the Spark ML Transformers ({@link XceptionLabeler}, {@link XceptionEmbedder}): reads image file
- * bytes from a binary column (binaryFile's {@code content} by default) and appends status, error and result
- * columns, one output row per input row, with the executor-wide model and per-task predictors of the batch
- * job. {@link #transformSchema} checks the input before any work; {@link #transform} loads the model on the
- * driver first, so a bad weights file fails at once.
+ * Base of the Spark ML Transformers ({@link XceptionScorer}, {@link XceptionLabeler}, {@link XceptionEmbedder}):
+ * the batch job's scoring unit over a DataFrame. It reads image file bytes from a binary column (binaryFile's
+ * {@code content} by default) and appends the job's status, error and result columns, one output row per
+ * input row, through the same executor code as the job ({@link TaskScorers}).
+ *
+ * <p>Its Params are the job's keys: every {@code model.*}, {@code preprocess.*} and {@code scoring.*} key of
+ * the key table ({@link ConfigKeys}) is a typed Param named in camelCase ({@code scoring.top-k} is
+ * {@code topK}), with the bundled default, documented by the key's comment, and validated by
+ * {@link JobConfigLoader} with the job's messages: a key added to defaults.conf is a Param here without a
+ * second list. Typed getters and self-typed setters exist for the keys; {@link #setConf}/{@link #getConf} reach
+ * any key by name. {@link #transformSchema} loads the whole configuration as the job would (so combinations
+ * are checked too) before any work; {@link #transform} loads the model on the driver first.
+ *
+ * @param <T> the concrete transformer, so that setters chain: {@code new XceptionLabeler().setBatchSize(4).setTopK(3)}
  */
-public abstract class XceptionTransformer extends Transformer implements DefaultParamsWritable {
+public abstract class XceptionTransformer<T extends XceptionTransformer<T>> extends Transformer
+        implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
-    private final String uid;
-    private final Param<String> inputCol;
-    private final Param<String> weights;
-    private final Param<String> architecture;
-    private final Param<String> torchscript;
-    private final Param<String> torchscriptOutputs;
-    private final IntParam inputHeight;
-    private final IntParam inputWidth;
-    private final Param<String> resize;
-    private final Param<String> interpolation;
-    private final IntParam batchSize;
-    private final IntParam intraOpThreads;
-    private final LongParam seed;
-    private final Param<String> weightsCacheDir;
-    private final Param<String> outputPrefix;
+    /** The parts of the key table that are Params: everything that decides how an image scores. */
+    private static final List<String> PARAM_SECTIONS = List.of("model.", "preprocess.", "scoring.");
+    /** Keys of those parts that are not Params: the sample job's fallback, and session settings (plugins). */
+    static final Set<String> NOT_PARAMS = Set.of("model.imagenet-fallback-random", "scoring.preload");
+    /** Whole-number keys whose values may exceed an int (the rest are IntParams). */
+    private static final Set<String> LONG_KEYS = Set.of("model.seed", "preprocess.max-pixels");
 
-    protected XceptionTransformer(String uid) {
+    private final String uid;
+    private final Map<String, Object> fixed;
+    private final Map<String, Object> presets;
+    private final Map<String, Param<Object>> byKey = new LinkedHashMap<>();
+    private final Param<String> inputCol;
+    private final Param<String> outputPrefix;
+    private final Param<?>[] allParams;
+
+    /**
+     * @param fixed keys this transformer decides (not Params), e.g. scoring.mode = labels
+     * @param presets keys whose default differs from the bundled one, e.g. model.include-top = false
+     */
+    protected XceptionTransformer(String uid, Map<String, Object> fixed, Map<String, Object> presets) {
         this.uid = uid;
+        this.fixed = Map.copyOf(fixed);
+        this.presets = Map.copyOf(presets);
         inputCol = new Param<>(this, "inputCol", "binary column holding image file bytes (binaryFile's content)");
-        weights = new Param<>(this, "weights", "imagenet, none (seeded random) or the path of a"
-                + " Keras .h5 weights file (timm model.safetensors for xception41/65/71)");
-        architecture = new Param<>(this, "architecture",
-                "xception, xception41, xception65, xception71 (timm's aligned Xceptions) or torchscript",
-                ParamValidators.inArray(java.util.List.of("xception", "xception41", "xception65", "xception71",
-                        "torchscript")));
-        torchscript = new Param<>(this, "torchscript", "TorchScript .pt file when architecture is torchscript");
-        torchscriptOutputs = new Param<>(this, "torchscriptOutputs",
-                "what the TorchScript model returns: logits,embedding | logits | embedding");
-        inputHeight = new IntParam(this, "inputHeight", "network input height (>= 71 for xception)",
-                ParamValidators.gtEq(1));
-        inputWidth = new IntParam(this, "inputWidth", "network input width (>= 71 for xception)",
-                ParamValidators.gtEq(1));
-        resize = new Param<>(this, "resize", "crop or squash",
-                ParamValidators.inArray(java.util.List.of("crop", "squash")));
-        interpolation = new Param<>(this, "interpolation",
-                "bicubic, bilinear, nearest or auto (the weights' pretrained configuration)",
-                ParamValidators.inArray(java.util.List.of("bicubic", "bilinear", "nearest", "auto")));
-        batchSize = new IntParam(this, "batchSize", "images per forward pass (1..256)",
-                ParamValidators.inRange(1, ScoringOptions.MAX_BATCH_SIZE));
-        intraOpThreads = new IntParam(this, "intraOpThreads", "libtorch threads per task; 0 = spark.task.cpus",
-                ParamValidators.inRange(0, 256));
-        seed = new LongParam(this, "seed", "seed of the random weights when weights is none");
-        weightsCacheDir = new Param<>(this, "weightsCacheDir",
-                "directory of the ImageNet weights files; empty: $XCEPTION_SPARK_WEIGHTS_CACHE or ~/.keras/models");
         outputPrefix = new Param<>(this, "outputPrefix", "prefix of the added column names (empty: status, error_code, ...)");
         setDefault(inputCol, "content");
         setDefault(outputPrefix, "");
-        // the job's defaults (the bundled defaults.conf), so both APIs behave the same out of the box
+        List<Param<?>> list = new ArrayList<>(List.of(inputCol, outputPrefix));
         Config defaults = ConfigKeys.defaults().getConfig(ConfigKeys.NAMESPACE);
-        setDefault(weights, defaults.getString("model.weights"));
-        setDefault(architecture, defaults.getString("model.architecture"));
-        setDefault(torchscript, defaults.getString("model.torchscript"));
-        setDefault(torchscriptOutputs, defaults.getString("model.torchscript-outputs"));
-        setDefault(inputHeight, defaults.getInt("model.input-height"));
-        setDefault(inputWidth, defaults.getInt("model.input-width"));
-        setDefault(resize, defaults.getString("preprocess.resize"));
-        setDefault(interpolation, defaults.getString("preprocess.interpolation"));
-        setDefault(batchSize, defaults.getInt("scoring.batch-size"));
-        setDefault(intraOpThreads, ScoringOptions.AUTO_THREADS);
-        setDefault(seed, defaults.getLong("model.seed"));
-        setDefault(weightsCacheDir, defaults.getString("model.weights-cache-dir"));
+        for (ConfigKey key : ConfigKeys.all()) {
+            if (!isParamKey(key.name()) || this.fixed.containsKey(key.name())) {
+                continue;
+            }
+            Param<Object> p = newParam(key, defaults.getValue(key.name()));
+            if (list.stream().anyMatch(q -> q.name().equals(p.name()))) {
+                throw new IllegalStateException("two configuration keys give the Param name " + p.name());
+            }
+            setDefault(p, typed(p, this.presets.getOrDefault(key.name(), defaults.getValue(key.name()).unwrapped())));
+            byKey.put(key.name(), p);
+            list.add(p);
+        }
+        allParams = list.toArray(Param<?>[]::new);
+    }
+
+    /** Whether a key of the key table is a Param of the Transformers. */
+    static boolean isParamKey(String key) {
+        return PARAM_SECTIONS.stream().anyMatch(key::startsWith) && !NOT_PARAMS.contains(key);
+    }
+
+    /** The Param name of a key: the part after its section, in camelCase ({@code weights-sha256}: weightsSha256). */
+    static String paramName(String key) {
+        String[] words = key.substring(key.indexOf('.') + 1).split("[-.]");
+        StringBuilder b = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Param<Object> newParam(ConfigKey key, ConfigValue defaultValue) {
+        String name = paramName(key.name());
+        String doc = key.description() + " (job key " + key.name() + ")";
+        KeyValidator valid = new KeyValidator(key.name(), getClass().getSimpleName() + " param " + name);
+        Param<?> p = switch (defaultValue.valueType()) {
+            case BOOLEAN -> new BooleanParam(this, name, doc);
+            case NUMBER -> defaultValue.unwrapped() instanceof Double ? new DoubleParam(this, name, doc, valid)
+                    : LONG_KEYS.contains(key.name()) ? new LongParam(this, name, doc, valid)
+                    : new IntParam(this, name, doc, valid);
+            default -> new Param<String>(this, name, doc, (scala.Function1<String, Object>) (Object) valid);
+        };
+        return (Param<Object>) p;
+    }
+
+    /** A value converted to the Param's type (numbers from strings and other widths; anything to a string). */
+    private static Object typed(Param<Object> p, Object value) {
+        try {
+            if (p instanceof IntParam) {
+                return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().strip());
+            }
+            if (p instanceof LongParam) {
+                return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().strip());
+            }
+            if (p instanceof DoubleParam) {
+                return value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString().strip());
+            }
+        } catch (NumberFormatException e) {
+            throw new JobConfigException("Param " + p.name() + " expects a number (got '" + value + "').");
+        }
+        if (p instanceof BooleanParam) {
+            return value instanceof Boolean b ? b : Boolean.parseBoolean(value.toString().strip());
+        }
+        return String.valueOf(value);
+    }
+
+    /** Spark's Param validator for one key: the job's check of that key's value. */
+    private static final class KeyValidator extends AbstractFunction1<Object, Object> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String key;
+        private final String origin;
+
+        KeyValidator(String key, String origin) {
+            this.key = key;
+            this.origin = origin;
+        }
+
+        @Override
+        public Object apply(Object value) {
+            return JobConfigLoader.problemWith(key, value, origin).isEmpty();
+        }
+    }
+
+    /** This transformer, typed. */
+    @SuppressWarnings("unchecked")
+    protected final T self() {
+        return (T) this;
     }
 
     @Override
@@ -109,182 +181,425 @@ public abstract class XceptionTransformer extends Transformer implements Default
         return uid;
     }
 
-    // ---- params (Spark ML discovers them through these public no-argument methods) ---------------------
+    /** Every Param: inputCol, outputPrefix and one per job key (Spark ML, persistence and Connect use these). */
+    @Override
+    public Param<?>[] params() {
+        return allParams.clone();
+    }
+
+    // ---- any key by name ------------------------------------------------------------------------------
+
+    /** The Param of a job key, e.g. {@code param("scoring.top-k")}. */
+    public Param<Object> param(String key) {
+        Param<Object> p = byKey.get(key);
+        if (p == null) {
+            String why = fixed.containsKey(key) ? " is fixed to " + fixed.get(key) + " by " + getClass().getSimpleName()
+                    : ConfigKeys.isKey(key) ? " is a job or session setting, not a Param"
+                    : " is not a configuration key; did you mean '" + ConfigKeys.nearest(key) + "'?";
+            throw new JobConfigException(key + why + ". Params: " + String.join(", ", byKey.keySet()));
+        }
+        return p;
+    }
+
+    /**
+     * Sets a job key, e.g. {@code setConf("preprocess.crop-pct", 0.9)}: converted to the Param's type and checked
+     * as the job checks it (a {@link JobConfigException} with the job's message).
+     */
+    public T setConf(String key, Object value) {
+        Param<Object> p = param(key);
+        Object v = typed(p, value);
+        JobConfigLoader.problemWith(key, v, getClass().getSimpleName() + " param " + p.name()).ifPresent(problem -> {
+            throw new JobConfigException("Invalid configuration: " + problem);
+        });
+        set(p, v);
+        return self();
+    }
+
+    /** The value of a job key (set, preset or bundled default). */
+    public Object getConf(String key) {
+        return getOrDefault(param(key));
+    }
+
+    private String string(String key) {
+        return (String) getConf(key);
+    }
+
+    private int integer(String key) {
+        return (Integer) getConf(key);
+    }
+
+    private boolean bool(String key) {
+        return (Boolean) getConf(key);
+    }
+
+    /**
+     * Sets every Param from a job file (jobs/*.conf) over the bundled defaults, after checking the whole job
+     * as {@code xception-spark score --job FILE} does. Keys this transformer fixes must agree with the file.
+     */
+    public T setFromJob(Path jobFile) {
+        JobConfigLoader loader = new JobConfigLoader().file(jobFile);
+        loader.load();
+        Config c = loader.merged().getConfig(ConfigKeys.NAMESPACE);
+        for (Map.Entry<String, Object> e : fixed.entrySet()) {
+            String value = c.getString(e.getKey());
+            if (!value.equalsIgnoreCase(e.getValue().toString())) {
+                throw new JobConfigException(jobFile + " sets " + e.getKey() + " = " + value + ", but "
+                        + getClass().getSimpleName() + " has " + e.getKey() + " = " + e.getValue()
+                        + ". Use XceptionScorer.fromJob(...), which follows the job's " + e.getKey() + ".");
+            }
+        }
+        for (Map.Entry<String, Param<Object>> e : byKey.entrySet()) {
+            ConfigValue v = c.getValue(e.getKey());
+            if (!v.origin().description().contains(ConfigKeys.DEFAULTS_RESOURCE.substring(
+                    ConfigKeys.DEFAULTS_RESOURCE.lastIndexOf('/') + 1))) {
+                set(e.getValue(), typed(e.getValue(), v.unwrapped()));
+            }
+        }
+        return self();
+    }
+
+    // ---- typed getters and setters of the keys ----------------------------------------------------------
+
+    public String getInputCol() {
+        return getOrDefault(inputCol);
+    }
+
+    public T setInputCol(String value) {
+        set(inputCol, value);
+        return self();
+    }
 
     public Param<String> inputCol() {
         return inputCol;
     }
 
-    public Param<String> weights() {
-        return weights;
+    public String getOutputPrefix() {
+        return getOrDefault(outputPrefix);
     }
 
-    public Param<String> architecture() {
-        return architecture;
-    }
-
-    public Param<String> torchscript() {
-        return torchscript;
-    }
-
-    public Param<String> torchscriptOutputs() {
-        return torchscriptOutputs;
-    }
-
-    public IntParam inputHeight() {
-        return inputHeight;
-    }
-
-    public IntParam inputWidth() {
-        return inputWidth;
-    }
-
-    public Param<String> resize() {
-        return resize;
-    }
-
-    public Param<String> interpolation() {
-        return interpolation;
-    }
-
-    public IntParam batchSize() {
-        return batchSize;
-    }
-
-    public IntParam intraOpThreads() {
-        return intraOpThreads;
-    }
-
-    public LongParam seed() {
-        return seed;
-    }
-
-    public Param<String> weightsCacheDir() {
-        return weightsCacheDir;
+    /** Prefixes the added columns, e.g. "emb_" gives emb_status, emb_embedding. */
+    public T setOutputPrefix(String value) {
+        set(outputPrefix, value);
+        return self();
     }
 
     public Param<String> outputPrefix() {
         return outputPrefix;
     }
 
-    // ---- typed setters --------------------------------------------------------------------------------
-
-    public XceptionTransformer setInputCol(String value) {
-        set(inputCol, value);
-        return this;
+    /** model.architecture. */
+    public String getArchitecture() {
+        return string("model.architecture");
     }
 
-    public XceptionTransformer setWeights(String value) {
-        set(weights, value);
-        return this;
+    public T setArchitecture(String value) {
+        return setConf("model.architecture", value);
+    }
+
+    /** model.weights: imagenet, none (seeded random) or a Keras .h5 file (path or Hadoop URI). */
+    public String getWeights() {
+        return string("model.weights");
+    }
+
+    public T setWeights(String value) {
+        return setConf("model.weights", value);
+    }
+
+    /** model.weights-sha256. */
+    public String getWeightsSha256() {
+        return string("model.weights-sha256");
+    }
+
+    public T setWeightsSha256(String value) {
+        return setConf("model.weights-sha256", value);
+    }
+
+    /** model.remote-weights-cache-dir. */
+    public String getRemoteWeightsCacheDir() {
+        return string("model.remote-weights-cache-dir");
+    }
+
+    public T setRemoteWeightsCacheDir(String value) {
+        return setConf("model.remote-weights-cache-dir", value);
+    }
+
+    /** model.torchscript. */
+    public String getTorchscript() {
+        return string("model.torchscript");
+    }
+
+    public T setTorchscript(String value) {
+        return setConf("model.torchscript", value);
+    }
+
+    /** model.torchscript-outputs. */
+    public String getTorchscriptOutputs() {
+        return string("model.torchscript-outputs");
+    }
+
+    public T setTorchscriptOutputs(String value) {
+        return setConf("model.torchscript-outputs", value);
     }
 
     /** Scores with a TorchScript model ({@code .pt}) instead of the built-in Xception. */
-    public XceptionTransformer setTorchScript(String file, String outputs) {
-        set(architecture, "torchscript");
-        set(torchscript, file);
-        set(torchscriptOutputs, outputs);
-        return this;
+    public T setTorchScript(String file, String outputs) {
+        return setArchitecture("torchscript").setTorchscript(file).setTorchscriptOutputs(outputs);
     }
 
-    public XceptionTransformer setInputSize(int height, int width) {
-        set(inputHeight, height);
-        set(inputWidth, width);
-        return this;
+    /** model.include-top. */
+    public boolean getIncludeTop() {
+        return bool("model.include-top");
     }
 
-    public XceptionTransformer setResize(String value) {
-        set(resize, value);
-        return this;
+    public T setIncludeTop(boolean value) {
+        return setConf("model.include-top", value);
     }
 
-    public XceptionTransformer setInterpolation(String value) {
-        set(interpolation, value);
-        return this;
+    /** model.pooling: avg or max. */
+    public String getPooling() {
+        return string("model.pooling");
     }
 
-    public XceptionTransformer setBatchSize(int value) {
-        set(batchSize, value);
-        return this;
+    public T setPooling(String value) {
+        return setConf("model.pooling", value);
     }
 
-    public XceptionTransformer setIntraOpThreads(int value) {
-        set(intraOpThreads, value);
-        return this;
+    /** model.classes. */
+    public int getClasses() {
+        return integer("model.classes");
     }
 
-    public XceptionTransformer setSeed(long value) {
-        set(seed, value);
-        return this;
+    public T setClasses(int value) {
+        return setConf("model.classes", value);
     }
 
-    public XceptionTransformer setWeightsCacheDir(String value) {
-        set(weightsCacheDir, value);
-        return this;
+    /** model.input-height. */
+    public int getInputHeight() {
+        return integer("model.input-height");
     }
 
-    /** Prefixes the added columns, e.g. "emb_" gives emb_status, emb_embedding. */
-    public XceptionTransformer setOutputPrefix(String value) {
-        set(outputPrefix, value);
-        return this;
+    public T setInputHeight(int value) {
+        return setConf("model.input-height", value);
     }
 
-    public String getInputCol() {
-        return getOrDefault(inputCol);
+    /** model.input-width. */
+    public int getInputWidth() {
+        return integer("model.input-width");
     }
 
-    // ---- what subclasses decide -----------------------------------------------------------------------
-
-    /** The scoring options this transformer applies (its mode and post-processing). */
-    protected abstract ScoringOptions scoringOptions();
-
-    /** Whether the model keeps its classifier. */
-    protected abstract boolean includeTop();
-
-    /** Pooling of the embedding when the classifier is off. */
-    protected String embeddingPooling() {
-        return "avg";
+    public T setInputWidth(int value) {
+        return setConf("model.input-width", value);
     }
 
-    protected int intParam(IntParam p) {
-        return (Integer) getOrDefault(p);
+    public T setInputSize(int height, int width) {
+        return setInputHeight(height).setInputWidth(width);
+    }
+
+    /** model.weights-cache-dir. */
+    public String getWeightsCacheDir() {
+        return string("model.weights-cache-dir");
+    }
+
+    public T setWeightsCacheDir(String value) {
+        return setConf("model.weights-cache-dir", value);
+    }
+
+    /** model.allow-download. */
+    public boolean getAllowDownload() {
+        return bool("model.allow-download");
+    }
+
+    public T setAllowDownload(boolean value) {
+        return setConf("model.allow-download", value);
+    }
+
+    /** model.seed. */
+    public long getSeed() {
+        return (Long) getConf("model.seed");
+    }
+
+    public T setSeed(long value) {
+        return setConf("model.seed", value);
+    }
+
+    /** model.fold-batchnorm. */
+    public boolean getFoldBatchnorm() {
+        return bool("model.fold-batchnorm");
+    }
+
+    public T setFoldBatchnorm(boolean value) {
+        return setConf("model.fold-batchnorm", value);
+    }
+
+    /** preprocess.resize: crop or squash. */
+    public String getResize() {
+        return string("preprocess.resize");
+    }
+
+    public T setResize(String value) {
+        return setConf("preprocess.resize", value);
+    }
+
+    /** preprocess.interpolation: bicubic, bilinear, nearest, or auto (the weights' pretrained configuration). */
+    public String getInterpolation() {
+        return string("preprocess.interpolation");
+    }
+
+    public T setInterpolation(String value) {
+        return setConf("preprocess.interpolation", value);
+    }
+
+    /** preprocess.crop-pct: a fraction in (0, 1], or auto (the weights' pretrained configuration). */
+    public String getCropPct() {
+        return string("preprocess.crop-pct");
+    }
+
+    public T setCropPct(double value) {
+        return setConf("preprocess.crop-pct", Double.toString(value));
+    }
+
+    public T setCropPct(String value) {
+        return setConf("preprocess.crop-pct", value);
+    }
+
+    /** preprocess.mean: per-channel RGB mean, or auto. */
+    public String getMean() {
+        return string("preprocess.mean");
+    }
+
+    public T setMean(String value) {
+        return setConf("preprocess.mean", value);
+    }
+
+    /** preprocess.std: per-channel RGB standard deviation, or auto. */
+    public String getStd() {
+        return string("preprocess.std");
+    }
+
+    public T setStd(String value) {
+        return setConf("preprocess.std", value);
+    }
+
+    /** preprocess.decode-timeout: per-image decode time limit, e.g. 10s (0 = none). */
+    public String getDecodeTimeout() {
+        return string("preprocess.decode-timeout");
+    }
+
+    public T setDecodeTimeout(String value) {
+        return setConf("preprocess.decode-timeout", value);
+    }
+
+    /** preprocess.max-file-bytes: a size, e.g. 100MiB. */
+    public String getMaxFileBytes() {
+        return string("preprocess.max-file-bytes");
+    }
+
+    public T setMaxFileBytes(String value) {
+        return setConf("preprocess.max-file-bytes", value);
+    }
+
+    public T setMaxFileBytes(long bytes) {
+        return setConf("preprocess.max-file-bytes", Long.toString(bytes));
+    }
+
+    /** preprocess.max-pixels. */
+    public long getMaxPixels() {
+        return (Long) getConf("preprocess.max-pixels");
+    }
+
+    public T setMaxPixels(long value) {
+        return setConf("preprocess.max-pixels", value);
+    }
+
+    /** scoring.top-k. */
+    public int getTopK() {
+        return integer("scoring.top-k");
+    }
+
+    public T setTopK(int value) {
+        return setConf("scoring.top-k", value);
+    }
+
+    /** scoring.normalize-embeddings. */
+    public boolean getNormalizeEmbeddings() {
+        return bool("scoring.normalize-embeddings");
+    }
+
+    public T setNormalizeEmbeddings(boolean value) {
+        return setConf("scoring.normalize-embeddings", value);
+    }
+
+    /** scoring.include-logits. */
+    public boolean getIncludeLogits() {
+        return bool("scoring.include-logits");
+    }
+
+    public T setIncludeLogits(boolean value) {
+        return setConf("scoring.include-logits", value);
+    }
+
+    /** scoring.batch-size. */
+    public int getBatchSize() {
+        return integer("scoring.batch-size");
+    }
+
+    public T setBatchSize(int value) {
+        return setConf("scoring.batch-size", value);
+    }
+
+    /** scoring.intra-op-threads: auto or a number. */
+    public String getIntraOpThreads() {
+        return string("scoring.intra-op-threads");
+    }
+
+    public T setIntraOpThreads(String value) {
+        return setConf("scoring.intra-op-threads", value);
+    }
+
+    public T setIntraOpThreads(int value) {
+        return setConf("scoring.intra-op-threads", Integer.toString(value));
+    }
+
+    // ---- the job these params describe ----------------------------------------------------------------
+
+    /**
+     * The job configuration these Params describe (bundled defaults &lt;- presets and fixed keys &lt;- set Params),
+     * validated by {@link JobConfigLoader}: a {@link JobConfigException} with the job's message otherwise.
+     */
+    public JobConfig jobConfig() {
+        JobConfigLoader loader = new JobConfigLoader();
+        fixed.forEach((key, value) -> loader.value(key, value, getClass().getSimpleName()));
+        for (Map.Entry<String, Param<Object>> e : byKey.entrySet()) {
+            Param<Object> p = e.getValue();
+            if (isSet(p) || presets.containsKey(e.getKey())) {
+                loader.value(e.getKey(), getOrDefault(p), getClass().getSimpleName() + " param " + p.name());
+            }
+        }
+        return loader.load();
     }
 
     /** The model these params describe. */
     public ModelSpec modelSpec() {
-        return new ModelSpec(getOrDefault(architecture), includeTop(), embeddingPooling(), 1000, "softmax",
-                intParam(inputHeight), intParam(inputWidth), getOrDefault(weights), (Long) getOrDefault(seed),
-                getOrDefault(torchscript), getOrDefault(torchscriptOutputs), getOrDefault(weightsCacheDir), false, true);
-    }
-
-    private ResultColumns resultColumns() {
-        return new ResultColumns(scoringOptions(), getOrDefault(outputPrefix));
-    }
-
-    /** crop_pct, mean and std (and interpolation when auto) from the weights' pretrained configuration. */
-    PreprocessOptions preprocessOptions() {
-        ModelSpec spec = modelSpec();
-        PretrainedConfig pretrained = PretrainedConfig.of(spec, "");
-        if (pretrained == null) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": timm " + spec.architecture()
-                    + " needs its pretrained configuration: put the checkpoint's config.json beside " + spec.weights());
-        }
-        String interp = getOrDefault(interpolation);
-        return new PreprocessOptions(ResizePolicy.parse(getOrDefault(resize)),
-                interp.equals("auto") ? pretrained.interpolation() : Interpolation.parse(interp), pretrained.cropPct(),
-                PreprocessConfig.DEFAULT_MAX_FILE_BYTES, PreprocessConfig.DEFAULT_MAX_PIXELS,
-                pretrained.normalization());
+        return jobConfig().model();
     }
 
     // ---- Transformer ----------------------------------------------------------------------------------
 
-    /** Checks the input column (present, binary) and that the output columns are free; adds them. */
+    /**
+     * Checks the configuration (as the job does), the input column (present, binary) and that the output columns
+     * are free; adds them.
+     */
     @Override
     public StructType transformSchema(StructType schema) {
+        return outputSchema(schema, jobConfig());
+    }
+
+    private StructType outputSchema(StructType schema, JobConfig job) {
         String in = getInputCol();
-        if (!Arrays.asList(schema.fieldNames()).contains(in)) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        if (!names.contains(in)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": input column '" + in + "' is missing;"
-                    + " columns are " + Arrays.toString(schema.fieldNames()) + ". Read the images with"
+                    + " columns are " + names + ". Read the images with"
                     + " spark.read().format(\"binaryFile\") (column content) or setInputCol(...).");
         }
         if (!schema.apply(in).dataType().equals(DataTypes.BinaryType)) {
@@ -292,8 +607,8 @@ public abstract class XceptionTransformer extends Transformer implements Default
                     + " (image file bytes) but is " + schema.apply(in).dataType().simpleString() + ".");
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        for (StructField f : resultColumns().fields()) {
-            if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
+        for (StructField f : new ResultColumns(job.scoring(), getOutputPrefix()).fields()) {
+            if (names.contains(f.name())) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": output column '" + f.name()
                         + "' already exists; drop or rename it first.");
             }
@@ -304,11 +619,13 @@ public abstract class XceptionTransformer extends Transformer implements Default
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        StructType out = transformSchema(dataset.schema());
-        ModelSpec spec = modelSpec();
-        // on the driver first: a bad model fails here, before any task runs
-        ModelCache.acquire(spec, dataset.sparkSession().sparkContext().hadoopConfiguration());
-        RowScorer scorer = new RowScorer(spec, preprocessOptions(), resultColumns(), scoringOptions(),
+        JobConfig job = jobConfig();
+        StructType out = outputSchema(dataset.schema(), job);
+        // on the driver first, with the job's checks: a bad model fails here, before any task runs
+        ModelPreflight.load(job, dataset.sparkSession().sparkContext().hadoopConfiguration(),
+                new PrintStream(java.io.OutputStream.nullOutputStream()));
+        RowScorer scorer = new RowScorer(job.model(), job.preprocess(), job.scoring(),
+                new ResultColumns(job.scoring(), getOutputPrefix()),
                 dataset.schema().fieldIndex(getInputCol()), dataset.schema().size());
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
@@ -318,27 +635,32 @@ public abstract class XceptionTransformer extends Transformer implements Default
         private static final long serialVersionUID = 1L;
         private final ModelSpec model;
         private final PreprocessOptions preprocess;
-        private final ResultColumns results;
         private final ScoringOptions scoring;
+        private final ResultColumns results;
         private final int inputIndex;
         private final int inputWidth;
 
-        RowScorer(ModelSpec model, PreprocessOptions preprocess, ResultColumns results, ScoringOptions scoring,
+        RowScorer(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring, ResultColumns results,
                   int inputIndex, int inputWidth) {
             this.model = model;
             this.preprocess = preprocess;
-            this.results = results;
             this.scoring = scoring;
+            this.results = results;
             this.inputIndex = inputIndex;
             this.inputWidth = inputWidth;
         }
 
         @Override
         public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
-            return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring,
-                    HadoopConfs.ofSparkEnv()),
-                    row -> row.isNullAt(inputIndex) ? ImageFile.failed("EMPTY", "the input column is null")
-                            : ImageFile.of((byte[]) row.get(inputIndex)),
+            long maxBytes = preprocess.maxFileBytes();
+            return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring, HadoopConfs.ofSparkEnv()),
+                    row -> {
+                        if (row.isNullAt(inputIndex)) {
+                            return ImageFile.failed("EMPTY", "the input column is null");
+                        }
+                        byte[] bytes = (byte[]) row.get(inputIndex);
+                        return bytes.length > maxBytes ? ImageFile.tooLarge(bytes.length, maxBytes) : ImageFile.of(bytes);
+                    },
                     (row, result) -> {
                         Object[] values = new Object[inputWidth + results.size()];
                         for (int i = 0; i < inputWidth; i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.testing.Shared;
 import io.xceptionspark.testing.SparkTestSession;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark ML API from Java: XceptionLabeler and XceptionEmbedder in a Pipeline over binaryFile's
- * DataFrame, with spark-mllib 4.1.0 on Spark 4.2; schema checks before any work; save and load.
+ * DataFrame on Spark 4.2; schema and configuration checks before any work; save and load.
  */
 class TransformersTest {
     private static Dataset<Row> images(SparkSession spark, Path dir) {
@@ -38,17 +39,16 @@ class TransformersTest {
         return dir;
     }
 
-    private static <T extends XceptionTransformer> T small(T t, long seed) {
-        t.setWeights("none").setSeed(seed).setInputSize(71, 71).setBatchSize(2);
-        return t;
+    private static <T extends XceptionTransformer<T>> T small(T t, long seed) {
+        return t.setWeights("none").setSeed(seed).setInputSize(71, 71).setBatchSize(2);
     }
 
     @Test
     void labelerAndEmbedderRunInAPipeline(@TempDir Path tmp) throws Exception {
         SparkSession spark = SparkTestSession.get();
         XceptionLabeler labeler = small(new XceptionLabeler(), 7001).setTopK(3);
-        XceptionEmbedder embedder = small(new XceptionEmbedder(), 7002).setNormalize(true);
-        embedder.setOutputPrefix("emb_");
+        XceptionEmbedder embedder = small(new XceptionEmbedder(), 7002).setNormalizeEmbeddings(true)
+                .setOutputPrefix("emb_");
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {labeler, embedder});
         Dataset<Row> input = images(spark, inputs(tmp));
         PipelineModel model = pipeline.fit(input);
@@ -82,7 +82,7 @@ class TransformersTest {
     @Test
     void scorerGivesLabelsAndEmbeddingsFromOnePass(@TempDir Path tmp) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        XceptionScorer scorer = small(new XceptionScorer(), 7005).setTopK(2);
+        XceptionScorer scorer = small(new XceptionScorer(), 7005).setMode("both").setTopK(2);
         List<Row> rows = scorer.transform(images(spark, inputs(tmp))).where("status = 'OK'").collectAsList();
         assertEquals(2, rows.size());
         for (Row r : rows) {
@@ -107,14 +107,13 @@ class TransformersTest {
         IllegalArgumentException clash = assertThrows(IllegalArgumentException.class, () -> labeler.transformSchema(schema));
         assertTrue(clash.getMessage().contains("already exists"), clash.getMessage());
         assertEquals(loads, ModelCache.loadCount(), "no model was loaded for an invalid input");
-        assertThrows(IllegalArgumentException.class, () -> labeler.setResize("stretch"));
-        assertThrows(IllegalArgumentException.class, () -> labeler.setBatchSize(0));
+        assertThrows(JobConfigException.class, () -> labeler.setResize("stretch"));
+        assertThrows(JobConfigException.class, () -> labeler.setBatchSize(0));
     }
 
     @Test
     void savedPipelineLoadsWithItsParams(@TempDir Path tmp) throws Exception {
-        XceptionEmbedder embedder = small(new XceptionEmbedder(), 7004).setNormalize(true);
-        embedder.setPooling("max");
+        XceptionEmbedder embedder = small(new XceptionEmbedder(), 7004).setNormalizeEmbeddings(true).setPooling("max");
         PipelineModel model = new PipelineModel("p", new org.apache.spark.ml.Transformer[] {embedder});
         String path = tmp.resolve("pipeline").toString();
         model.write().save(path);
@@ -122,7 +121,7 @@ class TransformersTest {
         XceptionEmbedder copy = (XceptionEmbedder) loaded.stages()[0];
         assertEquals(embedder.uid(), copy.uid());
         assertEquals(embedder.modelSpec(), copy.modelSpec());
-        assertEquals(true, copy.getOrDefault(copy.normalize()));
-        assertEquals("max", copy.getOrDefault(copy.pooling()));
+        assertTrue(copy.getNormalizeEmbeddings());
+        assertEquals("max", copy.getPooling());
     }
 }

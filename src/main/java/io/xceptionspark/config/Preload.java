@@ -1,0 +1,35 @@
+package io.xceptionspark.config;
+
+import java.util.Locale;
+
+/** Key {@code scoring.preload}: whether every executor loads and warms up the model as it starts. */
+public enum Preload {
+    /** On for cluster masters, off for local ones (local tasks share the model the driver's preflight loaded). */
+    AUTO,
+    ON,
+    OFF;
+
+    public static Preload parse(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "auto" -> AUTO;
+            case "true", "on", "yes" -> ON;
+            case "false", "off", "no" -> OFF;
+            default -> throw new IllegalArgumentException("must be auto, true or false (got '" + value + "')");
+        };
+    }
+
+    /** Whether executors preload for this Spark master URL. */
+    public boolean enabledFor(String master) {
+        return switch (this) {
+            case ON -> true;
+            case OFF -> false;
+            case AUTO -> !isLocal(master);
+        };
+    }
+
+    /** local, local[N], local[*], local-cluster[...] run the executors in (or beside) the driver's JVM. */
+    public static boolean isLocal(String master) {
+        return master == null || master.isBlank() || master.strip().toLowerCase(Locale.ROOT).startsWith("local");
+    }
+}
