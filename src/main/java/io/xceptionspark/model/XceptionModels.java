@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Builds ready-to-run Xception {@link Model}s on DJL's PyTorch engine: the network with its weights in
- * place and, by default, BatchNorms folded into the convolutions. The caller owns (and closes) the model.
+ * place and, by default, BatchNorms folded into the convolutions; in bfloat16, that folded network handed
+ * to {@link Bfloat16Xception} (which always folds). The caller owns (and closes) the model.
  */
 public final class XceptionModels {
     static final String ENGINE = "PyTorch";
@@ -15,7 +16,13 @@ public final class XceptionModels {
 
     /** Keras' default initialisers from a seed: reproducible, but its labels mean nothing. */
     public static Model withRandomWeights(XceptionOptions options, long seed, boolean foldBatchNorm) {
-        return build(options, foldBatchNorm, (network, model) ->
+        return withRandomWeights(options, seed, foldBatchNorm, Precision.FLOAT32);
+    }
+
+    /** {@link #withRandomWeights(XceptionOptions, long, boolean)} computing in the given precision. */
+    public static Model withRandomWeights(XceptionOptions options, long seed, boolean foldBatchNorm,
+                                          Precision precision) {
+        return build(options, foldBatchNorm, precision, (network, model) ->
                 network.initialiseRandom(seed, model.getNDManager()));
     }
 
@@ -26,7 +33,13 @@ public final class XceptionModels {
      */
     public static Model withKerasWeights(XceptionOptions options, List<KerasLayer> fileLayers, String fileName,
                                          boolean foldBatchNorm) {
-        return build(options, foldBatchNorm, (network, model) ->
+        return withKerasWeights(options, fileLayers, fileName, foldBatchNorm, Precision.FLOAT32);
+    }
+
+    /** {@link #withKerasWeights(XceptionOptions, List, String, boolean)} computing in the given precision. */
+    public static Model withKerasWeights(XceptionOptions options, List<KerasLayer> fileLayers, String fileName,
+                                         boolean foldBatchNorm, Precision precision) {
+        return build(options, foldBatchNorm, precision, (network, model) ->
                 KerasWeightsImporter.importInto(network, fileLayers, fileName, model.getNDManager()));
     }
 
@@ -34,19 +47,26 @@ public final class XceptionModels {
         void apply(XceptionNetwork network, Model model);
     }
 
-    private static Model build(XceptionOptions options, boolean foldBatchNorm, WeightsStep weights) {
+    private static Model build(XceptionOptions options, boolean foldBatchNorm, Precision precision,
+                               WeightsStep weights) {
         XceptionNetwork network = new XceptionNetwork(options);
         Model model = Model.newInstance("xception", ENGINE);
         try {
             model.setBlock(network);
             weights.apply(network, model);
-            if (foldBatchNorm) {
+            if (foldBatchNorm || precision == Precision.BFLOAT16) {
                 network.foldBatchNorms(model.getNDManager());
             }
-            return model;
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+        if (precision == Precision.FLOAT32) {
+            return model;
+        }
+        // the program keeps its own bfloat16 copies: the float32 weights go with this model
+        try (Model float32 = model) {
+            return Bfloat16Xception.compile(network);
         }
     }
 }
