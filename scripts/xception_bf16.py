@@ -38,7 +38,8 @@ class XceptionBf16(torch.nn.Module):
         [O, I], bias). dense: the classifier (weight [C, 2048], bias [C]) in float32, or empty."""
         converted: List[Tensor] = []
         for k, t in enumerate(folded):
-            t = t.detach()
+            # clone: DJL's tensors may wrap Java-owned buffers that are freed once the float32 model closes
+            t = t.detach().clone()
             if t.dim() == 2:  # a pointwise matrix becomes a 1x1 convolution weight
                 t = t.reshape(t.size(0), t.size(1), 1, 1)
             if k >= 17:  # the first 17 stay float32 (see forward)
@@ -51,8 +52,8 @@ class XceptionBf16(torch.nn.Module):
         self.w = converted
         self.include_top = len(dense) == 2
         if self.include_top:
-            self.dense_weight = dense[0].detach().contiguous()
-            self.dense_bias = dense[1].detach().contiguous()
+            self.dense_weight = dense[0].detach().clone()
+            self.dense_bias = dense[1].detach().clone()
         self.pooling = pooling
         self.softmax = softmax
         return len(converted)
