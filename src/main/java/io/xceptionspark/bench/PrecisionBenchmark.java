@@ -59,7 +59,8 @@ public final class PrecisionBenchmark {
             figures.put("bfloat16_" + streams + "_streams_images_per_s",
                     median(rounds, "bfloat16_" + streams + "_streams_images_per_s"));
             if (memoryPasses > 0) {
-                List<long[]> rss = NetworkBenchmark.residentMemory(bf16, 1, memoryPasses, Math.max(1, memoryPasses / 20));
+                List<long[]> rss = NetworkBenchmark.residentMemory(bf16, 1, memoryPasses,
+                        Math.max(1, memoryPasses / 20));
                 long first = rss.get(0)[1];
                 long max = rss.stream().mapToLong(s -> s[1]).max().orElse(first);
                 figures.put("bfloat16_rss_kb_by_pass", rss.stream().map(s -> List.of(s[0], s[1])).toList());
@@ -73,7 +74,8 @@ public final class PrecisionBenchmark {
 
     private static double median(List<Map<String, Object>> rounds, String key) {
         double[] v = rounds.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).sorted().toArray();
-        return NetworkBenchmark.round(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+        int mid = v.length / 2;
+        return NetworkBenchmark.round(v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2);
     }
 
     /** Usage: PrecisionBenchmark WEIGHTS [seconds-per-point=10] [memory-passes=2000] [out.json]. */

@@ -26,7 +26,7 @@ import java.util.List;
  */
 final class Bfloat16Xception {
     static final String PROGRAM = "xception_bf16.pt";
-    /** Tensors the program's load() expects: 36 folded units (block 1: 2 convs, 4 strided blocks, 26 separable). */
+    /** Tensors load() expects: 6 convolutions x (weight, bias), 34 separable x (depthwise, pointwise, bias). */
     static final int FOLDED_TENSORS = 114;
 
     private Bfloat16Xception() {}
