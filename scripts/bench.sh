@@ -8,10 +8,13 @@
 #   4. the whole Spark job's images/s (local[*]): wall time on N1 and N2 JPEGs, the slope excludes start-up;
 #      the driver/executor JVM's resident memory sampled through the N2 run
 #   5. the Python peer (../shared/bench/python_peer.py: PIL + TorchScript) on the same images and weights
+#   6. model.precision = bfloat16: forward bfloat16 vs float32 (1 thread; concurrent streams), resident memory
+#      over N2 forward passes, and the job in bfloat16 (N1 then N2 images, RSS sampled) vs the peer
 # It prints a table with the ratios and writes docs/bench/bench.json (+ network.json).
 # Weights: ../shared/bench/xception_ref.py makes a Keras .h5 for the Java side and the identical
 # TorchScript for the peer (scripts/make-reference-model.sh; installs Debian's python3-torch/-h5py).
-# Run it on an otherwise idle machine. Knobs: N1 (144), N2 (2000), SECONDS_PER_POINT (5), MEMORY_PASSES (300).
+# Run it on an otherwise idle machine. Knobs: N1 (144), N2 (2000), SECONDS_PER_POINT (5), MEMORY_PASSES (300),
+# BF16=0 to skip part 6.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -62,15 +65,16 @@ echo "== Python peer (same images, same weights as TorchScript)"
 PEER=$("$PY" ../shared/bench/python_peer.py "$REF/xception_ref.pt" "$WORK/images-$N1" 1 2 | tee /dev/stderr | \
   grep -oE '= [0-9.]+ img/s' | grep -oE '[0-9.]+')
 
-run_job() { # N OUT [rss-file]
+run_job() { # N OUT [rss-file [extra score flags...]]
   local n=$1 out=$2 rss=${3:-}
+  shift 3 2>/dev/null || shift $#
   local start end pid
   start=$(date +%s.%N)
   # Fixed, pre-touched heap: RSS growth then shows native/off-heap memory, not a young generation the JVM
   # is still expanding into (which only ever grows up to -Xmx).
   XCEPTION_SPARK_DRIVER_MEMORY=2g XCEPTION_SPARK_JAVA_OPTS="-Xms2g -XX:+AlwaysPreTouch" \
   scripts/xception-spark score --input "$WORK/images-$n" --output "$out" --mode both \
-    --weights "$REF/xception_ref.h5" --set output.save-mode=overwrite > "$WORK/job-$n.log" 2>&1 &
+    --weights "$REF/xception_ref.h5" --set output.save-mode=overwrite "$@" > "$WORK/job-$n$*.log" 2>&1 &
   pid=$!
   if [ -n "$rss" ]; then
     : > "$rss"
@@ -89,10 +93,22 @@ T1=$(run_job "$N1" "$WORK/out-$N1")
 T2=$(run_job "$N2" "$WORK/out-$N2" "$WORK/rss-$N2.txt")
 tail -n 3 "$WORK/job-$N2.log"
 
-"$PY" - "$N1" "$N2" "$T1" "$T2" "$PRE" "$PEER" "$WORK/rss-$N2.txt" <<'PYEOF'
-import json, sys, datetime
+BF16_T1=0; BF16_T2=0
+if [ "${BF16:-1}" != 0 ]; then
+  echo "== bfloat16: forward vs float32 (same weights, alternating rounds), memory over $N2 passes"
+  "${JAVA[@]}" io.xceptionspark.bench.PrecisionBenchmark "$REF/xception_ref.h5" "${SECONDS_PER_POINT:-5}" "$N2" \
+    docs/bench/precision.json
+  echo "== bfloat16: Spark job, local[*]: $N1 then $N2 images"
+  BF16_T1=$(run_job "$N1" "$WORK/out-bf16-$N1" "" --precision bfloat16)
+  BF16_T2=$(run_job "$N2" "$WORK/out-bf16-$N2" "$WORK/rss-bf16-$N2.txt" --precision bfloat16)
+  tail -n 3 "$WORK/job-$N2--precision bfloat16.log"
+fi
+
+"$PY" - "$N1" "$N2" "$T1" "$T2" "$PRE" "$PEER" "$WORK/rss-$N2.txt" "$BF16_T1" "$BF16_T2" "$WORK/rss-bf16-$N2.txt" <<'PYEOF'
+import json, os, sys, datetime
 n1, n2, t1, t2, pre, peer, rss_file = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), \
     float(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
+bf16_t1, bf16_t2, bf16_rss_file = float(sys.argv[8]), float(sys.argv[9]), sys.argv[10]
 net = json.load(open("docs/bench/network.json"))
 job = (n2 - n1) / (t2 - t1)
 cores = net["machine"]["cores"]
@@ -101,9 +117,11 @@ fwd_streams = max(v for k, v in net.items() if k.startswith("forward_") and "_st
 fwd_best = max([p["images_per_s_window"] for p in net["forward"] if p["threads"] == cores] + [fwd_streams])
 best_frac = {t: max(p["fraction_of_matmul"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
 best_frac_window = {t: max(p["fraction_of_matmul_window"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
-rss = [int(l.split()[1]) for l in open(rss_file) if l.strip()]
-warm = rss[len(rss) // 5:]  # after warm-up: the first fifth of the run is start-up and model load
-growth = (max(warm) - warm[0]) / warm[0] if warm else float("nan")
+def rss_growth(path):
+    rss = [int(l.split()[1]) for l in open(path) if l.strip()]
+    warm = rss[len(rss) // 5:]  # after warm-up: the first fifth of the run is start-up and model load
+    return rss, warm, (max(warm) - warm[0]) / warm[0] if warm else float("nan")
+rss, warm, growth = rss_growth(rss_file)
 report = {
     "date": net["date"], "machine": net["machine"], "images": {"n1": n1, "n2": n2},
     "matmul_gflops": net["matmul_gflops"],
@@ -119,6 +137,32 @@ report = {
     "job_rss_mb": {"samples": len(rss), "after_warmup_first": warm[0] // 1024 if warm else None,
                    "after_warmup_max": max(warm) // 1024 if warm else None, "growth_after_warmup": round(growth, 3)},
 }
+bf16_rows = []
+if bf16_t2 > 0:
+    prec = json.load(open("docs/bench/precision.json"))
+    bf16_job = (n2 - n1) / (bf16_t2 - bf16_t1)
+    bf16_fwd = max(v for k, v in prec.items() if k.startswith("bfloat16_") and k.endswith("_streams_images_per_s"))
+    _, bf16_warm, bf16_growth = rss_growth(bf16_rss_file)
+    streams_key = next(k for k in prec if k.startswith("bfloat16_vs_float32_") and k.endswith("_streams"))
+    report["bfloat16"] = {
+        "cpu_native": prec["bfloat16_native"], "cpu_flags": prec["bfloat16_cpu_flags"],
+        "forward_vs_float32_1_thread": prec["bfloat16_vs_float32_1_thread"],
+        "forward_vs_float32_streams": prec[streams_key],
+        "forward_streams_images_per_s": bf16_fwd,
+        "forward_rss_growth_after_warmup": prec.get("bfloat16_rss_growth_after_warmup"),
+        "job_wall_s": {str(n1): round(bf16_t1, 1), str(n2): round(bf16_t2, 1)},
+        "job_images_per_s_slope": round(bf16_job, 3),
+        "job_vs_python_peer": round(bf16_job / peer, 3),
+        "job_vs_bfloat16_forward": round(bf16_job / bf16_fwd, 3),
+        "job_rss_growth_after_warmup": round(bf16_growth, 3),
+    }
+    bf16_rows = [("bfloat16 CPU support", "native" if prec["bfloat16_native"] else "EMULATED"),
+                 ("bf16 / fp32 forward, 1 thread (target >= 1.7)", prec["bfloat16_vs_float32_1_thread"]),
+                 ("bf16 / fp32 forward, concurrent streams (target >= 1.7)", prec[streams_key]),
+                 (f"bf16 Spark job img/s (slope {n1} -> {n2} images)", round(bf16_job, 2)),
+                 ("bf16 job / Python peer (target >= 1.8)", round(bf16_job / peer, 2)),
+                 ("bf16 job / bf16 forward (target >= 0.9)", round(bf16_job / bf16_fwd, 2)),
+                 ("bf16 job RSS growth after warm-up (flat)", f"{100 * bf16_growth:.1f}%")]
 json.dump(report, open("docs/bench/bench.json", "w"), indent=2)
 print()
 print(f"{'figure':58s} {'value':>10s}")
@@ -132,7 +176,7 @@ for k, v in [("matmul GFLOP/s (median call), 1 / 2 threads", f"{net['matmul_gflo
              (f"Spark job img/s (slope {n1} -> {n2} images)", round(job, 2)),
              ("job / Python peer (target >= 1.1)", round(job / peer, 2)),
              ("job / forward (target >= 0.9)", round(job / fwd_best, 2)),
-             ("job RSS growth after warm-up (target <= 10%)", f"{100 * growth:.1f}%")]:
+             ("job RSS growth after warm-up (target <= 10%)", f"{100 * growth:.1f}%")] + bf16_rows:
     print(f"{k:58s} {str(v):>10s}")
-print("\nwritten: docs/bench/bench.json, docs/bench/network.json")
+print("\nwritten: docs/bench/bench.json, docs/bench/network.json" + (", docs/bench/precision.json" if bf16_rows else ""))
 PYEOF

@@ -9,6 +9,8 @@ import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.model.CpuBfloat16;
+import io.xceptionspark.model.Precision;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.OutputLayout;
@@ -93,6 +95,10 @@ final class PredictCommand implements Callable<Integer> {
         err.println("model: " + scoringModel.identity());
         err.println("preprocess: " + scoringModel.inputHeight() + "x" + scoringModel.inputWidth() + " "
                 + job.preprocess().describe());
+        if (job.model().precision() != Precision.FLOAT32) {
+            err.println("precision: " + job.model().precision().configName() + ", "
+                    + CpuBfloat16.thisMachine().describe());
+        }
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();
         try (BatchScorer scorer = new BatchScorer(scoringModel, job.preprocessConfig(), scoring.batchSize(), threads)) {

@@ -18,6 +18,7 @@ import io.xceptionspark.inference.OutputLayout;
 import io.xceptionspark.inference.PretrainedConfig;
 import io.xceptionspark.model.InputShape;
 import io.xceptionspark.model.Pooling;
+import io.xceptionspark.model.Precision;
 import io.xceptionspark.weights.Checksums;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,6 +241,15 @@ public final class JobConfigLoader {
         }
         boolean allowDownload = bool(c, "model.allow-download");
         boolean fold = bool(c, "model.fold-batchnorm");
+        Precision precision = parse(c, "model.precision", Precision::parse, Precision.FLOAT32);
+        if (precision != Precision.FLOAT32 && architecture.equals(ModelSpec.TORCHSCRIPT)) {
+            problem(c, "model.precision", precision.configName() + " applies to the built-in xception network"
+                    + " only: a TorchScript model computes in the dtype it was saved with. Set model.precision ="
+                    + " float32 (--precision float32), or convert the model itself before saving it");
+        } else if (precision != Precision.FLOAT32 && !architecture.equals(ModelSpec.XCEPTION)) {
+            problem(c, "model.precision", precision.configName() + " runs Keras' xception only, not yet timm's "
+                    + architecture + ": set model.precision = float32 (--precision float32) for " + architecture);
+        }
         if (problems.size() > before) {
             return null;
         }
@@ -247,7 +257,7 @@ public final class JobConfigLoader {
             return new ModelSpec(architecture, includeTop, pooling, classes, "softmax", height, width,
                     absoluteIfLocal(weights), seed, torchscript.isBlank() ? "" : absoluteIfLocal(torchscript), outputs,
                     cacheDir.isBlank() ? "" : Path.of(cacheDir).toAbsolutePath().toString(), allowDownload, fold,
-                    sha256, remoteCacheDir);
+                    sha256, remoteCacheDir, precision);
         } catch (IllegalArgumentException e) {
             problems.add("model: " + e.getMessage());
             return null;

@@ -1,5 +1,7 @@
 package io.xceptionspark.inference;
 
+import io.xceptionspark.model.CpuBfloat16;
+import io.xceptionspark.model.Precision;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +46,14 @@ public final class ModelCache {
             LOG.info(String.format("xception-spark: loaded model %s in %.1f s (model load #%d in this JVM;"
                             + " GLIBC_TUNABLES=%s)", model.identity(), (System.nanoTime() - start) / 1e9, n,
                     tunables == null ? "unset" : tunables));
+            if (s.precision() == Precision.BFLOAT16) {
+                CpuBfloat16 cpu = CpuBfloat16.thisMachine();
+                if (cpu.isNative()) {
+                    LOG.info("xception-spark: " + cpu.describe());
+                } else {
+                    LOG.warn("xception-spark: " + cpu.describe());
+                }
+            }
             return model;
         });
     }

@@ -2,6 +2,7 @@ package io.xceptionspark.inference;
 
 import ai.djl.Model;
 import io.xceptionspark.model.AlignedXception;
+import io.xceptionspark.model.Precision;
 import io.xceptionspark.model.WeightsMismatchException;
 import io.xceptionspark.model.XceptionModels;
 import io.xceptionspark.model.XceptionOptions;
@@ -66,8 +67,8 @@ public final class ModelLoader {
         int embedding = XceptionOptions.EMBEDDING_SIZE;
         if (source instanceof WeightsSource.RandomInit random) {
             long seed = spec.seed() != 0 ? spec.seed() : random.seed();
-            Model model = XceptionModels.withRandomWeights(options, seed, spec.foldBatchNorm());
-            return new ScoringModel(model, layout, new ModelIdentity("xception", "random", "seed=" + seed),
+            Model model = XceptionModels.withRandomWeights(options, seed, spec.foldBatchNorm(), spec.precision());
+            return new ScoringModel(model, layout, identity("random", "seed=" + seed, spec),
                     options.inputHeight(), options.inputWidth(), classes, embedding);
         }
         Resolved resolved;
@@ -87,8 +88,8 @@ public final class ModelLoader {
         Path file = resolved.file();
         KerasWeightsFile weightsFile = KerasWeightsFile.read(file);
         Model model = XceptionModels.withKerasWeights(options, weightsFile.layers(), file.toString(),
-                spec.foldBatchNorm());
-        return new ScoringModel(model, layout, new ModelIdentity("xception", kind, "sha256=" + resolved.shortSha()),
+                spec.foldBatchNorm(), spec.precision());
+        return new ScoringModel(model, layout, identity(kind, "sha256=" + resolved.shortSha(), spec),
                 options.inputHeight(), options.inputWidth(), classes, embedding);
     }
 
@@ -120,6 +121,13 @@ public final class ModelLoader {
         }
         return new ScoringModel(model, layout, identity, options.inputHeight(), options.inputWidth(), classes,
                 XceptionOptions.EMBEDDING_SIZE);
+    }
+
+    /** The built-in network's identity; bfloat16 says so in the architecture (float32 keeps its old name). */
+    private static ModelIdentity identity(String kind, String checksum, ModelSpec spec) {
+        String architecture = spec.precision() == Precision.FLOAT32 ? "xception" : "xception-" + spec.precision()
+                .configName();
+        return new ModelIdentity(architecture, kind, checksum);
     }
 
     /** A local file holding the weights (or TorchScript model), and its SHA-256. */

@@ -3,6 +3,7 @@ package io.xceptionspark.inference;
 import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.model.ClassifierActivation;
 import io.xceptionspark.model.Pooling;
+import io.xceptionspark.model.Precision;
 import io.xceptionspark.model.XceptionOptions;
 import java.io.Serializable;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import java.util.Locale;
  * @param weightsSha256 the SHA-256 the weights file (or TorchScript file) must have; empty: not checked
  * @param remoteWeightsCacheDir where weights read from a Hadoop URI are copied on each node; empty: the default
  *                              ({@link io.xceptionspark.weights.RemoteWeightsCache#defaultDir()})
+ * @param precision what the built-in network computes in: float32 (Keras-exact) or bfloat16
  */
 public record ModelSpec(
         String architecture,
@@ -48,7 +50,8 @@ public record ModelSpec(
         boolean allowDownload,
         boolean foldBatchNorm,
         String weightsSha256,
-        String remoteWeightsCacheDir) implements Serializable {
+        String remoteWeightsCacheDir,
+        Precision precision) implements Serializable {
 
     private static final long serialVersionUID = 1L;
     public static final String XCEPTION = "xception";
@@ -64,6 +67,16 @@ public record ModelSpec(
                 torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm, "", "");
     }
 
+    /** A float32 spec. */
+    public ModelSpec(String architecture, boolean includeTop, String pooling, int classes, String classifierActivation,
+                     int inputHeight, int inputWidth, String weights, long seed, String torchScriptPath,
+                     String torchScriptOutputs, String weightsCacheDir, boolean allowDownload, boolean foldBatchNorm,
+                     String weightsSha256, String remoteWeightsCacheDir) {
+        this(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth, weights, seed,
+                torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm, weightsSha256,
+                remoteWeightsCacheDir, Precision.FLOAT32);
+    }
+
     public ModelSpec {
         weightsSha256 = weightsSha256 == null ? "" : weightsSha256.strip().toLowerCase(Locale.ROOT);
         remoteWeightsCacheDir = remoteWeightsCacheDir == null ? "" : remoteWeightsCacheDir.strip();
@@ -75,6 +88,12 @@ public record ModelSpec(
         if (architecture.equals(TORCHSCRIPT) && (torchScriptPath == null || torchScriptPath.isBlank())) {
             throw new IllegalArgumentException("architecture torchscript needs a model file: set the TorchScript path"
                     + " (--model FILE.pt)");
+        }
+        precision = precision == null ? Precision.FLOAT32 : precision;
+        if (architecture.equals(TORCHSCRIPT) && precision != Precision.FLOAT32) {
+            throw new IllegalArgumentException("precision " + precision.configName() + " applies to the built-in"
+                    + " xception network only: a TorchScript model computes in the dtype it was saved with. Set"
+                    + " precision float32 (or convert the model itself to bfloat16 before saving it)");
         }
         OutputLayout.parseTorchScript(torchScriptOutputs);
         if (!architecture.equals(TORCHSCRIPT)) {
@@ -136,6 +155,12 @@ public record ModelSpec(
     public ModelSpec withWeights(String newWeights) {
         return new ModelSpec(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth,
                 newWeights, seed, torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm,
-                weightsSha256, remoteWeightsCacheDir);
+                weightsSha256, remoteWeightsCacheDir, precision);
+    }
+
+    public ModelSpec withPrecision(Precision newPrecision) {
+        return new ModelSpec(architecture, includeTop, pooling, classes, classifierActivation, inputHeight, inputWidth,
+                weights, seed, torchScriptPath, torchScriptOutputs, weightsCacheDir, allowDownload, foldBatchNorm,
+                weightsSha256, remoteWeightsCacheDir, newPrecision);
     }
 }

@@ -21,6 +21,12 @@ sealed interface ChannelConvolution permits Conv2dLayer.Foldable, SeparableConv2
     interface FusedConvolution extends AutoCloseable {
         NDArray apply(NDArray input);
 
+        /**
+         * The folded weights, in the order {@code apply} uses them: a convolution's (weight, bias), a
+         * separable convolution's (depthwise, pointwise [out, in], bias). Still owned by this object.
+         */
+        java.util.List<NDArray> weights();
+
         @Override
         void close();
 
@@ -30,6 +36,11 @@ sealed interface ChannelConvolution permits Conv2dLayer.Foldable, SeparableConv2
                 @Override
                 public NDArray apply(NDArray input) {
                     return apply.apply(input);
+                }
+
+                @Override
+                public java.util.List<NDArray> weights() {
+                    return java.util.List.of(weights);
                 }
 
                 @Override

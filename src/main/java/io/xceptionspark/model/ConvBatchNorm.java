@@ -35,6 +35,14 @@ final class ConvBatchNorm implements AutoCloseable {
         fused = convolution.fuse(scaleShift[0], scaleShift[1], manager);
     }
 
+    /** The folded weights ({@link ChannelConvolution.FusedConvolution#weights()}); needs {@link #fold}. */
+    java.util.List<NDArray> foldedWeights() {
+        if (fused == null) {
+            throw new IllegalStateException("fold the BatchNorms first");
+        }
+        return fused.weights();
+    }
+
     boolean isFolded() {
         return fused != null;
     }

@@ -51,6 +51,11 @@ final class DenseLayer extends KerasWeightedLayer {
         assign(bias, filled(out, 0f), new Shape(out), manager);
     }
 
+    /** (weight [out, in], bias [out]), as {@code apply} uses them. */
+    List<NDArray> weights() {
+        return List.of(weight.getArray(), bias.getArray());
+    }
+
     @Override
     NDArray apply(NDArray input) {
         return Linear.linear(input, weight.getArray(), bias.getArray()).singletonOrThrow();

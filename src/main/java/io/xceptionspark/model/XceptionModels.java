@@ -6,10 +6,13 @@ import io.xceptionspark.weights.KerasLayer;
 import io.xceptionspark.weights.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Builds ready-to-run Xception {@link Model}s (Keras' and timm's aligned ones) on DJL's PyTorch engine: the network with its weights in
- * place and, by default, BatchNorms folded into the convolutions. The caller owns (and closes) the model.
+ * Builds ready-to-run Xception {@link Model}s (Keras' and timm's aligned ones) on DJL's PyTorch engine: the
+ * network with its weights in place and, by default, BatchNorms folded into the convolutions; for Keras'
+ * network in bfloat16, that folded network handed to {@link Bfloat16Xception} (which always folds). The
+ * caller owns (and closes) the model.
  */
 public final class XceptionModels {
     static final String ENGINE = "PyTorch";
@@ -18,7 +21,13 @@ public final class XceptionModels {
 
     /** Keras' default initialisers from a seed: reproducible, but its labels mean nothing. */
     public static Model withRandomWeights(XceptionOptions options, long seed, boolean foldBatchNorm) {
-        return build(options, foldBatchNorm, (network, model) ->
+        return withRandomWeights(options, seed, foldBatchNorm, Precision.FLOAT32);
+    }
+
+    /** {@link #withRandomWeights(XceptionOptions, long, boolean)} computing in the given precision. */
+    public static Model withRandomWeights(XceptionOptions options, long seed, boolean foldBatchNorm,
+                                          Precision precision) {
+        return build(options, foldBatchNorm, precision, (network, model) ->
                 network.initialiseRandom(seed, model.getNDManager()));
     }
 
@@ -29,7 +38,13 @@ public final class XceptionModels {
      */
     public static Model withKerasWeights(XceptionOptions options, List<KerasLayer> fileLayers, String fileName,
                                          boolean foldBatchNorm) {
-        return build(options, foldBatchNorm, (network, model) ->
+        return withKerasWeights(options, fileLayers, fileName, foldBatchNorm, Precision.FLOAT32);
+    }
+
+    /** {@link #withKerasWeights(XceptionOptions, List, String, boolean)} computing in the given precision. */
+    public static Model withKerasWeights(XceptionOptions options, List<KerasLayer> fileLayers, String fileName,
+                                         boolean foldBatchNorm, Precision precision) {
+        return build(options, foldBatchNorm, precision, (network, model) ->
                 KerasWeightsImporter.importInto(network, fileLayers, fileName, model.getNDManager()));
     }
 
@@ -58,8 +73,27 @@ public final class XceptionModels {
         });
     }
 
+    private interface WeightsStep {
+        void apply(XceptionNetwork network, Model model);
+    }
+
+    /** Keras' network: float32 as built, or its folded weights compiled into the bfloat16 program. */
+    private static Model build(XceptionOptions options, boolean foldBatchNorm, Precision precision,
+                               WeightsStep weights) {
+        XceptionNetwork network = new XceptionNetwork(options);
+        Model model = build("xception", network, foldBatchNorm || precision == Precision.BFLOAT16,
+                network::foldBatchNorms, m -> weights.apply(network, m));
+        if (precision == Precision.FLOAT32) {
+            return model;
+        }
+        // the program keeps its own bfloat16 copies: the float32 weights go with this model
+        try (Model float32 = model) {
+            return Bfloat16Xception.compile(network);
+        }
+    }
+
     private static Model build(String name, ai.djl.nn.Block network, boolean foldBatchNorm,
-                               java.util.function.Consumer<NDManager> fold, java.util.function.Consumer<Model> weights) {
+                               Consumer<NDManager> fold, Consumer<Model> weights) {
         Model model = Model.newInstance(name, ENGINE);
         try {
             model.setBlock(network);
@@ -72,15 +106,5 @@ public final class XceptionModels {
             model.close();
             throw e;
         }
-    }
-
-    private interface WeightsStep {
-        void apply(XceptionNetwork network, Model model);
-    }
-
-    private static Model build(XceptionOptions options, boolean foldBatchNorm, WeightsStep weights) {
-        XceptionNetwork network = new XceptionNetwork(options);
-        return build("xception", network, foldBatchNorm, network::foldBatchNorms,
-                model -> weights.apply(network, model));
     }
 }

@@ -93,6 +93,34 @@ public final class XceptionNetwork extends AbstractBlock implements XceptionFami
         }
     }
 
+    /**
+     * Every folded weight in forward order (the layout the bfloat16 program reads, see
+     * {@link Bfloat16Xception}): block1 conv1, conv2; per strided block (2-4, 13) its shortcut, sep1, sep2;
+     * the middle flow's separable convolutions; block14 sep1, sep2. Owned by this network.
+     */
+    List<NDArray> foldedWeights() {
+        List<ConvBatchNorm> order = new ArrayList<>(List.of(block1Conv1, block1Conv2));
+        for (int i = 0; i < 3; i++) {
+            addResidual(order, entryAndExit.get(i));
+        }
+        middle.forEach(seps -> order.addAll(List.of(seps)));
+        addResidual(order, entryAndExit.get(3));
+        order.add(block14Sep1);
+        order.add(block14Sep2);
+        List<NDArray> weights = new ArrayList<>();
+        order.forEach(unit -> weights.addAll(unit.foldedWeights()));
+        return weights;
+    }
+
+    private static void addResidual(List<ConvBatchNorm> order, ResidualBlock block) {
+        order.addAll(List.of(block.shortcut(), block.sep1(), block.sep2()));
+    }
+
+    /** The classifier's (weight [classes, 2048], bias), or an empty list without the top. */
+    List<NDArray> classifierWeights() {
+        return predictions == null ? List.of() : predictions.weights();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

@@ -8,6 +8,8 @@ import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.OutputOptions;
 import io.xceptionspark.config.SaveMode;
 import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.model.CpuBfloat16;
+import io.xceptionspark.model.Precision;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -111,7 +113,7 @@ public final class ScoringJob {
         long failed = failures.values().stream().mapToLong(Long::longValue).sum();
         long scored = counters.scored();
         RunSummary summary = new RunSummary(qualified(output.path(), hadoop), output.saveMode().configName(),
-                job.scoring().mode().configName(), model.identity().toString(),
+                job.scoring().mode().configName(), modelDescription(job, model),
                 model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe(), started.toString(), listed,
                 listed - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
                 scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
@@ -120,6 +122,17 @@ public final class ScoringJob {
             summary.writeBeside(output.path(), hadoop);
         }
         return summary;
+    }
+
+    /**
+     * The model for the summary: its identity and, in bfloat16, whether this machine's CPU computes it
+     * natively (executors log the same check for their own CPUs when they load the model).
+     */
+    private static String modelDescription(JobConfig job, ScoringModel model) {
+        if (job.model().precision() == Precision.FLOAT32) {
+            return model.identity().toString();
+        }
+        return model.identity() + " (" + CpuBfloat16.thisMachine().describe() + ")";
     }
 
     /** Listed input files as rows (path, modification_time, length), and how many there are. */

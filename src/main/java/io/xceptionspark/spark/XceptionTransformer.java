@@ -480,6 +480,15 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return setConf("preprocess.std", value);
     }
 
+    /** model.precision: float32 (Keras-exact) or bfloat16 (the built-in network in libtorch bfloat16). */
+    public String getPrecision() {
+        return string("model.precision");
+    }
+
+    public T setPrecision(String value) {
+        return setConf("model.precision", value);
+    }
+
     /** preprocess.decode-timeout: per-image decode time limit, e.g. 10s (0 = none). */
     public String getDecodeTimeout() {
         return string("preprocess.decode-timeout");

@@ -97,6 +97,44 @@ class PredictCommandTest {
         assertFalse(run.out().contains("top_k"), run.out());
     }
 
+    /** --precision bfloat16: same top-1 as float32 on every golden image, and the run says how it computed. */
+    @Test
+    void bfloat16PredictionsKeepTheGoldenTop1() throws Exception {
+        List<String> args = new ArrayList<>(List.of("predict", "--json", "--precision", "bfloat16", "--weights",
+                Shared.path(Golden.WEIGHTS).toString(), "--resize", "squash"));
+        try (Stream<Path> images = Files.list(Shared.path(Golden.IMAGES))) {
+            images.sorted().map(Path::toString).forEach(args::add);
+        }
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        ObjectMapper json = new ObjectMapper();
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(5, lines.length, run.out());
+        for (String line : lines) {
+            JsonNode o = json.readTree(line);
+            String image = Path.of(o.get("file").asText()).getFileName().toString();
+            int golden = Shared.ints(Golden.all().get(image).get("top5"))[0];
+            assertEquals(golden, o.get("top_k").get(0).get("class_index").asInt(), image);
+        }
+        assertTrue(run.err().contains("model: xception-bfloat16/keras-h5:sha256="), run.err());
+        assertTrue(run.err().contains("precision: bfloat16, bfloat16 "), run.err());
+    }
+
+    @Test
+    void unknownPrecisionOrBfloat16WithATorchScriptModelIsAConfigError() {
+        String image = Shared.path("edge-images/hopper.bmp").toString();
+        CliRun unknown = CliRun.of("predict", "--weights", "none", "--precision", "fp16", image);
+        assertEquals(ExitCodes.CONFIG, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("model.precision") && unknown.err().contains("float32, bfloat16")
+                && unknown.err().contains("fp16"), unknown.toString());
+        CliRun torchScript = CliRun.of("predict", "--model", Shared.path(Golden.TORCHSCRIPT_MODEL).toString(),
+                "--precision", "bfloat16", image);
+        assertEquals(ExitCodes.CONFIG, torchScript.exitCode(), torchScript.toString());
+        assertTrue(torchScript.err().contains("model.precision") && torchScript.err().contains("TorchScript")
+                && torchScript.err().contains("float32"), torchScript.toString());
+        assertFalse(torchScript.err().contains("\tat "), torchScript.toString());
+    }
+
     @Test
     void badWeightsFileIsAClearModelError(@TempDir Path tmp) throws Exception {
         Path bad = Files.writeString(tmp.resolve("weights.h5"), "not an HDF5 file");

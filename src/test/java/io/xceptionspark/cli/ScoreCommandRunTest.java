@@ -31,4 +31,21 @@ class ScoreCommandRunTest {
         assertTrue(Files.isRegularFile(out.resolve(ScoringJob.SUMMARY_FILE)));
         assertTrue(SparkTestSession.get().sparkContext().isStopped() == false, "the shared session stays up");
     }
+
+    /** --precision bfloat16: every file still gives one row, and the summary says how the CPU computes it. */
+    @Test
+    void bfloat16RunSaysWhetherTheCpuComputesItNatively(@TempDir Path tmp) throws Exception {
+        SparkTestSession.get();
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        Files.copy(Shared.path("edge-images/hopper.bmp"), in.resolve("hopper.bmp"));
+        Files.copy(Shared.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
+        CliRun run = CliRun.of("score", "--input", in.toString(), "--output", tmp.resolve("out").toString(),
+                "--mode", "both", "--precision", "bfloat16", "--weights", "none", "--set", "model.input-height=71",
+                "--set", "model.input-width=71");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().matches("(?s).*scored\\s+1\\n.*failed\\s+1\\n.*"), run.out());
+        String cpu = io.xceptionspark.model.CpuBfloat16.thisMachine().describe();
+        assertTrue(run.out().contains("xception-bfloat16/random:seed=") && run.out().contains(cpu), run.out());
+    }
 }

@@ -91,6 +91,33 @@ class TransformersTest {
         }
     }
 
+    /** The precision param reaches the model: bfloat16 embeddings close to float32's, and bad values refused. */
+    @Test
+    void bfloat16EmbedderMatchesFloat32(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Dataset<Row> images = images(spark, inputs(tmp)).orderBy("path");
+        XceptionEmbedder bf16 = small(new XceptionEmbedder(), 7006);
+        bf16.setPrecision("bfloat16");
+        assertEquals(io.xceptionspark.model.Precision.BFLOAT16, bf16.modelSpec().precision());
+        List<Row> fast = bf16.transform(images).where("status = 'OK'").collectAsList();
+        List<Row> exact = small(new XceptionEmbedder(), 7006).transform(images).where("status = 'OK'").collectAsList();
+        assertEquals(2, fast.size());
+        for (int i = 0; i < fast.size(); i++) {
+            List<Float> a = exact.get(i).getList(exact.get(i).fieldIndex("embedding"));
+            List<Float> b = fast.get(i).getList(fast.get(i).fieldIndex("embedding"));
+            double dot = 0, na = 0, nb = 0;
+            for (int k = 0; k < a.size(); k++) {
+                dot += a.get(k) * b.get(k);
+                na += a.get(k) * a.get(k);
+                nb += b.get(k) * b.get(k);
+            }
+            double cosine = dot / Math.sqrt(na * nb);
+            assertTrue(cosine >= 0.999, "cosine " + cosine);
+        }
+        JobConfigException bad = assertThrows(JobConfigException.class, () -> bf16.setPrecision("fp16"));
+        assertTrue(bad.getMessage().contains("float32, bfloat16"), bad.getMessage());
+    }
+
     @Test
     void schemaIsCheckedBeforeAnyWork() {
         SparkSession spark = SparkTestSession.get();

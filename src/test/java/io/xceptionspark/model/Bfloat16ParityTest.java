@@ -1,0 +1,229 @@
+package io.xceptionspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import io.xceptionspark.inference.InferenceThreads;
+import io.xceptionspark.testing.Golden;
+import io.xceptionspark.testing.Shared;
+import io.xceptionspark.weights.KerasLayer;
+import io.xceptionspark.weights.KerasWeightsFile;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bfloat16 network against the float32 one on the golden fixture (formula weights, the five 299x299
+ * images), one test per pooling mode, plus odd and even input sides. The embedding (average pooling, with
+ * or without the top): cosine >= 0.9999 per image, the same top-1, logits max |diff| <= 3e-2 * max |logit|.
+ * Max pooling and the raw feature map keep more of the per-element noise (a max picks one of 100 noisy
+ * values; no averaging at all) and get the looser bounds docs/MODEL.md gives with the measured values,
+ * which this test prints.
+ */
+class Bfloat16ParityTest {
+    private static final String[] IMAGES = {"chelsea.png", "coffee.png", "dog.png", "rocket.png", "camera.png"};
+    private static final double MIN_COSINE = 0.9999;
+    // measured worst (docs/MODEL.md): max pooling 0.99907, feature map 0.99504, small crops 0.99937
+    private static final double MIN_COSINE_MAX_POOLING = 0.998;
+    private static final double MIN_COSINE_FEATURE_MAP = 0.99;
+    /** Top-left crops of the images at small sizes: these test the padding paths, not the accuracy bound. */
+    private static final double MIN_COSINE_SMALL_CROPS = 0.999;
+    private static final double MAX_LOGITS_REL = 3e-2;
+    private static List<KerasLayer> withTop;
+    private static float[] batch;
+
+    @BeforeAll
+    static void readFixtures() {
+        InferenceThreads.prepareCurrentThread(2);
+        withTop = KerasWeightsFile.read(Shared.path(Golden.WEIGHTS)).layers();
+        int per = 3 * 299 * 299;
+        batch = new float[IMAGES.length * per];
+        for (int i = 0; i < IMAGES.length; i++) {
+            System.arraycopy(Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + IMAGES[i])), 0, batch, i * per, per);
+        }
+    }
+
+    @Test
+    void includeTopEmbeddingAndLogitsMatchFloat32() {
+        float[][][] fp32 = run(XceptionOptions.defaults(), withTop, Precision.FLOAT32, batch, 299, 299);
+        float[][][] bf16 = run(XceptionOptions.defaults(), withTop, Precision.BFLOAT16, batch, 299, 299);
+        assertEquals(3, bf16.length, "embedding, logits, predictions");
+        double worstCosine = assertEmbeddingsClose("include_top", fp32[0], bf16[0], MIN_COSINE);
+        double worstLogits = 0;
+        for (int i = 0; i < IMAGES.length; i++) {
+            float[] ref = fp32[1][i];
+            double rel = Shared.maxAbsDiff(ref, bf16[1][i]) / Shared.maxAbs(ref);
+            worstLogits = Math.max(worstLogits, rel);
+            assertTrue(rel <= MAX_LOGITS_REL, IMAGES[i] + ": logits max rel diff " + rel);
+            assertEquals(Shared.topK(ref, 1)[0], Shared.topK(bf16[1][i], 1)[0], IMAGES[i] + " top-1");
+            assertEquals(Shared.topK(fp32[2][i], 1)[0], Shared.topK(bf16[2][i], 1)[0], IMAGES[i] + " top-1 (softmax)");
+            double sum = 0;
+            for (float p : bf16[2][i]) {
+                sum += p;
+            }
+            assertEquals(1.0, sum, 1e-4, IMAGES[i] + ": softmax sums to 1");
+        }
+        System.out.printf("bfloat16 parity include_top: worst embedding cosine %.6f, worst logits max rel diff %.4f%n",
+                worstCosine, worstLogits);
+    }
+
+    @Test
+    void avgPoolingEmbeddingMatchesFloat32() {
+        notopParity(Pooling.AVG, batch, 299, 299, MIN_COSINE);
+    }
+
+    @Test
+    void maxPoolingEmbeddingMatchesFloat32() {
+        notopParity(Pooling.MAX, batch, 299, 299, MIN_COSINE_MAX_POOLING);
+    }
+
+    @Test
+    void noPoolingFeatureMapMatchesFloat32() {
+        XceptionOptions options = XceptionOptions.notop(Pooling.NONE, 299, 299);
+        float[][][] fp32 = run(options, notopLayers(), Precision.FLOAT32, batch, 299, 299);
+        float[][][] bf16 = run(options, notopLayers(), Precision.BFLOAT16, batch, 299, 299);
+        assertEquals(1, bf16.length);
+        assertEquals(fp32[0][0].length, bf16[0][0].length, "[2048, 10, 10] per image");
+        double worst = assertEmbeddingsClose("pooling none (feature map)", fp32[0], bf16[0], MIN_COSINE_FEATURE_MAP);
+        System.out.printf("bfloat16 parity pooling none: worst feature-map cosine %.6f%n", worst);
+    }
+
+    /**
+     * The same images give the same numbers, run after run, also after the float32 model the weights came
+     * from is gone and its memory reused (the program must own copies, not views of Java-owned buffers).
+     */
+    @Test
+    void bfloat16IsRepeatableAndOwnsItsWeights() throws Exception {
+        XceptionOptions options = XceptionOptions.notop(Pooling.MAX, 75, 76);
+        float[] cropped = crop(batch, IMAGES.length, 75, 76);
+        try (Model model = XceptionModels.withKerasWeights(options, notopLayers(), "xception_formula.h5", true,
+                Precision.BFLOAT16);
+             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+             NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            float[] first = predictor.predict(new NDList(manager.create(cropped, new Shape(5, 3, 75, 76))))
+                    .get(0).toFloatArray();
+            churnNativeMemory();
+            float[] second = predictor.predict(new NDList(manager.create(cropped, new Shape(5, 3, 75, 76))))
+                    .get(0).toFloatArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first, second, 0f);
+        }
+    }
+
+    /** Collects garbage and refills freed direct memory with garbage values. */
+    private static void churnNativeMemory() {
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            java.util.List<java.nio.ByteBuffer> filled = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(1 << 20);
+                while (b.remaining() >= 4) {
+                    b.putFloat(Float.NaN);
+                }
+                filled.add(b);
+            }
+            filled.clear();
+        }
+    }
+
+    /** 'same' max-pooling pads odd and even sides differently: both, at small and non-square sizes. */
+    @Test
+    void oddAndEvenInputSidesMatchFloat32() {
+        int[][] sizes = {{71, 71}, {100, 131}};
+        for (int[] size : sizes) {
+            float[] cropped = crop(batch, IMAGES.length, size[0], size[1]);
+            notopParity(Pooling.AVG, cropped, size[0], size[1], MIN_COSINE_SMALL_CROPS);
+        }
+    }
+
+    private static void notopParity(Pooling pooling, float[] input, int h, int w, double minCosine) {
+        XceptionOptions options = XceptionOptions.notop(pooling, h, w);
+        float[][][] fp32 = run(options, notopLayers(), Precision.FLOAT32, input, h, w);
+        float[][][] bf16 = run(options, notopLayers(), Precision.BFLOAT16, input, h, w);
+        assertEquals(1, bf16.length);
+        assertEquals(XceptionOptions.EMBEDDING_SIZE, bf16[0][0].length);
+        double worst = assertEmbeddingsClose(pooling + " " + h + "x" + w, fp32[0], bf16[0], minCosine);
+        double worstRel = 0;
+        for (int i = 0; i < IMAGES.length; i++) {
+            worstRel = Math.max(worstRel, Shared.maxAbsDiff(fp32[0][i], bf16[0][i]) / Shared.maxAbs(fp32[0][i]));
+        }
+        System.out.printf("bfloat16 parity pooling %s %dx%d: worst embedding cosine %.6f, max rel diff %.4f%n",
+                pooling, h, w, worst, worstRel);
+    }
+
+    private static List<KerasLayer> notopLayers() {
+        return withTop.subList(0, withTop.size() - 1);
+    }
+
+    /** Asserts every image's cosine (after printing them all); returns the worst. */
+    private static double assertEmbeddingsClose(String what, float[][] ref, float[][] got, double minCosine) {
+        double[] cosines = new double[ref.length];
+        StringBuilder line = new StringBuilder("bfloat16 cosines " + what + ":");
+        for (int i = 0; i < ref.length; i++) {
+            cosines[i] = cosine(ref[i], got[i]);
+            line.append(String.format(" %s %.6f", IMAGES[i], cosines[i]));
+        }
+        System.out.println(line);
+        double worst = 1;
+        for (int i = 0; i < ref.length; i++) {
+            worst = Math.min(worst, cosines[i]);
+            assertTrue(cosines[i] >= minCosine, what + " " + IMAGES[i] + ": cosine " + cosines[i] + " < " + minCosine);
+        }
+        return worst;
+    }
+
+    /** Every output of one forward pass over the batch: [output][image][values]. */
+    private static float[][][] run(XceptionOptions options, List<KerasLayer> layers, Precision precision,
+                                   float[] input, int h, int w) {
+        int n = IMAGES.length;
+        try (Model model = XceptionModels.withKerasWeights(options, layers, "xception_formula.h5", true, precision);
+             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+             NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDList out = predictor.predict(new NDList(manager.create(input, new Shape(n, 3, h, w))));
+            float[][][] rows = new float[out.size()][n][];
+            for (int o = 0; o < out.size(); o++) {
+                NDArray array = out.get(o);
+                assertEquals(n, array.getShape().get(0));
+                float[] flat = array.toFloatArray();
+                int per = flat.length / n;
+                for (int i = 0; i < n; i++) {
+                    rows[o][i] = java.util.Arrays.copyOfRange(flat, i * per, (i + 1) * per);
+                }
+            }
+            out.close();
+            return rows;
+        } catch (ai.djl.translate.TranslateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static float[] crop(float[] images, int n, int h, int w) {
+        float[] out = new float[n * 3 * h * w];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(images, ((i * 3 + c) * 299 + y) * 299, out, ((i * 3 + c) * h + y) * w, w);
+                }
+            }
+        }
+        return out;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}
