@@ -10,7 +10,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 
 /** Executor side, shared by the job and the ML Transformers: the scorer for the current Spark task. */
-final class TaskScorers {
+public final class TaskScorers {
     private TaskScorers() {}
 
     /**
@@ -20,7 +20,7 @@ final class TaskScorers {
      *
      * @param hadoop the configuration to read remote weights with, if this JVM has to load the model
      */
-    static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
+    public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
                             Configuration hadoop) {
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
