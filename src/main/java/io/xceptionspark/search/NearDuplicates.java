@@ -37,6 +37,15 @@ public final class NearDuplicates {
         }
     }
 
+    /**
+     * Each image's {@code neighbors} nearest others (and itself), as (path_a, path_b): the NEAREST join carries
+     * only paths through its top-k aggregation (see {@link NearestNeighbors}).
+     */
+    private static String nearest(String vectors, int neighbors) {
+        return "SELECT a.path AS path_a, b.path AS path_b FROM " + vectors + " a JOIN " + vectors + " b APPROX NEAREST "
+                + (neighbors + 1) + " BY SIMILARITY vector_cosine_similarity(a.embedding, b.embedding)";
+    }
+
     public static Dataset<Row> find(SparkSession spark, EmbeddingIndex index, double threshold, int neighbors,
                                     boolean exact) {
         check(threshold, neighbors);
@@ -48,11 +57,12 @@ public final class NearDuplicates {
         String near = exact
                 ? "SELECT a.path AS path_a, b.path AS path_b, " + similarity + " AS similarity FROM " + vectors
                         + " a JOIN " + vectors + " b ON a.path < b.path AND " + similarity + " >= " + t
-                : "SELECT least(path_a, path_b) AS path_a, greatest(path_a, path_b) AS path_b, max(similarity) AS"
-                        + " similarity FROM (SELECT a.path AS path_a, b.path AS path_b, " + similarity
-                        + " AS similarity FROM " + vectors + " a JOIN " + vectors + " b APPROX NEAREST "
-                        + (neighbors + 1) + " BY SIMILARITY " + similarity + ") WHERE path_a <> path_b AND similarity"
-                        + " >= " + t + " GROUP BY least(path_a, path_b), greatest(path_a, path_b)";
+                : "SELECT least(a.path, b.path) AS path_a, greatest(a.path, b.path) AS path_b, " + similarity
+                        + " AS similarity FROM (" + nearest(vectors, neighbors) + ") m JOIN " + vectors
+                        + " a ON m.path_a = a.path JOIN " + vectors + " b ON m.path_b = b.path WHERE " + similarity
+                        + " >= " + t + " AND a.path <> b.path";
+        // each unordered pair once (found from both sides when each is among the other's neighbours)
+        near = "SELECT path_a, path_b, max(similarity) AS similarity FROM (" + near + ") GROUP BY path_a, path_b";
         String pairs = "SELECT path_a, path_b, CAST(similarity AS FLOAT) AS similarity, 'near' AS match FROM (" + near
                 + ")";
         if (index.hasSha256()) {

@@ -44,12 +44,16 @@ public final class NearestNeighbors {
         queries.selectExpr(QUERY, "embedding AS query_embedding").createOrReplaceTempView(q);
         index.vectors().createOrReplaceTempView(i);
         String similarity = "vector_cosine_similarity(q.query_embedding, i.embedding)";
-        Dataset<Row> matches = spark.sql("SELECT q." + QUERY + ", i.path, " + similarity + " AS " + SIMILARITY
-                + (index.hasLabels() ? ", i.label" : "") + " FROM " + q + " q JOIN " + i + " i "
-                + (exact ? "EXACT" : "APPROX") + " NEAREST " + k + " BY SIMILARITY " + similarity);
-        matches.createOrReplaceTempView("xs_matches_" + id);
+        // The join carries only the index's path (and label) through its top-k aggregation: selecting the
+        // embedding (or the similarity, which needs it) above the join would copy 2048 floats per compared
+        // row. The k winners' similarities are computed again afterwards, by joining back on query and path.
+        String m = "xs_matches_" + id;
+        spark.sql("SELECT q." + QUERY + ", i.path FROM " + q + " q JOIN " + i + " i " + (exact ? "EXACT" : "APPROX")
+                + " NEAREST " + k + " BY SIMILARITY " + similarity).createOrReplaceTempView(m);
         return spark.sql("SELECT " + QUERY + ", CAST(row_number() OVER (PARTITION BY " + QUERY + " ORDER BY "
                 + SIMILARITY + " DESC, path) AS INT) AS " + RANK + ", path, " + SIMILARITY
-                + (index.hasLabels() ? ", label" : "") + " FROM xs_matches_" + id);
+                + (index.hasLabels() ? ", label" : "") + " FROM (SELECT m." + QUERY + ", m.path, " + similarity
+                + " AS " + SIMILARITY + (index.hasLabels() ? ", i.label" : "") + " FROM " + m + " m JOIN " + q
+                + " q ON m." + QUERY + " = q." + QUERY + " JOIN " + i + " i ON m.path = i.path)");
     }
 }
