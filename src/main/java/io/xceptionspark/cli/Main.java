@@ -21,7 +21,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: score or predict.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: score, predict, similar, duplicates or sql.");
     }
 
     public static void main(String[] args) {
@@ -32,7 +32,10 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new Main())
                 .addSubcommand(new CommandLine(new ScoreCommand(out)))
-                .addSubcommand(new CommandLine(new PredictCommand(out, err)));
+                .addSubcommand(new CommandLine(new PredictCommand(out, err)))
+                .addSubcommand(new CommandLine(new SimilarCommand(out, err)))
+                .addSubcommand(new CommandLine(new DuplicatesCommand(out)))
+                .addSubcommand(new CommandLine(new SqlCommand(out)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         CommandLine score = cli.getSubcommands().get("score");

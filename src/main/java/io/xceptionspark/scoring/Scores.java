@@ -74,4 +74,17 @@ public final class Scores {
         }
         return out;
     }
+
+    /** Cosine similarity of two vectors of one length (NaN when either is all zeros). */
+    public static float cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return (float) (dot / Math.sqrt(na * nb));
+    }
 }

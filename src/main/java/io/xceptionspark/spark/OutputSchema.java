@@ -13,6 +13,8 @@ import org.apache.spark.sql.types.StructType;
  * path               string     the file (as Spark lists it, e.g. file:/data/a.jpg)
  * modification_time  timestamp  the file's modification time when it was listed
  * length             bigint     the file's size in bytes
+ * sha256             string     SHA-256 of the file's bytes (64 hex digits); null when the file was not read
+ *                               (over preprocess.max-file-bytes, or unreadable): groups byte-identical files
  * status             string     OK or ERROR
  * error_code         string     null when OK; EMPTY, UNSUPPORTED_FORMAT, UNSUPPORTED, CORRUPT, TOO_LARGE, TIMEOUT,
  *                               UNREADABLE
@@ -33,6 +35,7 @@ public final class OutputSchema {
     public static final String PATH = "path";
     public static final String MODIFICATION_TIME = "modification_time";
     public static final String LENGTH = "length";
+    public static final String SHA256 = "sha256";
     public static final String MODEL = "model";
     public static final String SCORED_AT = "scored_at";
     public static final String RUN_DATE = "run_date";
@@ -49,6 +52,7 @@ public final class OutputSchema {
     /** The output schema for these options. */
     public static StructType of(ScoringOptions options) {
         List<StructField> fields = new ArrayList<>(inputFields());
+        fields.add(DataTypes.createStructField(SHA256, DataTypes.StringType, true));
         fields.addAll(new ResultColumns(options).fields());
         fields.add(DataTypes.createStructField(MODEL, DataTypes.StringType, false));
         fields.add(DataTypes.createStructField(SCORED_AT, DataTypes.TimestampType, false));

@@ -8,6 +8,7 @@ import io.xceptionspark.scoring.BatchScorer;
 import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ImageFile;
 import io.xceptionspark.scoring.ScoreResult;
+import io.xceptionspark.weights.Checksums;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Timestamp;
@@ -26,7 +27,7 @@ import org.apache.spark.sql.RowFactory;
  * Executor side of the job: scores one partition of listed files (path, modification_time, length) into
  * output rows ({@link OutputSchema}). The model comes from the executor-wide {@link ModelCache} (loaded
  * once per JVM, shared by the task threads); each task gets its own predictor, closed when the partition
- * is done or the task ends. Files are read here, through Hadoop's file systems, so no image bytes are
+ * is done or the task ends. Files are read (and checksummed) here, through Hadoop's file systems, so no image bytes are
  * shuffled; a file over the size limit is never read. Every input row yields exactly one output row.
  */
 public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
@@ -66,14 +67,27 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
         LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);
         Object runDateValue = java8Time ? runDate : java.sql.Date.valueOf(runDate);
-        return new BatchingIterator<>(rows, scorer, row -> read(row, conf), (row, result) -> {
+        Iterator<ListedFile> files = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public ListedFile next() {
+                return new ListedFile(rows.next());
+            }
+        };
+        return new BatchingIterator<>(files, scorer, file -> read(file, conf), (file, result) -> {
             counters.add(result);
-            Object[] values = new Object[6 + results.size()];
+            Row row = file.row;
+            Object[] values = new Object[7 + results.size()];
             values[0] = row.getString(0);
             values[1] = row.get(1);
             values[2] = row.get(2);
-            results.fill(result, values, 3);
-            int n = 3 + results.size();
+            values[3] = file.sha256;
+            results.fill(result, values, 4);
+            int n = 4 + results.size();
             values[n] = modelIdentity;
             values[n + 1] = scoredAtValue;
             values[n + 2] = runDateValue;
@@ -81,8 +95,19 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         });
     }
 
-    /** The file's bytes; a file over the size limit is not read at all. */
-    private ImageFile read(Row row, Configuration conf) {
+    /** A listed file on its way through the scorer, with the checksum of its bytes once they are read. */
+    private static final class ListedFile {
+        final Row row;
+        String sha256;
+
+        ListedFile(Row row) {
+            this.row = row;
+        }
+    }
+
+    /** The file's bytes (and their SHA-256); a file over the size limit is not read at all. */
+    private ImageFile read(ListedFile listed, Configuration conf) {
+        Row row = listed.row;
         String path = row.getString(0);
         long length = row.isNullAt(2) ? -1 : row.getLong(2);
         long max = preprocess.maxFileBytes();
@@ -92,7 +117,11 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         Path file = new Path(path);
         try (InputStream in = file.getFileSystem(conf).open(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-            return bytes.length > max ? ImageFile.tooLarge(bytes.length, max) : ImageFile.of(bytes);
+            if (bytes.length > max) {
+                return ImageFile.tooLarge(bytes.length, max);
+            }
+            listed.sha256 = Checksums.sha256(bytes);
+            return ImageFile.of(bytes);
         } catch (IOException | RuntimeException e) {
             return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + path + ": " + e);
         }

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Executor side, shared by the job and the ML Transformers: the scorer for the current Spark task. */
-final class TaskScorers {
+public final class TaskScorers {
     private static final Logger LOG = LoggerFactory.getLogger(TaskScorers.class);
     private static final AtomicInteger TASKS = new AtomicInteger();
 
@@ -26,7 +26,7 @@ final class TaskScorers {
      *
      * @param hadoop the configuration to read remote weights with, if this JVM has to load the model
      */
-    static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
+    public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
                             Configuration hadoop) {
         long start = System.nanoTime();
         TaskContext task = TaskContext.get();

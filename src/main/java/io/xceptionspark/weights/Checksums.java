@@ -30,6 +30,11 @@ public final class Checksums {
         return hex(file, "SHA-256");
     }
 
+    /** Lower-case hex SHA-256 of {@code bytes} (e.g. an input file's content, to group identical files). */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest("SHA-256").digest(bytes));
+    }
+
     /** The first {@value #SHORT_ID_LENGTH} hex digits of the file's SHA-256, e.g. for model ids in outputs. */
     public static String shortId(Path file) {
         return sha256(file).substring(0, SHORT_ID_LENGTH);

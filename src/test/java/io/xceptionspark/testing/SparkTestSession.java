@@ -2,12 +2,13 @@ package io.xceptionspark.testing;
 
 import io.xceptionspark.spark.SparkSessions;
 import io.xceptionspark.spark.XceptionKryoRegistrator;
+import io.xceptionspark.sql.XceptionExtensions;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The one Spark session the Spark tests share (starting Spark costs seconds): local[2], so two task
  * threads run concurrently, with the Kryo serializer, the project's registrator and
- * spark.kryo.registrationRequired=true, exactly as conf/spark-defaults.conf sets them.
+ * spark.kryo.registrationRequired=true and the SQL extensions, exactly as conf/spark-defaults.conf sets them.
  */
 public final class SparkTestSession {
     private static SparkSession session;
@@ -24,6 +25,7 @@ public final class SparkTestSession {
                     .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
                     .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
                     .config("spark.kryo.registrationRequired", "true")
+                    .config("spark.sql.extensions", XceptionExtensions.class.getName())
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
         }

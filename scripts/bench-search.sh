@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Similarity-search benchmark (not a test; docs/SEARCH.md): real embeddings of sample-data/ from the job,
+# perturbed into an index of ROWS rows; recall@10 of APPROX vs EXACT NEAREST, latency of 1 and 1,000 queries,
+# and the duplicates run at DUPLICATE_ROWS (comma list) rows. Writes docs/bench/search.json.
+# Knobs: ROWS (20000), DUPLICATE_ROWS (20000,100000), WEIGHTS (target/reference-model/xception_ref.h5 when
+# scripts/make-reference-model.sh made it, else none: seeded random weights), DRIVER_MEMORY (8g).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-20000}
+DUPLICATE_ROWS=${DUPLICATE_ROWS:-20000,100000}
+REF=target/reference-model/xception_ref.h5
+WEIGHTS=${WEIGHTS:-$([ -f "$REF" ] && echo "$REF" || echo none)}
+WORK=target/bench-search
+mkdir -p "$WORK" docs/bench
+mvn -B -ntp -q -DskipTests package
+OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent
+       java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar)
+JVM=("-Xmx${DRIVER_MEMORY:-8g}" -Dai.djl.offline=true -Djdk.reflect.useDirectMethodHandle=false
+     -Dlog4j2.configurationFile=conf/log4j2.properties)
+for p in "${OPENS[@]}"; do JVM+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
+grep -m1 'model name' /proc/cpuinfo || true
+echo "cpu flags: $(grep -m1 -o -w -E 'avx2|avx512f|avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} java "${JVM[@]}" -cp "$(cat target/classpath.txt):target/xception-spark.jar" \
+  io.xceptionspark.bench.SearchBenchmark "$WEIGHTS" sample-data "$WORK" "$ROWS" "$DUPLICATE_ROWS" docs/bench/search.json

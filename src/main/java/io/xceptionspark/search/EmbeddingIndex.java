@@ -1,0 +1,90 @@
+package io.xceptionspark.search;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.spark.OutputSchema;
+import io.xceptionspark.spark.ResultColumns;
+import io.xceptionspark.spark.ScoringResults;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A job's output seen as a search index: the newest row per path that has an embedding (status OK), with
+ * its label where the output has labels. Opening it checks that the output exists and has embeddings.
+ */
+public final class EmbeddingIndex {
+    private final String location;
+    private final Dataset<Row> latest;
+    private final boolean hasLabels;
+    private final boolean hasSha256;
+
+    private EmbeddingIndex(String location, Dataset<Row> latest, boolean hasLabels, boolean hasSha256) {
+        this.location = location;
+        this.latest = latest;
+        this.hasLabels = hasLabels;
+        this.hasSha256 = hasSha256;
+    }
+
+    /** The output at {@code path}; a missing output or one without embeddings is a configuration error. */
+    public static EmbeddingIndex open(SparkSession spark, String path) {
+        Dataset<Row> rows;
+        try {
+            rows = ScoringResults.read(spark, path);
+        } catch (Exception e) { // Spark's AnalysisException (path not found, no Parquet files) is checked
+            throw new JobConfigException("No xception-spark output to search at " + path + " (" + firstLine(e)
+                    + "). Give --index the output path of a score run.", e);
+        }
+        List<String> columns = Arrays.asList(rows.columns());
+        if (!columns.contains(ResultColumns.EMBEDDING)) {
+            throw new JobConfigException("The output at " + path + " has no embedding column (it was scored with"
+                    + " scoring.mode = labels). Score it again with --mode embeddings or --mode both.");
+        }
+        return new EmbeddingIndex(path, ScoringResults.latest(rows), columns.contains(ResultColumns.LABEL),
+                columns.contains(OutputSchema.SHA256));
+    }
+
+    public String location() {
+        return location;
+    }
+
+    public boolean hasLabels() {
+        return hasLabels;
+    }
+
+    public boolean hasSha256() {
+        return hasSha256;
+    }
+
+    /** The newest row of every path, whatever its status. */
+    public Dataset<Row> latestRows() {
+        return latest;
+    }
+
+    /** Searchable rows: path, embedding and (when the output has labels) label, of the newest OK row per path. */
+    public Dataset<Row> vectors() {
+        List<Column> columns = new ArrayList<>(List.of(col(OutputSchema.PATH), col(ResultColumns.EMBEDDING)));
+        if (hasLabels) {
+            columns.add(col(ResultColumns.LABEL));
+        }
+        return latest.where(col(ResultColumns.STATUS).equalTo("OK").and(col(ResultColumns.EMBEDDING).isNotNull()))
+                .select(columns.toArray(Column[]::new));
+    }
+
+    /** The distinct model identities of the searchable rows (one, for a consistent index). */
+    public List<String> models() {
+        return latest.where(col(ResultColumns.EMBEDDING).isNotNull()).select(OutputSchema.MODEL).distinct()
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,46 @@
+package io.xceptionspark.sql;
+
+import io.xceptionspark.config.ConfigKeys;
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigLoader;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The model, preprocessing and scoring settings the SQL functions use: the job's configuration keys, read
+ * from the session's SQL conf under {@value #PREFIX} (e.g. {@code SET spark.xception-spark.model.weights =
+ * /models/xception.h5}) over the bundled defaults, validated like a job. {@code xception-spark sql} sets
+ * them from the job file and flags it was given.
+ */
+public final class FunctionSettings {
+    /** SQL conf prefix of the job's keys. */
+    public static final String PREFIX = "spark." + ConfigKeys.NAMESPACE + ".";
+
+    private FunctionSettings() {}
+
+    /** The job keys set in this session (without the prefix), sorted. */
+    public static Map<String, String> of(SparkSession spark) {
+        Map<String, String> keys = new TreeMap<>();
+        scala.collection.Iterator<scala.Tuple2<String, String>> all = spark.conf().getAll().iterator();
+        while (all.hasNext()) {
+            scala.Tuple2<String, String> e = all.next();
+            if (e._1().startsWith(PREFIX)) {
+                keys.put(e._1().substring(PREFIX.length()), e._2());
+            }
+        }
+        return keys;
+    }
+
+    /** The validated settings for these keys (unknown keys and bad values fail with the job's messages). */
+    public static JobConfig load(Map<String, String> keys) {
+        JobConfigLoader loader = new JobConfigLoader();
+        keys.forEach(loader::set);
+        return loader.load();
+    }
+
+    /** Makes the session's SQL functions use the given job's settings for these keys. */
+    public static void apply(SparkSession spark, Map<String, String> keys) {
+        keys.forEach((k, v) -> spark.conf().set(PREFIX + k, v));
+    }
+}

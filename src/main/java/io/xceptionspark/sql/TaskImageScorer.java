@@ -1,0 +1,72 @@
+package io.xceptionspark.sql;
+
+import io.xceptionspark.scoring.BatchScorer;
+import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.ScoreResult;
+import io.xceptionspark.spark.HadoopConfs;
+import io.xceptionspark.spark.TaskScorers;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * Executor side of the SQL functions: scores one image's bytes with the job's scoring path (model cache,
+ * preprocessing, error codes). Each Spark task keeps one {@link BatchScorer} per settings (a predictor of
+ * its own, closed when the task ends) and remembers its last result, so that
+ * {@code xception_labels(content)}, {@code xception_embedding(content)} and {@code xception_error(content)}
+ * on the same row run one forward pass, not three.
+ */
+final class TaskImageScorer {
+    private static final Map<String, TaskImageScorer> BY_TASK = new ConcurrentHashMap<>();
+
+    private final BatchScorer scorer;
+    private final long maxFileBytes;
+    private byte[] lastContent;
+    private ScoreResult lastResult;
+
+    private TaskImageScorer(BatchScorer scorer, long maxFileBytes) {
+        this.scorer = scorer;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    /** Scores {@code content} with {@code settings}; never throws for a bad image. */
+    static ScoreResult score(SqlScoringSettings settings, byte[] content) {
+        TaskContext task = TaskContext.get();
+        if (task == null) { // evaluated on the driver (e.g. constant folding): a scorer for this call only
+            try (BatchScorer scorer = open(settings)) {
+                return new TaskImageScorer(scorer, settings.preprocess().maxFileBytes()).score(content);
+            }
+        }
+        String key = task.taskAttemptId() + "/" + settings.id();
+        TaskImageScorer scorer = BY_TASK.get(key);
+        if (scorer == null) {
+            scorer = new TaskImageScorer(open(settings), settings.preprocess().maxFileBytes());
+            BY_TASK.put(key, scorer);
+            TaskImageScorer opened = scorer;
+            task.addTaskCompletionListener((TaskCompletionListener) context -> {
+                BY_TASK.remove(key);
+                opened.scorer.close();
+            });
+        }
+        return scorer.score(content);
+    }
+
+    private static BatchScorer open(SqlScoringSettings settings) {
+        return TaskScorers.open(settings.model(), settings.preprocess(), settings.scoring(),
+                HadoopConfs.rebuild(settings.hadoopConf()));
+    }
+
+    private ScoreResult score(byte[] content) {
+        if (lastContent != null && Arrays.equals(lastContent, content)) {
+            return lastResult;
+        }
+        ImageFile file = content.length > maxFileBytes ? ImageFile.tooLarge(content.length, maxFileBytes)
+                : ImageFile.of(content);
+        ScoreResult result = scorer.score(java.util.List.of(file))[0];
+        lastContent = content;
+        lastResult = result;
+        return result;
+    }
+}
