@@ -144,18 +144,21 @@ public final class JobConfigLoader {
 
         OutputOptions output = new OutputOptions(str(c, "output.path"),
                 parse(c, "output.save-mode", SaveMode::parse, SaveMode.ERROR_IF_EXISTS),
-                partitionColumns(c), bool(c, "output.incremental"));
+                partitionColumns(c), bool(c, "output.incremental"), bool(c, "output.report"));
         if (output.incremental() && output.saveMode() != SaveMode.APPEND) {
             problems.add("output.incremental = true adds rows to the existing output, so it needs output.save-mode"
                     + " = append (got " + output.saveMode().configName() + "); --incremental sets both.");
         }
 
         SparkOptions spark = new SparkOptions(str(c, "spark.master"), str(c, "spark.app-name"), sparkConf(c));
+        ReportOptions report = new ReportOptions(integer(c, "report.sample-images", 1, ReportOptions.MAX_SAMPLE),
+                integer(c, "report.thumbnail-size", 16, 512), integer(c, "report.neighbour-queries", 0, 100),
+                integer(c, "report.neighbours", 1, 50));
         if (!problems.isEmpty()) {
             throw new JobConfigException(problems.size() == 1 ? "Invalid configuration: " + problems.get(0)
                     : "Invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
-        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark);
+        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark, report);
     }
 
     // ---- model --------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import org.apache.hadoop.conf.Configuration;
  * Ships a driver's Hadoop configuration to executors as the small map of what differs from Hadoop's
  * defaults (spark.hadoop.* settings, credentials providers, ...), and rebuilds it there.
  */
-final class HadoopConfs {
+public final class HadoopConfs {
     private HadoopConfs() {}
 
-    static HashMap<String, String> nonDefaults(Configuration conf) {
+    public static HashMap<String, String> nonDefaults(Configuration conf) {
         Configuration defaults = new Configuration();
         HashMap<String, String> diff = new HashMap<>();
         for (Map.Entry<String, String> e : conf) {
@@ -34,7 +34,7 @@ final class HadoopConfs {
         return conf;
     }
 
-    static Configuration rebuild(Map<String, String> nonDefaults) {
+    public static Configuration rebuild(Map<String, String> nonDefaults) {
         Configuration conf = new Configuration();
         nonDefaults.forEach(conf::set);
         return conf;
