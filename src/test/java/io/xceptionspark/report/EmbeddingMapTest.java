@@ -1,0 +1,63 @@
+package io.xceptionspark.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xceptionspark.testing.SparkTestSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import scala.collection.immutable.ArraySeq;
+
+/**
+ * The embedding map and the neighbours on a Kryo session with registrationRequired (as the job runs): two
+ * well-separated clusters of 2048-d vectors land apart on the first principal axis, and an image's nearest
+ * neighbours are its own cluster's, most similar first.
+ */
+class EmbeddingMapTest {
+    @Test
+    void pcaSeparatesClustersAndNeighboursStayInTheirCluster() {
+        SparkSession spark = SparkTestSession.get();
+        Random random = new Random(3);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String cluster = i % 2 == 0 ? "cat" : "dog";
+            float[] e = new float[2048];
+            for (int d = 0; d < e.length; d++) {
+                e[d] = (float) ((cluster.equals("cat") == (d < 1024) ? 1.0 : 0.0) + 0.2 * random.nextGaussian());
+            }
+            rows.add(RowFactory.create("file:/x/" + i + ".jpg", cluster, ArraySeq.unsafeWrapArray(e)));
+        }
+        StructType schema = new StructType().add("path", "string").add("label", "string")
+                .add("embedding", "array<float>");
+        Dataset<Row> embedded = spark.createDataFrame(rows, schema);
+
+        EmbeddingMap.Projection map = EmbeddingMap.of(embedded, 60, embedded);
+        assertEquals(60, map.points().size());
+        assertEquals(60, map.fittedOn());
+        assertTrue(map.explainedVariance()[0] > 0.5, "one axis explains the two clusters");
+        double catSide = Math.signum(map.points().stream().filter(p -> p.label().equals("cat"))
+                .mapToDouble(EmbeddingMap.Point::x).sum());
+        for (EmbeddingMap.Point p : map.points()) {
+            assertEquals(p.label().equals("cat") ? catSide : -catSide, Math.signum(p.x()), p.toString());
+        }
+
+        List<ReportData.Neighbours> nn = NearestNeighbours.of(embedded, embedded.limit(2), 5);
+        assertEquals(2, nn.size());
+        for (ReportData.Neighbours n : nn) {
+            assertEquals(5, n.nearest().size());
+            for (int k = 0; k < n.nearest().size(); k++) {
+                ReportData.Neighbour m = n.nearest().get(k);
+                assertEquals(n.label(), m.label(), "neighbours of " + n.path());
+                assertTrue(!m.path().equals(n.path()), "an image is not its own neighbour");
+                assertTrue(k == 0 || n.nearest().get(k - 1).similarity() >= m.similarity());
+            }
+        }
+    }
+}
