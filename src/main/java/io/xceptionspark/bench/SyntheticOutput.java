@@ -121,10 +121,10 @@ public final class SyntheticOutput {
             int top1 = (cluster * 97 + 3) % ImagenetLabels.SIZE;
             float p1 = (float) (0.05 + 0.9 * Math.pow(random.nextDouble(), 0.7));
             Row[] top = new Row[TOP_K];
-            float rest = 1 - p1;
+            float p = p1;
             for (int k = 0; k < TOP_K; k++) {
                 int c = k == 0 ? top1 : (top1 + 11 * k + random.nextInt(5)) % ImagenetLabels.SIZE;
-                float p = k == 0 ? p1 : rest * (float) (0.5 / k);
+                p = k == 0 ? p1 : Math.min(p, (1 - p1) * (float) Math.pow(0.5, k)); // most probable first
                 top[k] = RowFactory.create(c, labels.wnid(c), labels.label(c), p);
             }
             out.add(RowFactory.create(path, mtime, length, "OK", null, null, labels.label(top1), top1, p1,

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -35,8 +36,12 @@ public final class HtmlReport {
         return new HtmlReport(job.report(), job.preprocess().maxFileBytes(), job.preprocess().maxPixels());
     }
 
-    /** What a report write produced. */
-    public record Written(String file, long bytes, double seconds, ReportData data) {}
+    /**
+     * What a report write produced.
+     *
+     * @param steps seconds per gathering step (totals, history, labels, ..., thumbnails)
+     */
+    public record Written(String file, long bytes, double seconds, ReportData data, Map<String, Double> steps) {}
 
     /**
      * Reads the output at {@code outputPath} and writes its report to {@code target}.
@@ -46,7 +51,8 @@ public final class HtmlReport {
     public Written write(SparkSession spark, String outputPath, String target) {
         long start = System.nanoTime();
         ReportInput input = ReportInput.open(spark, outputPath);
-        ReportData data = new ReportGatherer(spark, options, maxFileBytes, maxPixels).gather(input);
+        ReportGatherer gatherer = new ReportGatherer(spark, options, maxFileBytes, maxPixels);
+        ReportData data = gatherer.gather(input);
         byte[] html = ReportHtml.render(data, Instant.now()).getBytes(StandardCharsets.UTF_8);
         Path file = new Path(target);
         try {
@@ -54,7 +60,8 @@ public final class HtmlReport {
             try (OutputStream out = fs.create(file, true)) {
                 out.write(html);
             }
-            return new Written(fs.makeQualified(file).toString(), html.length, (System.nanoTime() - start) / 1e9, data);
+            return new Written(fs.makeQualified(file).toString(), html.length, (System.nanoTime() - start) / 1e9, data,
+                    gatherer.stepSeconds());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report " + target + ": " + e.getMessage(), e);
         }

@@ -51,6 +51,22 @@ public final class ReportGatherer {
         this.thumbnailer = new Thumbnailer(options.thumbnailSize(), maxFileBytes, maxPixels);
     }
 
+    /** Seconds per step of the last {@link #gather} (for the benchmark). */
+    public Map<String, Double> stepSeconds() {
+        return Map.copyOf(steps);
+    }
+
+    private final Map<String, Double> steps = new LinkedHashMap<>();
+
+    private <T> T step(String name, java.util.function.Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            steps.merge(name, (System.nanoTime() - start) / 1e9, Double::sum);
+        }
+    }
+
     public ReportData gather(ReportInput input) {
         Dataset<Row> rows = input.rows();
         boolean labels = input.has(ResultColumns.LABEL) && input.has(ResultColumns.PROBABILITY);
@@ -60,8 +76,9 @@ public final class ReportGatherer {
         Map<String, String> notes = new LinkedHashMap<>();
         Column ok = col(ResultColumns.STATUS).equalTo(ScoreResult.OK);
 
-        ReportData.Totals totals = totals(rows, ok, input.has(OutputSchema.MODEL));
-        List<ReportData.Run> history = runs ? history(rows, ok, input.has(OutputSchema.MODEL)) : List.of();
+        ReportData.Totals totals = step("totals", () -> totals(rows, ok, input.has(OutputSchema.MODEL)));
+        List<ReportData.Run> history = runs ? step("history", () -> history(rows, ok, input.has(OutputSchema.MODEL)))
+                : List.of();
         if (!runs) {
             notes.put("history", "The output has no scored_at column, so its runs cannot be told apart.");
         }
@@ -69,8 +86,8 @@ public final class ReportGatherer {
         List<ReportData.LabelCount> labelCounts = null;
         long[] histogram = null;
         if (labels) {
-            labelCounts = labelCounts(scored);
-            histogram = histogram(scored);
+            labelCounts = step("labels", () -> labelCounts(scored));
+            histogram = step("confidence", () -> histogram(scored));
         } else {
             notes.put("labels", "The output has no label or probability column (an embeddings-only run), so there"
                     + " is no label distribution, confidence histogram or label filter.");
@@ -78,7 +95,7 @@ public final class ReportGatherer {
 
         Dataset<Row> shownRows = sample(scored, labels, topK, embeddings).cache();
         try {
-            List<ReportData.Picture> gallery = pictures(shownRows, labels, topK);
+            List<ReportData.Picture> gallery = step("sample", () -> pictures(shownRows, labels, topK));
             if (gallery.isEmpty()) {
                 notes.put("gallery", "No image of this output was scored.");
             }
@@ -93,23 +110,24 @@ public final class ReportGatherer {
             } else {
                 Dataset<Row> embedded = scored.where(col(ResultColumns.EMBEDDING).isNotNull())
                         .select(col(OutputSchema.PATH), labelColumn(labels), col(ResultColumns.EMBEDDING));
-                map = EmbeddingMap.of(embedded, totals.scored(), shownRows.select(col(OutputSchema.PATH),
-                        labelColumn(labels), col(ResultColumns.EMBEDDING)));
+                map = step("map", () -> EmbeddingMap.of(embedded, totals.scored(), shownRows.select(
+                        col(OutputSchema.PATH), labelColumn(labels), col(ResultColumns.EMBEDDING))));
                 if (options.neighbourQueries() > 0) {
                     Dataset<Row> queries = shownRows.orderBy(xxhash64(col(OutputSchema.PATH)))
                             .limit(options.neighbourQueries())
                             .select(col(OutputSchema.PATH), labelColumn(labels), col(ResultColumns.EMBEDDING));
-                    neighbours = NearestNeighbours.of(embedded, queries, options.neighbours());
+                    neighbours = step("neighbours", () -> NearestNeighbours.of(embedded, queries, options.neighbours()));
                 }
             }
-            List<ReportData.FailureGroup> failures = failures(rows);
+            List<ReportData.FailureGroup> failures = step("failures", () -> failures(rows));
             Set<String> paths = new LinkedHashSet<>();
             gallery.forEach(p -> paths.add(p.path()));
             failures.forEach(g -> g.examples().forEach(f -> paths.add(f.path())));
             if (neighbours != null) {
                 neighbours.forEach(n -> n.nearest().forEach(m -> paths.add(m.path())));
             }
-            Map<String, String> thumbnails = ThumbnailJob.of(spark, new ArrayList<>(paths), thumbnailer);
+            Map<String, String> thumbnails = step("thumbnails", () -> ThumbnailJob.of(spark, new ArrayList<>(paths),
+                    thumbnailer));
             return new ReportData(input.path(), input.summary(), totals, history, labelCounts, histogram, gallery,
                     failures, map, neighbours, thumbnails, notes);
         } finally {

@@ -323,8 +323,8 @@ public final class ReportHtml {
         int size = 560;
         int pad = 14;
         double[] ev = map.explainedVariance();
-        html.append(String.format(Locale.ROOT, "<p>The first two principal components of the embeddings (Spark ML PCA"
-                + " fitted on %s of them; they explain %.1f%% and %.1f%% of the variance), for the sampled images."
+        html.append(String.format(Locale.ROOT, "<p>The first two principal components of the embeddings (PCA fitted on a"
+                + " sample of %s; they explain %.1f%% and %.1f%% of the variance), for the sampled images."
                 + " Hover a point for its picture.</p>%n", num(map.fittedOn()), 100 * ev[0], 100 * ev[1]));
         html.append("<div class=\"cols\">\n<div class=\"mapbox\">\n<svg class=\"scatter\" width=\"").append(size)
                 .append("\" height=\"").append(size).append("\" role=\"img\" aria-label=\"embedding map\">\n");

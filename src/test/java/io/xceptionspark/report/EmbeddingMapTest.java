@@ -16,13 +16,79 @@ import org.junit.jupiter.api.Test;
 import scala.collection.immutable.ArraySeq;
 
 /**
- * The embedding map and the neighbours on a Kryo session with registrationRequired (as the job runs): two
- * well-separated clusters of 2048-d vectors land apart on the first principal axis, and an image's nearest
- * neighbours are its own cluster's, most similar first.
+ * The embedding map and the neighbours on a Kryo session with registrationRequired (as the job runs): the
+ * fitted axes are the covariance's two leading eigenvectors, two well-separated clusters of 2048-d vectors land
+ * apart on the first axis, and an image's nearest neighbours are its own cluster's, most similar first.
  */
 class EmbeddingMapTest {
     @Test
-    void pcaSeparatesClustersAndNeighboursStayInTheirCluster() {
+    void axesAreTheLeadingEigenvectorsOfTheCovariance() {
+        Random random = new Random(5);
+        int d = 24;
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            scale[j] = 1.0 / (1 + j); // variances fall off, so the leading two are distinct
+        }
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            float[] e = new float[d];
+            double shared = random.nextGaussian();
+            for (int j = 0; j < d; j++) {
+                e[j] = (float) (3 + scale[j] * random.nextGaussian() + (j % 3 == 0 ? 0.5 * shared : 0));
+            }
+            rows.add(e);
+        }
+        EmbeddingMap.Axes axes = EmbeddingMap.Axes.fit(rows);
+        double[][] cov = new double[d][d];
+        for (float[] r : rows) {
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    cov[a][b] += (r[a] - axes.mean()[a]) * (r[b] - axes.mean()[b]) / (rows.size() - 1);
+                }
+            }
+        }
+        double trace = 0;
+        for (int a = 0; a < d; a++) {
+            trace += cov[a][a];
+        }
+        double[] lambda = new double[2];
+        for (int k = 0; k < 2; k++) {
+            double[] v = axes.axes()[k];
+            double[] cv = new double[d];
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    cv[a] += cov[a][b] * v[b];
+                }
+            }
+            for (int a = 0; a < d; a++) {
+                lambda[k] += cv[a] * v[a];
+            }
+            for (int a = 0; a < d; a++) {
+                assertEquals(lambda[k] * v[a], cv[a], 1e-4, "C v = lambda v, axis " + k);
+            }
+            assertEquals(lambda[k] / trace, axes.explained()[k], 1e-6);
+        }
+        assertTrue(lambda[0] >= lambda[1], "first axis first");
+        // no unit direction has more variance than the first axis (random directions as a check)
+        for (int t = 0; t < 200; t++) {
+            double[] u = new double[d];
+            double norm = 0;
+            for (int a = 0; a < d; a++) {
+                u[a] = random.nextGaussian();
+                norm += u[a] * u[a];
+            }
+            double var = 0;
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    var += u[a] * cov[a][b] * u[b] / norm;
+                }
+            }
+            assertTrue(var <= lambda[0] + 1e-9);
+        }
+    }
+
+    @Test
+    void mapSeparatesClustersAndNeighboursStayInTheirCluster() {
         SparkSession spark = SparkTestSession.get();
         Random random = new Random(3);
         List<Row> rows = new ArrayList<>();
