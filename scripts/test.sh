@@ -3,6 +3,7 @@
 # First makes the full-size reference Xception files (Keras .h5 + TorchScript, ~1-2 min the first time,
 # installing Debian's python3-torch/python3-h5py if missing) so the parity tests against official-layout
 # files run too; where that is impossible (no root, no Debian apt) those tests are skipped, loudly.
+# Installs Debian's chromium where it is missing, for the HTML report's browser test (which fails without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REF_DIR="$PWD/target/reference-model"
@@ -12,4 +13,5 @@ if scripts/make-reference-model.sh "$REF_DIR" 7; then
 else
   echo "WARNING: could not make the reference model files; the full-size reference parity tests will be SKIPPED." >&2
 fi
+EXTRA+=("-Dchromium.path=$(scripts/install-chromium.sh)")
 exec mvn -B -ntp verify "${EXTRA[@]}" "$@"
