@@ -186,8 +186,8 @@ public final class ReportHtml {
         html.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"30\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
                 bottom, width - 10, bottom));
         for (int tick = 0; tick <= 4; tick++) {
-            html.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n",
-                    30 + tick * (width - 40) / 4.0, bottom + 16, tick / 4.0));
+            html.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%.2f</text>\n",
+                    30 + tick * (width - 40) / 4.0, bottom + 16, tick == 4 ? "end" : "middle", tick / 4.0));
         }
         html.append("<text x=\"28\" y=\"14\" text-anchor=\"end\">").append(num(max)).append("</text>\n</svg></figure>\n");
     }
