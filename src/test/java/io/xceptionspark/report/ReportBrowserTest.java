@@ -107,7 +107,7 @@ class ReportBrowserTest {
         String output = tmp.resolve("out").toString();
         SyntheticOutput.write(spark, files, photos.size(), output);
         Path report = tmp.resolve("report.html");
-        ReportOptions options = new ReportOptions(200, 96, 6, 5); // a smaller gallery than the default, for CI time
+        ReportOptions options = new ReportOptions(150, 96, 6, 5); // a smaller gallery than the default, for CI time
         HtmlReport.Written written = new HtmlReport(options, 64L << 20, 100_000_000L).write(spark, output,
                 report.toString());
         assertTrue(written.bytes() < 2_000_000, "a 2,000-image report stays small: " + written.bytes());
