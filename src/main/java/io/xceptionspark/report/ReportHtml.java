@@ -84,7 +84,7 @@ public final class ReportHtml {
             row("started at", s.startedAt());
             row("mode", s.mode());
             row("model", s.model());
-            row("precision", "float32");
+            row("precision", "float32"); // not in the summary yet: this version computes in float32 only
             row("save mode", s.saveMode());
             row("files listed", num(s.listed()));
             row("skipped", num(s.skipped()) + (s.skipped() > 0 ? " (already in the output)" : ""));
