@@ -7,8 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code xception-spark score} (the Spark job) and {@code xception-spark predict}
- * (a few files, no Spark). Errors a user can fix end with one message and exit code 2 (configuration) or
+ * The command line: {@code xception-spark score} (the Spark job), {@code xception-spark predict}
+ * (a few files, no Spark) and {@code xception-spark report} (the HTML report of an output). Errors a user can fix end with one message and exit code 2 (configuration) or
  * 3 (model/weights); see {@link ExitCodes}.
  */
 @Command(name = "xception-spark", mixinStandardHelpOptions = true, version = "xception-spark 0.1.0",
@@ -21,7 +21,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: score, predict, similar, duplicates or sql.");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: score, predict, similar, duplicates, sql or report.");
     }
 
     public static void main(String[] args) {
@@ -35,7 +36,8 @@ public final class Main implements Runnable {
                 .addSubcommand(new CommandLine(new PredictCommand(out, err)))
                 .addSubcommand(new CommandLine(new SimilarCommand(out, err)))
                 .addSubcommand(new CommandLine(new DuplicatesCommand(out)))
-                .addSubcommand(new CommandLine(new SqlCommand(out)));
+                .addSubcommand(new CommandLine(new SqlCommand(out)))
+                .addSubcommand(new CommandLine(new ReportCommand(out)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         CommandLine score = cli.getSubcommands().get("score");

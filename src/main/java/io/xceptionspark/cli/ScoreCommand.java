@@ -2,7 +2,9 @@ package io.xceptionspark.cli;
 
 import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.report.HtmlReport;
 import io.xceptionspark.spark.JobPreflight;
 import io.xceptionspark.spark.ModelPreflight;
 import io.xceptionspark.spark.ResultPreview;
@@ -50,6 +52,10 @@ final class ScoreCommand implements Callable<Integer> {
             + " output yet, and append: output.incremental = true, output.save-mode = append.")
     boolean incremental;
 
+    @Option(names = "--report", description = "After the run, write the HTML report of the whole output to"
+            + " OUTPUT/_report.html: output.report = true.")
+    boolean report;
+
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit:"
             + " spark.master. With spark://HOST:PORT the launcher ships its jar (spark.jars) and conf/spark-defaults.conf's"
             + " executor settings itself; yarn and k8s:// need scripts/submit.sh.")
@@ -83,6 +89,9 @@ final class ScoreCommand implements Callable<Integer> {
         if (incremental) {
             loader.set("output.incremental", "true").set("output.save-mode", "append");
         }
+        if (report) {
+            loader.set("output.report", "true");
+        }
         ConfigOptions.setIf(loader, "spark.master", master);
         JobConfig job = loader.load().requireInputAndOutput();
         Path sparkDefaults = Launcher.sparkDefaults().orElse(null);
@@ -113,6 +122,16 @@ final class ScoreCommand implements Callable<Integer> {
             if (show > 0 && summary.scored() + summary.failed() > 0) {
                 out.println();
                 out.print(ResultPreview.of(spark, summary, show));
+            }
+            if (loaded.output().report()) {
+                try {
+                    HtmlReport.Written written = HtmlReport.of(loaded).write(spark, summary.output(),
+                            new org.apache.hadoop.fs.Path(summary.output(), HtmlReport.FILE).toString());
+                    out.println(String.format(java.util.Locale.ROOT, "  (report: %s, %.1f s)", written.file(),
+                            written.seconds()));
+                } catch (JobConfigException e) {
+                    out.println("  (no report: " + e.getMessage() + ")"); // the run itself succeeded
+                }
             }
             return ExitCodes.OK;
         } finally {

@@ -5,14 +5,14 @@ import io.xceptionspark.inference.ModelSpec;
 
 /**
  * A validated, immutable scoring job: what to read, which model, how to preprocess and score, where to
- * write, and Spark settings. Built by {@link JobConfigLoader} from the bundled defaults, the site file
+ * write, Spark settings, and the HTML report's settings. Built by {@link JobConfigLoader} from the bundled defaults, the site file
  * (conf/xception-spark.conf), a job file (jobs/*.conf) and command-line overrides, in that order.
  *
  * @param imagenetFallbackRandom sample job only: random weights when the ImageNet file is not cached
  */
 public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFallbackRandom,
                         PreprocessOptions preprocess, ScoringOptions scoring, OutputOptions output,
-                        SparkOptions spark) {
+                        SparkOptions spark, ReportOptions report) {
 
     /** The image preprocessing for this model's input size. */
     public PreprocessConfig preprocessConfig() {
@@ -20,7 +20,7 @@ public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFal
     }
 
     public JobConfig withModel(ModelSpec newModel) {
-        return new JobConfig(input, newModel, imagenetFallbackRandom, preprocess, scoring, output, spark);
+        return new JobConfig(input, newModel, imagenetFallbackRandom, preprocess, scoring, output, spark, report);
     }
 
     /** A Spark run needs inputs and an output; {@code predict} needs neither. */

@@ -181,7 +181,7 @@ public final class JobConfigLoader {
 
         OutputOptions output = new OutputOptions(str(c, "output.path"),
                 parse(c, "output.save-mode", SaveMode::parse, SaveMode.ERROR_IF_EXISTS),
-                partitionColumns(c), bool(c, "output.incremental"));
+                partitionColumns(c), bool(c, "output.incremental"), bool(c, "output.report"));
         if (output.incremental() && output.saveMode() != SaveMode.APPEND) {
             problems.add("output.incremental = true adds rows to the existing output, so it needs output.save-mode"
                     + " = append (got " + output.saveMode().configName() + "); --incremental sets both.");
@@ -189,7 +189,10 @@ public final class JobConfigLoader {
 
         SparkOptions spark = new SparkOptions(str(c, "spark.master"), str(c, "spark.app-name"), sparkConf(c),
                 parse(c, "scoring.preload", Preload::parse, Preload.AUTO));
-        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark);
+        ReportOptions report = new ReportOptions(integer(c, "report.sample-images", 1, ReportOptions.MAX_SAMPLE),
+                integer(c, "report.thumbnail-size", 16, 512), integer(c, "report.neighbour-queries", 0, 100),
+                integer(c, "report.neighbours", 1, 50));
+        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark, report);
     }
 
     // ---- model --------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ class HelpTest {
     void topLevelHelpAndMissingCommand() {
         CliRun help = CliRun.of("--help");
         assertEquals(0, help.exitCode());
-        assertTrue(help.out().contains("score") && help.out().contains("predict"), help.out());
+        assertTrue(help.out().contains("score") && help.out().contains("predict") && help.out().contains("report"),
+                help.out());
         CliRun none = CliRun.of();
         assertEquals(ExitCodes.CONFIG, none.exitCode(), none.toString());
         assertTrue(none.err().contains("Missing command"), none.toString());
