@@ -39,18 +39,22 @@ public final class ModelLoader {
             String location = spec.torchScriptPath();
             Path file;
             String checksum = "";
+            String sha256 = "";
             if (isLocalPath(location)) {
                 file = Paths.get(location);
                 if (java.nio.file.Files.isRegularFile(file)) { // a missing file: TorchScriptModels names the fix
-                    checksum = "sha256=" + verified(location, file, spec).shortSha();
+                    Resolved resolved = verified(location, file, spec);
+                    checksum = "sha256=" + resolved.shortSha();
+                    sha256 = resolved.sha256();
                 }
             } else {
                 Resolved resolved = resolveFile(location, WeightsSource.parse(location), spec, hadoop);
                 file = resolved.file();
                 checksum = "sha256=" + resolved.shortSha();
+                sha256 = resolved.sha256();
             }
             return TorchScriptModels.load(file, OutputLayout.parseTorchScript(spec.torchScriptOutputs()),
-                    spec.inputHeight(), spec.inputWidth(), checksum);
+                    spec.inputHeight(), spec.inputWidth(), checksum).withWeightsSha256(sha256);
         }
         XceptionOptions options = spec.xceptionOptions();
         WeightsSource source = WeightsSource.parse(spec.weights());
@@ -81,7 +85,8 @@ public final class ModelLoader {
         KerasWeightsFile weightsFile = KerasWeightsFile.read(file);
         Model model = XceptionModels.withKerasWeights(options, weightsFile.layers(), file.toString(),
                 spec.foldBatchNorm());
-        return new ScoringModel(model, layout, new ModelIdentity("xception", kind, "sha256=" + resolved.shortSha()),
+        return new ScoringModel(model, layout, new ModelIdentity("xception", kind, "sha256=" + resolved.shortSha(),
+                resolved.sha256()),
                 options.inputHeight(), options.inputWidth(), classes, embedding);
     }
 

@@ -15,7 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * Builds the Spark session a job runs in. Precedence: the job's spark.conf map &gt; settings already given
  * to the JVM (spark-submit's --conf, --master, --properties-file) &gt; the spark-defaults file the launcher
  * passes (conf/spark-defaults.conf) &gt; the job's spark.master and spark.app-name. The Kryo serializer
- * with the project's registrator is the default.
+ * with the project's registrator is the default, and Delta Lake's extension and catalog when
+ * output.format = delta.
  */
 public final class SparkSessions {
     public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
@@ -35,6 +36,9 @@ public final class SparkSessions {
         }
         conf.setIfMissing("spark.master", job.spark().master());
         conf.setIfMissing("spark.app.name", job.spark().appName());
+        if (job.output().delta()) {
+            DeltaOutput.SESSION_CONF.forEach(conf::setIfMissing);
+        }
         job.spark().conf().forEach(conf::set);
         conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);
         conf.setIfMissing("spark.kryo.registrator", XceptionKryoRegistrator.class.getName());

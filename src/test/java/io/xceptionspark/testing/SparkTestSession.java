@@ -7,7 +7,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one Spark session the Spark tests share (starting Spark costs seconds): local[2], so two task
  * threads run concurrently, with the Kryo serializer, the project's registrator and
- * spark.kryo.registrationRequired=true, exactly as conf/spark-defaults.conf sets them.
+ * spark.kryo.registrationRequired=true, exactly as conf/spark-defaults.conf sets them, and Delta Lake's
+ * extension and catalog, as the job sets them for output.format = delta.
  */
 public final class SparkTestSession {
     private static SparkSession session;
@@ -24,6 +25,9 @@ public final class SparkTestSession {
                     .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
                     .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
                     .config("spark.kryo.registrationRequired", "true")
+                    // what the job's session has when output.format = delta
+                    .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                    .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
         }
