@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * afterwards each (path, modification_time) is in the output exactly once.
  */
 class KillDuringWriteTest {
-    /** 13 sample images, 4 copies each. */
-    private static final int FILES = 52;
+    /** 13 sample images, 2 copies each. */
+    private static final int FILES = 26;
     private static final int FIRST = 13;
 
     @TempDir
@@ -40,7 +40,7 @@ class KillDuringWriteTest {
 
     @Test
     void parquetFirstRun() throws Exception {
-        Path in = images(tmp.resolve("in"), 4);
+        Path in = images(tmp.resolve("in"), 2);
         Path out = tmp.resolve("out");
         killWhileWriting(in, out, "parquet", "--incremental");
         assertFalse(OutputDirs.hasVisibleEntries(localFs(), new org.apache.hadoop.fs.Path(out.toUri())),
@@ -54,7 +54,7 @@ class KillDuringWriteTest {
         Path in = images(tmp.resolve("in"), 1);
         Path out = tmp.resolve("out");
         rerun(in, out, "parquet", true);
-        addCopies(in, 3);
+        addCopies(in, 1);
         killWhileWriting(in, out, "parquet", "--incremental");
         assertEquals(FIRST, read(out).count(), "readers see the previous rows only");
         rerun(in, out, "parquet", true);
@@ -63,7 +63,7 @@ class KillDuringWriteTest {
 
     @Test
     void parquetOverwrite() throws Exception {
-        Path in = images(tmp.resolve("in"), 4);
+        Path in = images(tmp.resolve("in"), 2);
         Path out = tmp.resolve("out");
         rerun(in, out, "parquet", false);
         List<Row> before = read(out).select("scored_at").distinct().collectAsList();
@@ -77,7 +77,7 @@ class KillDuringWriteTest {
 
     @Test
     void deltaFirstRun() throws Exception {
-        Path in = images(tmp.resolve("in"), 4);
+        Path in = images(tmp.resolve("in"), 2);
         Path out = tmp.resolve("out");
         killWhileWriting(in, out, "delta", "--incremental");
         assertFalse(OutputDirs.hasDeltaCommit(localFs(), new org.apache.hadoop.fs.Path(out.toUri())),
@@ -92,7 +92,7 @@ class KillDuringWriteTest {
         Path out = tmp.resolve("out");
         rerun(in, out, "delta", true);
         long version = latestVersion(out);
-        addCopies(in, 3);
+        addCopies(in, 1);
         killWhileWriting(in, out, "delta", "--incremental");
         assertEquals(version, latestVersion(out), "the table stays at its previous version");
         assertEquals(FIRST, read(out).count());
@@ -102,7 +102,7 @@ class KillDuringWriteTest {
 
     @Test
     void deltaOverwrite() throws Exception {
-        Path in = images(tmp.resolve("in"), 4);
+        Path in = images(tmp.resolve("in"), 2);
         Path out = tmp.resolve("out");
         rerun(in, out, "delta", false);
         long version = latestVersion(out);

@@ -65,8 +65,6 @@ class OutputFormatsTest {
                 .set("scoring.normalize-embeddings", "true").set("input.images-per-partition", "2").load(), QUIET);
 
         Dataset<Row> rows = ScoringResults.read(spark, out.toString());
-        ArrayType type = (ArrayType) rows.schema().apply("embedding").dataType();
-        assertFalse(type.containsNull(), "array<float> with non-null elements");
         for (Row r : rows.collectAsList()) {
             if (r.<String>getAs("status").equals("OK")) {
                 assertEquals(2048, r.getList(r.fieldIndex("embedding")).size());
@@ -84,6 +82,12 @@ class OutputFormatsTest {
                 GroupType list = schema.getType("embedding").asGroupType().getType(0).asGroupType();
                 Type element = list.getType(0);
                 assertEquals(Type.Repetition.REQUIRED, element.getRepetition(), "REQUIRED elements: " + schema);
+                // Spark's own schema in the footer says the same (its file reader reports every column nullable)
+                String sparkSchema = reader.getFooter().getFileMetaData().getKeyValueMetaData()
+                        .get("org.apache.spark.sql.parquet.row.metadata");
+                ArrayType type = (ArrayType) ((org.apache.spark.sql.types.StructType)
+                        org.apache.spark.sql.types.DataType.fromJson(sparkSchema)).apply("embedding").dataType();
+                assertFalse(type.containsNull(), "array<float> with non-null elements");
             }
             Map<String, String> meta = OutputMetadata.ofParquetFile(file, new Configuration());
             assertEquals("2048", meta.get(OutputMetadata.EMBEDDING_DIM));
@@ -124,7 +128,7 @@ class OutputFormatsTest {
         BucketedRandomProjectionLSHModel lsh = new BucketedRandomProjectionLSH().setBucketLength(0.5)
                 .setNumHashTables(3).setInputCol("features").setOutputCol("hashes").setSeed(1).fit(vectors);
         Row dog = vectors.where(col("path").endsWith("dog.jpg")).first();
-        Row nearest = lsh.approxNearestNeighbors(vectors, (Vector) dog.getAs("features"), 1).first();
+        Row nearest = lsh.approxNearestNeighbors(vectors, (Vector) dog.getAs("features"), 1).toDF().first();
         assertEquals(dog.<String>getAs("path"), nearest.getAs("path"), "an embedding is its own nearest neighbour");
     }
 
@@ -162,6 +166,10 @@ class OutputFormatsTest {
             String userMetadata = h.getAs("userMetadata");
             assertTrue(userMetadata != null && userMetadata.startsWith("xception-spark run "), h.toString());
         }
+
+        // Delta stores every column nullable (its schema rule), so its files say optional; the values are never null
+        assertEquals(0, spark.sql("SELECT * FROM " + DeltaOutput.table(out.toString())
+                + " WHERE status = 'OK' AND (size(embedding) <> 2048 OR exists(embedding, x -> x IS NULL))").count());
 
         Map<String, String> props = OutputMetadata.ofDeltaTable(spark, out.toString());
         assertEquals("2048", props.get(OutputMetadata.EMBEDDING_DIM));

@@ -26,6 +26,7 @@ public final class ChildJob {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1500m");
+        cmd.add("-XX:TieredStopAtLevel=1"); // a short-lived JVM: C1 only starts Spark faster
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("-Dai.djl") || a.startsWith("-Djdk.reflect")
                     || a.startsWith("-Dio.netty")) {
