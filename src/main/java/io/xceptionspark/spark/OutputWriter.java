@@ -68,12 +68,12 @@ final class OutputWriter implements AutoCloseable {
                 new ParquetCommit(fs, dir).recover().forEach(line -> console.println("xception-spark: " + line));
             }
             return new OutputWriter(spark, output, fs, dir, runId, metadata, lock);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             lock.close();
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new UncheckedIOException(e.getMessage(), (IOException) e);
+            throw new UncheckedIOException("cannot prepare " + output.path() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 

@@ -124,7 +124,7 @@ class KillDuringWriteTest {
         args.addAll(List.of(extra));
         ChildJob child = ChildJob.start(tmp.resolve("child-" + System.nanoTime() + ".log"), args);
         Path watched = format.equals("delta") ? out : out.resolve(OutputDirs.DIR).resolve(OutputDirs.STAGING);
-        boolean killed = child.killWhen(() -> ChildJob.anyFile(watched, ".parquet", before), 180_000);
+        boolean killed = child.killWhen(() -> ChildJob.anyFile(watched, ".parquet", before), 420_000);
         assertTrue(killed, "the child was killed while writing:\n" + child.output());
     }
 
