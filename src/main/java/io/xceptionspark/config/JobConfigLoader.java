@@ -179,9 +179,25 @@ public final class JobConfigLoader {
             checkModelProvides(model, scoring);
         }
 
+        OutputFormat format = parse(c, "output.format", OutputFormat::parse, OutputFormat.PARQUET);
+        String txnAppId = str(c, "output.delta.txn-app-id");
+        long txnVersion = longValue(c, "output.delta.txn-version", OutputOptions.NO_TXN_VERSION, Long.MAX_VALUE);
         OutputOptions output = new OutputOptions(str(c, "output.path"),
                 parse(c, "output.save-mode", SaveMode::parse, SaveMode.ERROR_IF_EXISTS),
-                partitionColumns(c), bool(c, "output.incremental"), bool(c, "output.report"));
+                partitionColumns(c), bool(c, "output.incremental"), format, txnAppId, txnVersion,
+                bool(c, "output.report"));
+        if (format != OutputFormat.DELTA && (txnVersion != OutputOptions.NO_TXN_VERSION
+                || !txnAppId.equals(OutputOptions.DEFAULT_TXN_APP_ID))) {
+            problems.add("output.delta.txn-app-id / output.delta.txn-version are Delta options, but output.format = "
+                    + format.configName() + ". Set output.format = delta, or remove them.");
+        }
+        if (txnAppId.isBlank()) {
+            problem(c, "output.delta.txn-app-id", "must not be empty");
+        }
+        if (format == OutputFormat.DELTA && output.incremental() && txnVersion != OutputOptions.NO_TXN_VERSION) {
+            problems.add("output.delta.txn-version makes appends idempotent; incremental runs (MERGE on path) are"
+                    + " idempotent already (a rerun finds nothing new to merge). Remove output.delta.txn-version.");
+        }
         if (output.incremental() && output.saveMode() != SaveMode.APPEND) {
             problems.add("output.incremental = true adds rows to the existing output, so it needs output.save-mode"
                     + " = append (got " + output.saveMode().configName() + "); --incremental sets both.");

@@ -44,18 +44,22 @@ public final class ModelLoader {
             String location = spec.torchScriptPath();
             Path file;
             String checksum = "";
+            String sha256 = "";
             if (isLocalPath(location)) {
                 file = Paths.get(location);
                 if (java.nio.file.Files.isRegularFile(file)) { // a missing file: TorchScriptModels names the fix
-                    checksum = "sha256=" + verified(location, file, spec).shortSha();
+                    Resolved resolved = verified(location, file, spec);
+                    checksum = "sha256=" + resolved.shortSha();
+                    sha256 = resolved.sha256();
                 }
             } else {
                 Resolved resolved = resolveFile(location, WeightsSource.parse(location), spec, hadoop);
                 file = resolved.file();
                 checksum = "sha256=" + resolved.shortSha();
+                sha256 = resolved.sha256();
             }
             return TorchScriptModels.load(file, OutputLayout.parseTorchScript(spec.torchScriptOutputs()),
-                    spec.inputHeight(), spec.inputWidth(), checksum);
+                    spec.inputHeight(), spec.inputWidth(), checksum).withWeightsSha256(sha256);
         }
         XceptionOptions options = spec.xceptionOptions();
         WeightsSource source = WeightsSource.parse(spec.weights());
@@ -89,7 +93,8 @@ public final class ModelLoader {
         KerasWeightsFile weightsFile = KerasWeightsFile.read(file);
         Model model = XceptionModels.withKerasWeights(options, weightsFile.layers(), file.toString(),
                 spec.foldBatchNorm(), spec.precision());
-        return new ScoringModel(model, layout, identity(kind, "sha256=" + resolved.shortSha(), spec),
+        return new ScoringModel(model, layout, identity(kind, "sha256=" + resolved.shortSha(), spec)
+                .withWeightsSha256(resolved.sha256()),
                 options.inputHeight(), options.inputWidth(), classes, embedding);
     }
 
@@ -117,7 +122,7 @@ public final class ModelLoader {
                         + " set model.architecture = xception for this .h5 file.");
             }
             model = XceptionModels.withSafetensors(timm, options, resolved.file(), spec.foldBatchNorm());
-            identity = new ModelIdentity(architecture, "", "sha256=" + resolved.shortSha());
+            identity = new ModelIdentity(architecture, "", "sha256=" + resolved.shortSha(), resolved.sha256());
         }
         return new ScoringModel(model, layout, identity, options.inputHeight(), options.inputWidth(), classes,
                 XceptionOptions.EMBEDDING_SIZE);

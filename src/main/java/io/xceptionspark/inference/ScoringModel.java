@@ -58,6 +58,12 @@ public final class ScoringModel implements AutoCloseable {
         return embeddingSize;
     }
 
+    /** The same loaded model whose identity also carries the weights file's full SHA-256. */
+    ScoringModel withWeightsSha256(String sha256) {
+        return new ScoringModel(model, layout, identity.withWeightsSha256(sha256), inputHeight, inputWidth, classes,
+                embeddingSize);
+    }
+
     @Override
     public void close() {
         model.close();

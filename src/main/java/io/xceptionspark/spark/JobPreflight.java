@@ -84,7 +84,10 @@ public final class JobPreflight {
                     throw new JobConfigException("Output " + output.path() + " exists and is a file, not a dataset"
                             + " directory. Choose another output.path (or --output).");
                 }
-                if (output.saveMode() == SaveMode.ERROR_IF_EXISTS) {
+                checkFormat(output, fs, out);
+                boolean hasData = output.delta() ? OutputDirs.hasDeltaCommit(fs, out)
+                        : OutputDirs.hasVisibleEntries(fs, out); // a dead run's bookkeeping is not data
+                if (hasData && output.saveMode() == SaveMode.ERROR_IF_EXISTS) {
                     throw new JobConfigException("Output " + output.path() + " already exists and output.save-mode ="
                             + " error-if-exists. Choose a new output path, or set output.save-mode = overwrite"
                             + " (replaces it) or append (adds rows; --incremental scores only new and changed files).");
@@ -103,6 +106,21 @@ public final class JobPreflight {
         } catch (IOException | IllegalArgumentException e) {
             throw new JobConfigException("Cannot check output path " + output.path() + ": " + e.getMessage()
                     + ". Fix output.path (or --output).", e);
+        }
+    }
+
+    /** The output's format must be the one the directory holds: a Delta table is not read as Parquet, nor back. */
+    private static void checkFormat(OutputOptions output, FileSystem fs, Path out) throws IOException {
+        boolean deltaLog = OutputDirs.hasDeltaLog(fs, out);
+        if (!output.delta() && deltaLog) {
+            throw new JobConfigException("Output " + output.path() + " is a Delta table (it has " + OutputDirs.DELTA_LOG
+                    + "/) but output.format = parquet. Set output.format = delta (--set output.format=delta), or"
+                    + " choose another output.path.");
+        }
+        if (output.delta() && !deltaLog && OutputDirs.hasVisibleEntries(fs, out)) {
+            throw new JobConfigException("Output " + output.path() + " holds a Parquet dataset, not a Delta table, but"
+                    + " output.format = delta. Set output.format = parquet, convert it once with Spark SQL's"
+                    + " CONVERT TO DELTA parquet.`" + output.path() + "`, or choose another output.path.");
         }
     }
 

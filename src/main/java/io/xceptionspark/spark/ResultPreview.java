@@ -17,7 +17,7 @@ public final class ResultPreview {
     private ResultPreview() {}
 
     public static String of(SparkSession spark, RunSummary run, int rows) {
-        Dataset<Row> written = spark.read().parquet(run.output())
+        Dataset<Row> written = ScoringResults.read(spark, run.output())
                 .where(col(OutputSchema.SCORED_AT).equalTo(lit(Timestamp.from(Instant.parse(run.startedAt())))))
                 .orderBy(OutputSchema.PATH).limit(rows);
         List<String> columns = Arrays.asList(written.columns());

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.xceptionspark.config.InputOptions;
 import io.xceptionspark.config.JobConfig;
-import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.OutputOptions;
 import io.xceptionspark.config.SaveMode;
 import io.xceptionspark.inference.ScoringModel;
@@ -21,8 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -44,7 +41,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>incremental runs: drop files whose (path, modification_time) is already in the output;</li>
  *   <li>spread the files over ceil(files / input.images-per-partition) partitions, balanced by count;</li>
  *   <li>score each partition ({@link PartitionScorer}): one output row per file;</li>
- *   <li>write Parquet through Spark's commit protocol (save mode, optional partitioning);</li>
+ *   <li>write the rows crash-safe ({@link OutputWriter}: Parquet staged and published under the output's lock,
+ *       or one Delta transaction), with the save mode and optional partitioning;</li>
  *   <li>print and write the {@link RunSummary}.</li>
  * </ol>
  */
@@ -67,61 +65,70 @@ public final class ScoringJob {
         ScoringModel model = loaded.model();
         OutputOptions output = job.output();
         StructType schema = OutputSchema.of(job.scoring());
-        boolean outputExists = exists(output.path(), hadoop);
-        if (outputExists && output.saveMode() == SaveMode.APPEND) {
-            checkAppendable(spark, output, schema);
-        }
-
-        Listing files = list(spark, job.input(), hadoop);
-        Dataset<Row> listing = files.rows();
-        long listed = files.count();
-        Dataset<Row> todo = listing;
-        if (output.incremental() && outputExists) {
-            Dataset<Row> done = spark.read().parquet(output.path())
-                    .select(col(OutputSchema.PATH), col(OutputSchema.MODIFICATION_TIME));
-            todo = listing.join(done, listing.col(OutputSchema.PATH).equalTo(done.col(OutputSchema.PATH))
-                    .and(listing.col(OutputSchema.MODIFICATION_TIME).equalTo(done.col(OutputSchema.MODIFICATION_TIME))),
-                    "left_anti");
-        }
-        long toScore = output.incremental() && outputExists ? todo.count() : listed;
-        int partitions = (int) Math.max(1, (toScore + job.input().imagesPerPartition() - 1)
-                / job.input().imagesPerPartition());
-        console.printf("xception-spark: %d files listed, %d to score in %d partitions with %s%n", listed, toScore,
-                partitions, model.identity());
-
-        RunCounters counters = RunCounters.register(spark.sparkContext());
-        long scoringStart = System.nanoTime();
-        if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
-            PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
-                    model.identity().toString(), started, java8Time(spark), HadoopConfs.nonDefaults(hadoop), counters);
-            // Range partitioning by path: Spark samples up to 100 keys per partition, more than a partition holds,
-            // so the boundaries are exact and partitions differ by at most one file (round-robin repartitioning
-            // would start every input partition at a random offset).
-            Dataset<Row> scored = todo.repartitionByRange(partitions, col(OutputSchema.PATH))
-                    .mapPartitions(scorer, Encoders.row(schema));
-            ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
-                    PROGRESS_INTERVAL_MILLIS);
-            try {
-                scored.write().mode(output.saveMode().sparkName())
-                        .partitionBy(output.partitionBy().toArray(String[]::new)).parquet(output.path());
-            } finally {
-                progress.close();
+        String runId = runId(started);
+        try (OutputWriter writer = OutputWriter.open(spark, output, hadoop, runId, OutputMetadata.of(job, model),
+                console)) {
+            boolean outputExists = writer.hasData();
+            if (outputExists && output.saveMode() == SaveMode.APPEND) {
+                writer.checkAppendable(schema);
             }
-        }
-        double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
-        Map<String, Long> failures = counters.failures();
-        long failed = failures.values().stream().mapToLong(Long::longValue).sum();
-        long scored = counters.scored();
-        RunSummary summary = new RunSummary(qualified(output.path(), hadoop), output.saveMode().configName(),
-                job.scoring().mode().configName(), modelDescription(job, model),
-                model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe(), started.toString(), listed,
-                listed - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
-                scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
-                (System.nanoTime() - startNanos) / 1e9);
-        if (exists(output.path(), hadoop)) {
+
+            Listing files = list(spark, job.input(), hadoop);
+            Dataset<Row> listing = files.rows();
+            long listed = files.count();
+            Dataset<Row> todo = listing;
+            if (output.incremental() && outputExists) {
+                Dataset<Row> done = writer.read().select(col(OutputSchema.PATH), col(OutputSchema.MODIFICATION_TIME));
+                todo = listing.join(done, listing.col(OutputSchema.PATH).equalTo(done.col(OutputSchema.PATH))
+                        .and(listing.col(OutputSchema.MODIFICATION_TIME)
+                                .equalTo(done.col(OutputSchema.MODIFICATION_TIME))), "left_anti");
+            }
+            long toScore = output.incremental() && outputExists ? todo.count() : listed;
+            int partitions = (int) Math.max(1, (toScore + job.input().imagesPerPartition() - 1)
+                    / job.input().imagesPerPartition());
+            console.printf("xception-spark: run %s: %d files listed, %d to score in %d partitions with %s%n", runId,
+                    listed, toScore, partitions, model.identity());
+
+            RunCounters counters = RunCounters.register(spark.sparkContext());
+            long scoringStart = System.nanoTime();
+            if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
+                PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
+                        model.identity().toString(), started, java8Time(spark), HadoopConfs.nonDefaults(hadoop),
+                        counters);
+                // Range partitioning by path: Spark samples up to 100 keys per partition, more than a partition
+                // holds, so the boundaries are exact and partitions differ by at most one file (round-robin
+                // repartitioning would start every input partition at a random offset).
+                Dataset<Row> scored = todo.repartitionByRange(partitions, col(OutputSchema.PATH))
+                        .mapPartitions(scorer, Encoders.row(schema));
+                ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
+                        PROGRESS_INTERVAL_MILLIS);
+                try {
+                    writer.write(scored);
+                } finally {
+                    progress.close();
+                }
+            }
+            double scoringSeconds = (System.nanoTime() - scoringStart) / 1e9;
+            Map<String, Long> failures = counters.failures();
+            long failed = failures.values().stream().mapToLong(Long::longValue).sum();
+            long scored = counters.scored();
+            RunSummary summary = new RunSummary(qualified(output.path(), hadoop), output.saveMode().configName(),
+                    job.scoring().mode().configName(), modelDescription(job, model),
+                    model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe(),
+                    started.toString(), listed,
+                    listed - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
+                    scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
+                    (System.nanoTime() - startNanos) / 1e9);
             summary.writeBeside(output.path(), hadoop);
+            return summary;
         }
-        return summary;
+    }
+
+    /** A run's id: its start (UTC, sortable) and a random suffix, e.g. 20261201T214500Z-1a2b3c4d. */
+    static String runId(Instant started) {
+        String time = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(started);
+        return time + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**
@@ -184,48 +191,8 @@ public final class ScoringJob {
         return new Listing(listing.union(spark.createDataFrame(emptyFiles, schema)), scanned + emptyFiles.size());
     }
 
-    /** Appending must not mix layouts: the existing output needs the same columns as this run writes. */
-    private static void checkAppendable(SparkSession spark, OutputOptions output, StructType schema) {
-        StructType existing;
-        try {
-            existing = spark.read().parquet(output.path()).schema();
-        } catch (RuntimeException e) {
-            if (e.getMessage() != null && e.getMessage().contains("UNABLE_TO_INFER_SCHEMA")) {
-                return; // an empty directory: nothing to be compatible with
-            }
-            throw new JobConfigException("Cannot append to " + output.path() + ": it is not a readable Parquet"
-                    + " dataset (" + e.getMessage() + "). Choose another output path.", e);
-        }
-        Map<String, String> ours = types(schema);
-        Map<String, String> theirs = types(existing);
-        Set<String> partitionColumns = Set.copyOf(output.partitionBy());
-        boolean same = ours.keySet().equals(theirs.keySet()) && ours.entrySet().stream()
-                .allMatch(e -> partitionColumns.contains(e.getKey()) || e.getValue().equals(theirs.get(e.getKey()))
-                        || e.getKey().equals(OutputSchema.RUN_DATE));
-        if (!same) {
-            throw new JobConfigException("Cannot append to " + output.path() + ": it holds columns "
-                    + new TreeMap<>(theirs).keySet() + " but this job writes " + new TreeMap<>(ours).keySet()
-                    + " (scoring.mode / scoring.include-logits differ). Use the same settings as the runs that wrote"
-                    + " it, or another output path.");
-        }
-    }
-
-    private static Map<String, String> types(StructType schema) {
-        return java.util.Arrays.stream(schema.fields())
-                .collect(Collectors.toMap(StructField::name, f -> f.dataType().simpleString()));
-    }
-
     private static boolean java8Time(SparkSession spark) {
         return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
-    }
-
-    private static boolean exists(String path, Configuration conf) {
-        try {
-            Path p = new Path(path);
-            return p.getFileSystem(conf).exists(p);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String qualified(String path, Configuration conf) {

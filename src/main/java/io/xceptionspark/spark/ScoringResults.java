@@ -3,14 +3,18 @@ package io.xceptionspark.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * Reading a job's output with Spark SQL. An incremental output keeps every row ever written: a file that
- * changed was scored again and has one row per version. Readers who want the current state take the newest
+ * Reading a job's output with Spark SQL, Parquet or Delta. An incremental Parquet output keeps every row
+ * ever written: a file that changed was scored again and has one row per version (a Delta table MERGEs:
+ * one row per path, older versions in its history). Readers who want the current state take the newest
  * row per path: the one with the latest {@code scored_at} (then the latest {@code modification_time}).
  */
 public final class ScoringResults {
@@ -26,9 +30,21 @@ public final class ScoringResults {
 
     private ScoringResults() {}
 
-    /** Every row of the output at {@code path}. */
+    /** Every row of the output at {@code path}: a Delta table (it has a _delta_log) or a Parquet dataset. */
     public static Dataset<Row> read(SparkSession spark, String path) {
-        return spark.read().parquet(path);
+        Path p = new Path(path);
+        boolean delta;
+        try {
+            delta = OutputDirs.hasDeltaLog(p.getFileSystem(spark.sparkContext().hadoopConfiguration()), p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        return delta ? spark.read().format("delta").load(path) : spark.read().parquet(path);
+    }
+
+    /** The Delta table at {@code path} as of a version of its history (time travel). */
+    public static Dataset<Row> readVersion(SparkSession spark, String path, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(path);
     }
 
     /** The newest row per path. */

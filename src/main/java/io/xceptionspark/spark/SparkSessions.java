@@ -16,8 +16,9 @@ import org.apache.spark.sql.SparkSession;
  * Builds the Spark session a job runs in. Precedence: the job's spark.conf map &gt; settings already given
  * to the JVM (spark-submit's --conf, --master, --properties-file) &gt; the spark-defaults file the launcher
  * passes (conf/spark-defaults.conf) &gt; the job's spark.master and spark.app-name. The Kryo serializer
- * with the project's registrator is the default. With {@code scoring.preload} on (by default for cluster
- * masters) the {@link WarmExecutorPlugin} warms every executor up before it takes tasks.
+ * with the project's registrator is the default, and Delta Lake's extension and catalog when
+ * output.format = delta. With {@code scoring.preload} on (by default for cluster masters) the
+ * {@link WarmExecutorPlugin} warms every executor up before it takes tasks.
  */
 public final class SparkSessions {
     public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
@@ -45,6 +46,17 @@ public final class SparkSessions {
         }
         conf.setIfMissing("spark.master", job.spark().master());
         conf.setIfMissing("spark.app.name", job.spark().appName());
+        if (job.output().delta()) {
+            // extensions are a list (conf/spark-defaults.conf names the project's own): add Delta's to it
+            DeltaOutput.SESSION_CONF.forEach((key, value) -> {
+                String existing = conf.get(key, "").strip();
+                if (!key.equals("spark.sql.extensions") || existing.isEmpty()) {
+                    conf.setIfMissing(key, value);
+                } else if (!java.util.Arrays.asList(existing.split("\\s*,\\s*")).contains(value)) {
+                    conf.set(key, existing + "," + value);
+                }
+            });
+        }
         job.spark().conf().forEach(conf::set);
         launcher.forEach((key, value) -> {
             String existing = conf.get(key, "").strip();

@@ -31,9 +31,27 @@ public final class XceptionKryoRegistrator implements KryoRegistrator {
             "org.apache.spark.sql.types.DateType$",
             "org.apache.spark.sql.types.BinaryType$");
 
+    /**
+     * Delta Lake's (output.format = delta): its write tasks return the files they added (a list of AddFile, with
+     * an optional deletion vector) and their statistics through Kryo, and VACUUM lists files as
+     * SerializableFileStatus.
+     */
+    static final List<String> DELTA_CLASSES = List.of(
+            "org.apache.spark.sql.delta.actions.AddFile",
+            "org.apache.spark.sql.delta.actions.AddFile[]",
+            "org.apache.spark.sql.delta.actions.AddCDCFile",
+            "org.apache.spark.sql.delta.actions.RemoveFile",
+            "org.apache.spark.sql.delta.actions.DeletionVectorDescriptor",
+            "org.apache.spark.sql.delta.stats.DeltaFileStatistics",
+            "org.apache.spark.sql.delta.SerializableFileStatus",
+            "org.apache.spark.sql.delta.SerializableFileStatus[]");
+
     @Override
     public void registerClasses(Kryo kryo) {
         for (String name : SPARK_CLASSES) {
+            kryo.register(load(name));
+        }
+        for (String name : DELTA_CLASSES) {
             kryo.register(load(name));
         }
     }

@@ -124,7 +124,8 @@ class SearchCommandsTest {
 
     @Test
     void newImagesAreEmbeddedAndFindTheirOriginals() {
-        CliRun run = cli("similar", "--index", index.toString(), "--k", "3", variants.toString());
+        // no model settings given: they come from the index's metadata (weights none, seed 77, 71x71)
+        CliRun run = CliRun.of("similar", "--index", index.toString(), "--k", "3", variants.toString());
         assertEquals(0, run.exitCode(), run.toString());
         for (String original : ORIGINALS) {
             String stem = original.substring(0, original.lastIndexOf('.'));
@@ -219,6 +220,10 @@ class SearchCommandsTest {
                 tmp.resolve("no-such.jpg").toString());
         expectConfigError("No xception-spark output", "similar", "--index", tmp.resolve("nothing").toString(), "x.jpg");
         expectConfigError("SQL error", "sql", "SELECT xception_labels(42)");
+        // queries embedded with another model than the index's cannot be compared with it
+        CliRun other = CliRun.of("similar", "--index", index.toString(), "--set", "model.seed=78", variants.toString());
+        assertEquals(ExitCodes.CONFIG, other.exitCode(), other.toString());
+        assertTrue(other.err().contains("holds embeddings of [xception/random:seed=77]"), other.toString());
     }
 
     private static void expectConfigError(String message, String... args) {

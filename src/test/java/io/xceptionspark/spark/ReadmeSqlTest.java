@@ -18,7 +18,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every SQL statement the README shows runs against a real output, and the latest view matches the API's. */
+/**
+ * Every SQL statement the README shows runs against a real output (Parquet, and a Delta table for the Delta
+ * section's statements), and the latest view matches the API's.
+ */
 class ReadmeSqlTest {
     @Test
     void readmeQueriesRun(@TempDir Path tmp) throws Exception {
@@ -29,6 +32,9 @@ class ReadmeSqlTest {
         Path out = tmp.resolve("scores");
         ScoringJob.run(spark, TestJobs.small(List.of(in), out).set("scoring.mode", "both").load(),
                 new PrintStream(OutputStream.nullOutputStream()));
+        Path delta = tmp.resolve("scores-delta");
+        ScoringJob.run(spark, TestJobs.small(List.of(in), delta).set("scoring.mode", "both")
+                .set("output.format", "delta").load(), new PrintStream(OutputStream.nullOutputStream()));
 
         String readme = Files.readString(Path.of("README.md"));
         Matcher blocks = Pattern.compile("```sql\\n(.*?)```", Pattern.DOTALL).matcher(readme);
@@ -36,7 +42,8 @@ class ReadmeSqlTest {
         while (blocks.find()) {
             for (String s : blocks.group(1).replaceAll("(?m)--.*$", "").split(";")) {
                 if (!s.isBlank()) {
-                    statements.add(s.strip().replace("/data/scores", out.toString()));
+                    statements.add(s.strip().replace("/data/scores-delta", delta.toString())
+                            .replace("/data/scores", out.toString()));
                 }
             }
         }

@@ -8,7 +8,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one Spark session the Spark tests share (starting Spark costs seconds): local[2], so two task
  * threads run concurrently, with the Kryo serializer, the project's registrator and
- * spark.kryo.registrationRequired=true and the SQL extensions, exactly as conf/spark-defaults.conf sets them.
+ * spark.kryo.registrationRequired=true and the SQL extensions, exactly as conf/spark-defaults.conf sets them,
+ * and Delta Lake's extension and catalog, as the job adds them for output.format = delta.
  */
 public final class SparkTestSession {
     private static SparkSession session;
@@ -25,7 +26,10 @@ public final class SparkTestSession {
                     .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
                     .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
                     .config("spark.kryo.registrationRequired", "true")
-                    .config("spark.sql.extensions", XceptionExtensions.class.getName())
+                    // conf/spark-defaults.conf's extensions, plus what the job adds when output.format = delta
+                    .config("spark.sql.extensions", XceptionExtensions.class.getName()
+                            + ",io.delta.sql.DeltaSparkSessionExtension")
+                    .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
         }
