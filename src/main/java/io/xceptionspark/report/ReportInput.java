@@ -3,6 +3,7 @@ package io.xceptionspark.report;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.ResultColumns;
+import io.xceptionspark.spark.ScoringResults;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
 import java.io.IOException;
@@ -50,9 +51,10 @@ public record ReportInput(String path, Dataset<Row> rows, Optional<RunSummary> s
         }
         Dataset<Row> rows;
         try {
-            rows = spark.read().parquet(path);
-        } catch (RuntimeException e) {
-            throw noResults(path, "it is not a Parquet dataset (" + firstLine(e.getMessage()) + ")");
+            rows = ScoringResults.read(spark, path); // a Parquet dataset or a Delta table
+        } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown unchecked
+            throw noResults(path, "it is neither a Parquet dataset nor a Delta table (" + firstLine(e.getMessage())
+                    + ")");
         }
         for (String required : new String[] {OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE}) {
             if (!Arrays.asList(rows.columns()).contains(required)) {
