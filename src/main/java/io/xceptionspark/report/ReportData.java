@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param summary the last run's summary, when the output has one
  * @param history rows per run (grouped by scored_at and model), oldest first
+ * @param tableHistory a Delta table's commits, newest first (empty for Parquet)
  * @param labels top-1 label counts, most frequent first (null: no label column)
  * @param confidence top-1 probability histogram, {@link #CONFIDENCE_BINS} equal bins over [0, 1] (null: no labels)
  * @param gallery the sampled scored images
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param notes why a section is left out or thin, by section id
  */
 public record ReportData(String output, Optional<RunSummary> summary, Totals totals, List<Run> history,
+                         List<ReportInput.Commit> tableHistory,
                          List<LabelCount> labels, long[] confidence, List<Picture> gallery,
                          List<FailureGroup> failures, EmbeddingMap.Projection map, List<Neighbours> neighbours,
                          Map<String, String> thumbnails, Map<String, String> notes) {

@@ -128,7 +128,7 @@ public final class ReportGatherer {
             }
             Map<String, String> thumbnails = step("thumbnails", () -> ThumbnailJob.of(spark, new ArrayList<>(paths),
                     thumbnailer));
-            return new ReportData(input.path(), input.summary(), totals, history, labelCounts, histogram, gallery,
+            return new ReportData(input.path(), input.summary(), totals, history, input.tableHistory(), labelCounts, histogram, gallery,
                     failures, map, neighbours, thumbnails, notes);
         } finally {
             shownRows.unpersist();

@@ -115,6 +115,17 @@ public final class ReportHtml {
             }
             html.append("</table>\n");
         }
+        if (!data.tableHistory().isEmpty()) {
+            html.append("<h3>Delta table history</h3>\n<table class=\"commits\">\n<tr><th class=\"num\">version</th>")
+                    .append("<th>committed</th><th>operation</th><th>run</th><th class=\"num\">rows</th></tr>\n");
+            for (ReportInput.Commit c : data.tableHistory()) {
+                html.append("<tr class=\"commit\"><td class=\"num\">").append(c.version()).append("</td><td>")
+                        .append(esc(c.timestamp())).append("</td><td>").append(esc(c.operation())).append("</td><td>")
+                        .append(esc(c.userMetadata())).append("</td><td class=\"num\">").append(esc(c.rows()))
+                        .append("</td></tr>\n");
+            }
+            html.append("</table>\n");
+        }
         html.append("</section>\n");
     }
 

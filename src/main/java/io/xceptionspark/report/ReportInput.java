@@ -1,6 +1,7 @@
 package io.xceptionspark.report;
 
 import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.spark.OutputDirs;
 import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.ScoringResults;
@@ -9,7 +10,9 @@ import io.xceptionspark.spark.ScoringJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -20,13 +23,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * "The output" a report is made of: its rows and the last run's summary. The one place that knows how an
- * output is stored (a Parquet directory with {@value ScoringJob#SUMMARY_FILE} beside the data today; a
- * Delta table plugs in here, with its commit history as the run history).
+ * "The output" a report is made of: its rows, the last run's summary and, for a Delta table, its commit
+ * history. The one place that knows how an output is stored (a Parquet directory or a Delta table, with
+ * {@value ScoringJob#SUMMARY_FILE} beside the data).
  *
  * @param summary the last run's summary, when the output has one
+ * @param tableHistory a Delta table's commits, newest first (at most {@link #MAX_COMMITS}); empty for Parquet
  */
-public record ReportInput(String path, Dataset<Row> rows, Optional<RunSummary> summary) {
+public record ReportInput(String path, Dataset<Row> rows, Optional<RunSummary> summary, List<Commit> tableHistory) {
+    /** Commits of a Delta table the report lists (the newest). */
+    static final int MAX_COMMITS = 50;
+
+    /** One commit of a Delta table: which run made it (userMetadata), what it did and how many rows. */
+    public record Commit(long version, String timestamp, String operation, String userMetadata, String rows) {}
 
     /**
      * Opens the output at {@code path}.
@@ -64,7 +73,39 @@ public record ReportInput(String path, Dataset<Row> rows, Optional<RunSummary> s
         if (rows.isEmpty()) {
             throw noResults(path, "the dataset has no rows");
         }
-        return new ReportInput(path, rows, readSummary(hadoop, dir));
+        return new ReportInput(path, rows, readSummary(hadoop, dir), deltaHistory(spark, hadoop, dir));
+    }
+
+    /** DESCRIBE HISTORY of a Delta table, newest first; empty for a Parquet output. */
+    private static List<Commit> deltaHistory(SparkSession spark, Configuration hadoop, Path dir) {
+        try {
+            if (!OutputDirs.hasDeltaLog(dir.getFileSystem(hadoop), dir)) {
+                return List.of();
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<Commit> commits = new ArrayList<>();
+        for (Row r : spark.sql("DESCRIBE HISTORY delta.`" + dir.toString().replace("`", "``") + "` LIMIT "
+                + MAX_COMMITS).collectAsList()) {
+            scala.collection.Map<String, String> metrics = r.isNullAt(r.fieldIndex("operationMetrics")) ? null
+                    : r.getMap(r.fieldIndex("operationMetrics"));
+            String rows = "";
+            if (metrics != null) {
+                for (String key : new String[] {"numOutputRows", "numTargetRowsInserted"}) {
+                    if (metrics.contains(key)) {
+                        rows = key.equals("numOutputRows") ? metrics.apply(key)
+                                : metrics.apply(key) + " inserted, " + metrics.getOrElse("numTargetRowsUpdated",
+                                        () -> "0") + " updated";
+                        break;
+                    }
+                }
+            }
+            int meta = r.fieldIndex("userMetadata");
+            commits.add(new Commit(r.getLong(r.fieldIndex("version")), String.valueOf(r.get(r.fieldIndex("timestamp"))),
+                    r.getString(r.fieldIndex("operation")), r.isNullAt(meta) ? "" : r.getString(meta), rows));
+        }
+        return commits;
     }
 
     public boolean has(String column) {

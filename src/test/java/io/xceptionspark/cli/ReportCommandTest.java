@@ -44,6 +44,41 @@ class ReportCommandTest {
         }
     }
 
+    /** A Delta output's report lists the table's commits (DESCRIBE HISTORY) with the run that made each. */
+    @Test
+    void deltaOutputsShowTheirCommitHistory(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        for (String name : new String[] {"dog.jpg", "eagle.jpg"}) {
+            Files.copy(io.xceptionspark.testing.Shared.path("sample-images").resolve(name), images.resolve(name));
+        }
+        Path table = tmp.resolve("table");
+        String[] model = {"--set", "model.weights=none", "--set", "model.seed=4711", "--set", "model.input-height=71",
+            "--set", "model.input-width=71", "--set", "output.format=delta", "--mode", "both"};
+        CliRun first = CliRun.of(concat(new String[] {"score", "--input", images.toString(), "--output",
+            table.toString()}, model));
+        assertEquals(0, first.exitCode(), first.toString());
+        Files.copy(io.xceptionspark.testing.Shared.path("sample-images").resolve("giraffe.jpg"),
+                images.resolve("giraffe.jpg"));
+        CliRun second = CliRun.of(concat(new String[] {"score", "--incremental", "--input", images.toString(),
+            "--output", table.toString()}, model));
+        assertEquals(0, second.exitCode(), second.toString());
+        Path html = tmp.resolve("report.html");
+        CliRun report = CliRun.of("report", "--index", table.toString(), "--output", html.toString());
+        assertEquals(0, report.exitCode(), report.toString());
+        String page = Files.readString(html);
+        long commits = spark.sql("DESCRIBE HISTORY delta.`" + table + "`").count();
+        assertTrue(commits >= 2, "a write and a merge: " + commits);
+        assertEquals(commits, page.split("<tr class=\"commit\">", -1).length - 1, "one table row per commit");
+        assertTrue(page.contains("MERGE") && page.contains("xception-spark run"), "operations and runs shown");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test
     void indexAndOutputAreRequired() {
         CliRun run = CliRun.of("report", "--output", "x.html");
