@@ -106,13 +106,15 @@ public final class SyntheticOutput {
             Date runDate = Date.valueOf(scoredAt.atZone(ZoneOffset.UTC).toLocalDate());
             Timestamp mtime = Timestamp.from(day0.minus(1, ChronoUnit.DAYS));
             long length = 1000 + i;
+            // a stand-in content hash (the rows' files are links to a few photos: their real bytes repeat)
+            String sha256 = io.xceptionspark.weights.Checksums.sha256(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (i % 33 == 32) {
                 String[] codeMessage = switch ((int) (i / 33) % 3) {
                     case 0 -> new String[] {"EMPTY", "file is empty (0 bytes)"};
                     case 1 -> new String[] {"UNSUPPORTED_FORMAT", "not a JPEG, PNG, GIF, BMP, TIFF or WebP file"};
                     default -> new String[] {"CORRUPT", "truncated JPEG: Premature end of JPEG file"};
                 };
-                out.add(RowFactory.create(path, mtime, length, "ERROR", codeMessage[0], codeMessage[1], null, null, null,
+                out.add(RowFactory.create(path, mtime, length, sha256, "ERROR", codeMessage[0], codeMessage[1], null, null, null,
                         null, null, MODEL, ts, runDate));
                 continue;
             }
@@ -127,7 +129,7 @@ public final class SyntheticOutput {
                 p = k == 0 ? p1 : Math.min(p, (1 - p1) * (float) Math.pow(0.5, k)); // most probable first
                 top[k] = RowFactory.create(c, labels.wnid(c), labels.label(c), p);
             }
-            out.add(RowFactory.create(path, mtime, length, "OK", null, null, labels.label(top1), top1, p1,
+            out.add(RowFactory.create(path, mtime, length, sha256, "OK", null, null, labels.label(top1), top1, p1,
                     ArraySeq.unsafeWrapArray(top), ArraySeq.unsafeWrapArray(embedding(cluster, random)), MODEL, ts,
                     runDate));
         }
