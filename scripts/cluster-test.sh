@@ -334,8 +334,10 @@ XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "${CLUSTER[@]}" --files "$FORM
 JOB_PID=$!
 KILLED=""
 deadline=$((SECONDS + 240))
+# a committed task's files sit in the run's private staging directory (docs/OUTPUTS.md) until the job commits
+COMMITTED_TASKS="$FAULT_OUT/_xception_spark/staging/*/_temporary/0/task_*"
 while kill -0 "$JOB_PID" 2>/dev/null && (( SECONDS < deadline )); do
-  if compgen -G "$FAULT_OUT/_temporary/0/task_*" > /dev/null; then
+  if compgen -G "$COMMITTED_TASKS" > /dev/null; then
     APP="$(comm -13 <(echo "$before") <(apps) | tail -1)"
     victim=""
     for d in /proc/[0-9]*; do
@@ -346,7 +348,7 @@ while kill -0 "$JOB_PID" 2>/dev/null && (( SECONDS < deadline )); do
       fi
     done
     if [[ -n "$victim" ]]; then
-      committed="$(ls -d "$FAULT_OUT"/_temporary/0/task_* | wc -l)"
+      committed="$(compgen -G "$COMMITTED_TASKS" | wc -l)"
       kill -KILL "$victim"
       KILLED="$victim"
       log "  killed executor JVM PID $victim of $APP (kill -9) after $committed committed task(s), $((SECONDS - t)) s into the run"
