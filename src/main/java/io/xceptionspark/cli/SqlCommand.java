@@ -147,8 +147,7 @@ final class SqlCommand implements Callable<Integer> {
         Map<String, String> keys = new LinkedHashMap<>();
         for (ConfigKey key : ConfigKeys.all()) {
             String name = key.name();
-            if ((name.startsWith("model.") || name.startsWith("preprocess.") || name.startsWith("scoring."))
-                    && settings.hasPath(name)) {
+            if (ConfigKeys.decidesScoring(name) && settings.hasPath(name)) {
                 ConfigValue value = settings.getValue(name);
                 keys.put(name, String.valueOf(value.unwrapped()));
             }

@@ -52,6 +52,17 @@ public final class ConfigKeys {
         return KEYS.containsKey(name);
     }
 
+    /** The sections of the keys that decide how an image is scored (model, preprocessing, scoring). */
+    private static final List<String> SCORING_SECTIONS = List.of("model.", "preprocess.", "scoring.");
+
+    /**
+     * Whether a key decides how an image is scored: the model.*, preprocess.* and scoring.* keys, which the ML
+     * Transformers take as Params and the SQL functions read from the session.
+     */
+    public static boolean decidesScoring(String name) {
+        return SCORING_SECTIONS.stream().anyMatch(name::startsWith);
+    }
+
     /** The map key that {@code name} lies under ({@code spark.conf} for {@code spark.conf.x}), or null. */
     public static String mapKeyOf(String name) {
         for (String map : MAP_KEYS) {

@@ -58,8 +58,6 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
-    /** The parts of the key table that are Params: everything that decides how an image scores. */
-    private static final List<String> PARAM_SECTIONS = List.of("model.", "preprocess.", "scoring.");
     /** Keys of those parts that are not Params: the sample job's fallback, and session settings (plugins). */
     static final Set<String> NOT_PARAMS = Set.of("model.imagenet-fallback-random", "scoring.preload");
     /** Whole-number keys whose values may exceed an int (the rest are IntParams). */
@@ -104,7 +102,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
 
     /** Whether a key of the key table is a Param of the Transformers. */
     static boolean isParamKey(String key) {
-        return PARAM_SECTIONS.stream().anyMatch(key::startsWith) && !NOT_PARAMS.contains(key);
+        return ConfigKeys.decidesScoring(key) && !NOT_PARAMS.contains(key);
     }
 
     /** The Param name of a key: the part after its section, in camelCase ({@code weights-sha256}: weightsSha256). */
