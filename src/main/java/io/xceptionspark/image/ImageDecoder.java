@@ -34,7 +34,8 @@ import java.util.Set;
  * values are what the reference pipelines feed the network.
  *
  * <p>Codecs: TwelveMonkeys ImageIO for JPEG (incl. CMYK/YCCK, progressive), TIFF, BMP, WebP, PNM,
- * TGA, ICNS, IFF, PCX/DCX, PICT, SGI, PSD and HDR; the JDK's readers for PNG and GIF, and
+ * TGA, ICNS, IFF, PCX/DCX, PICT, SGI, PSD, HDR and DDS (uncompressed and DXT1, see
+ * {@link ImageHeader#checkDds}); the JDK's readers for PNG and GIF, and
  * for the BMPs TwelveMonkeys rejects (e.g. a planes field other than 1, which PIL ignores); JPEG 2000
  * through jai-imageio-jpeg2000 when it is on the class path (optional, see docs/IMAGES.md). GIF: the
  * first frame only, placed on its logical screen as PIL does. ICO and CUR: the picture PIL shows,
@@ -115,6 +116,7 @@ public final class ImageDecoder {
             case GIF -> gif = ImageHeader.GifLayout.parse(bytes, maxPixels);
             case JPEG2000 -> ImageHeader.checkJpeg2000(bytes, maxPixels);
             case IFF -> ImageHeader.checkIff(bytes);
+            case DDS -> ImageHeader.checkDds(bytes, maxPixels);
             default -> { }
         }
         final ImageHeader.GifLayout layout = gif;
@@ -287,6 +289,7 @@ public final class ImageDecoder {
         readers.put(ImageFormat.SGI, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.sgi.SGIImageReaderSpi())));
         readers.put(ImageFormat.PSD, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.psd.PSDImageReaderSpi())));
         readers.put(ImageFormat.HDR, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.hdr.HDRImageReaderSpi())));
+        readers.put(ImageFormat.DDS, List.of(registered(registry, new com.twelvemonkeys.imageio.plugins.dds.DDSImageReaderSpi())));
         ImageReaderSpi jdkBmp = jdkReader(registry, "bmp");
         ImageReaderSpi bmp = registered(registry, new com.twelvemonkeys.imageio.plugins.bmp.BMPImageReaderSpi());
         readers.put(ImageFormat.BMP, jdkBmp == null ? List.of(bmp) : List.of(bmp, jdkBmp));

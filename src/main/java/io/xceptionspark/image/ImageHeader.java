@@ -115,6 +115,44 @@ final class ImageHeader {
     }
 
     /**
+     * DDS: only the encodings the DDS codec decodes as PIL does pass. Uncompressed RGB(A) is
+     * bit-identical; DXT1 is within one level (the codec widens 5/6-bit colours by rounding,
+     * PIL by bit replication). DXT2-5 are refused: the codec decodes their colour blocks in DXT1's
+     * three-colour mode when colour0 <= colour1, which those formats do not have (Pillow's issue
+     * 4142 file turns transparent black), and DX10/BCn textures it does not read at all. DXT1
+     * sides must be multiples of 4 (the codec misplaces partial blocks; textures almost always are).
+     */
+    static void checkDds(byte[] b, long maxPixels) throws ImageFailure {
+        if (b.length < 128 || u32le(b, 4) != 124) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "DDS file has no readable 124-byte header");
+        }
+        long width = u32le(b, 16);
+        long height = u32le(b, 12);
+        checkPixels(width, height, maxPixels, "DDS header");
+        // the codec sizes its buffers by the mipmap count: more levels than halvings of the larger side is a lie
+        long mipmaps = u32le(b, 28);
+        long levels = 64 - Long.numberOfLeadingZeros(Math.max(1, Math.max(width, height)));
+        if (mipmaps > levels) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "DDS header claims " + mipmaps + " mipmap levels for a "
+                    + width + "x" + height + " picture, which has at most " + levels);
+        }
+        long flags = u32le(b, 80);
+        boolean fourCc = (flags & 0x4) != 0;
+        boolean rgb = (flags & 0x40) != 0;
+        String code = new String(b, 84, 4, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "?");
+        if (fourCc && code.equals("DXT1") && (width % 4 != 0 || height % 4 != 0)) {
+            // the codec misplaces the blocks of a picture whose sides are not whole 4x4 blocks
+            throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, "DDS image with DXT1 compression and sides "
+                    + width + "x" + height + " that are not multiples of 4: no exact decoder (see docs/IMAGES.md)");
+        }
+        if (fourCc && !code.equals("DXT1") || !fourCc && !rgb) {
+            throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, "DDS image with "
+                    + (fourCc ? code + " compression" : "a pixel format other than RGB(A)")
+                    + ": no exact decoder (uncompressed and DXT1 DDS are decoded; see docs/IMAGES.md)");
+        }
+    }
+
+    /**
      * JPEG 2000: the image and tile sizes in the SIZ segment. jj2000 allocates per component and
      * per tile, so beyond the pixel count, a picture of more than 4 components counts as that many
      * more pixels, and the tile count must be within the standard's 65,535.

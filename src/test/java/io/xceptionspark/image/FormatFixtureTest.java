@@ -49,6 +49,7 @@ class FormatFixtureTest {
             "hopper.dcx, DCX, 0.0040, 0",
             "badplanes.bmp, BMP, 0.0040, 0",
             "clipboard.dib, DIB, 0.0040, 0",
+            "hopper.dds, DDS, 0.0040, 0",
             // JPEG 2000 through the optional codec (on the test class path): lossless files, 8 and 9 bit
             "test-card-lossless.jp2, JPEG2000, 0.0040, 0",
             "rgb_trns_ycbc.jp2, JPEG2000, 0.0040, 0",
@@ -83,8 +84,6 @@ class FormatFixtureTest {
     /** Formats PIL reads that we recognise but do not decode: the message names the format. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "hopper.dds, DDS",
-            "dxt5-colorblock-alpha-issue-4142.dds, DDS",
             "blp1_jpeg2.blp, BLP",
             "blp2_dxt1a.blp, BLP",
             "ftex_dxt1.ftc, FTEX",
@@ -103,6 +102,65 @@ class FormatFixtureTest {
         ImageFailure failure = assertThrows(ImageFailure.class, () -> decoder.decode(SharedFixtures.bytes(DIR + file)));
         assertEquals(ImageErrorCode.UNSUPPORTED_FORMAT, failure.code(), failure.getMessage());
         assertEquals(name + " image: no decoder", failure.getMessage());
+    }
+
+    /**
+     * DXT1 DDS files made by scripts/make-dds-fixtures.py (random blocks, half of them in DXT1's
+     * three-colour mode with transparent black) against PIL's RGB: at most one level off anywhere
+     * (5/6-bit colour widening), and exact where a pixel is transparent black.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"dxt1_16x8.dds"})
+    void dxt1DdsIsWithinOneLevelOfPil(String file) throws Exception {
+        byte[] bytes;
+        try (var in = getClass().getResourceAsStream("dds/" + file)) {
+            bytes = in.readAllBytes();
+        }
+        assertEquals(ImageFormat.DDS, ImageFormat.sniff(bytes));
+        RgbImage ours = decoder.decode(bytes);
+        java.awt.image.BufferedImage pil;
+        try (var in = getClass().getResourceAsStream("dds/" + file + ".png")) {
+            pil = javax.imageio.ImageIO.read(in);
+        }
+        assertEquals(pil.getWidth(), ours.width(), file);
+        assertEquals(pil.getHeight(), ours.height(), file);
+        int transparent = 0;
+        for (int y = 0; y < ours.height(); y++) {
+            for (int x = 0; x < ours.width(); x++) {
+                int p = pil.getRGB(x, y) & 0xFFFFFF;
+                int o = 3 * (y * ours.width() + x);
+                transparent += p == 0 ? 1 : 0;
+                for (int c = 0; c < 3; c++) {
+                    int expected = (p >> (16 - 8 * c)) & 0xFF;
+                    int actual = ours.pixels()[o + c] & 0xFF;
+                    assertTrue(Math.abs(expected - actual) <= (p == 0 ? 0 : 1),
+                            file + " (" + x + "," + y + ") channel " + c + ": " + actual + " vs PIL " + expected);
+                }
+            }
+        }
+        assertTrue(transparent > 0, "the file must exercise DXT1's transparent index");
+    }
+
+    /** A DXT1 picture whose sides are not whole blocks is refused, not decoded with misplaced blocks. */
+    @Test
+    void dxt1DdsWithPartialBlocksIsRefused() throws Exception {
+        byte[] bytes;
+        try (var in = getClass().getResourceAsStream("dds/dxt1_13x7.dds")) {
+            bytes = in.readAllBytes();
+        }
+        ImageFailure failure = assertThrows(ImageFailure.class, () -> decoder.decode(bytes));
+        assertEquals(ImageErrorCode.UNSUPPORTED_FORMAT, failure.code(), failure.getMessage());
+        assertTrue(failure.getMessage().contains("13x7 that are not multiples of 4"), failure.getMessage());
+    }
+
+    /** DXT5 (and DXT2-4, BCn) are refused with a message rather than decoded wrongly (see ImageHeader.checkDds). */
+    @Test
+    void dxt5DdsIsRefusedByName() {
+        ImageFailure failure = assertThrows(ImageFailure.class,
+                () -> decoder.decode(SharedFixtures.bytes(DIR + "dxt5-colorblock-alpha-issue-4142.dds")));
+        assertEquals(ImageErrorCode.UNSUPPORTED_FORMAT, failure.code(), failure.getMessage());
+        assertTrue(failure.getMessage().startsWith("DDS image with DXT5 compression: no exact decoder"),
+                failure.getMessage());
     }
 
     @Test

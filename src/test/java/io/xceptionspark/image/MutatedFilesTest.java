@@ -39,7 +39,7 @@ class MutatedFilesTest {
             "fixtures/formats/hopper.ico", "fixtures/formats/hopper_mask.ico", "fixtures/formats/mask_1.cur",
             "fixtures/formats/pillow.icns", "fixtures/formats/p_4_planes.pcx", "fixtures/formats/hopper.dcx",
             "fixtures/formats/hopper.rgb", "fixtures/formats/hopper.bw", "fixtures/formats/hopper.psd",
-            "fixtures/formats/badplanes.bmp", "fixtures/formats/clipboard.dib", "fixtures/formats/test-card-lossless.jp2",
+            "fixtures/formats/badplanes.bmp", "fixtures/formats/hopper.dds", "fixtures/formats/clipboard.dib", "fixtures/formats/test-card-lossless.jp2",
             "fixtures/formats/9bit.j2k");
 
     @Test
