@@ -159,6 +159,8 @@ public final class JobConfigLoader {
         Config c = merged().getConfig(ConfigKeys.NAMESPACE);
         problems.clear();
         valueProblems.clear();
+        pretrainedResolved = false;
+        resolvedPretrained = null;
 
         List<String> paths = strings(c, "input.paths");
         InputOptions input = new InputOptions(paths, bool(c, "input.recursive"), str(c, "input.path-glob-filter"),
@@ -232,8 +234,13 @@ public final class JobConfigLoader {
             problem(c, "model.pooling", "must be avg or max (the scorer writes pooled [2048] embeddings)");
         }
         int classes = integer(c, "model.classes", 1, 1_000_000);
-        int height = integer(c, "model.input-height", 1, 8192);
-        int width = integer(c, "model.input-width", 1, 8192);
+        String weights = str(c, "model.weights");
+        PretrainedConfig pretrained = isAuto(c, "model.input-height") || isAuto(c, "model.input-width")
+                ? pretrainedConfig(c, architecture, weights) : null;
+        int height = isAuto(c, "model.input-height") ? (pretrained == null ? 0 : pretrained.inputHeight())
+                : integer(c, "model.input-height", 1, 8192);
+        int width = isAuto(c, "model.input-width") ? (pretrained == null ? 0 : pretrained.inputWidth())
+                : integer(c, "model.input-width", 1, 8192);
         if (!architecture.equals(ModelSpec.TORCHSCRIPT) && height > 0 && width > 0) {
             try {
                 InputShape.check(height, width, 3);
@@ -241,7 +248,6 @@ public final class JobConfigLoader {
                 problems.add("model.input-height/input-width: " + e.getMessage());
             }
         }
-        String weights = str(c, "model.weights");
         if (weights.isBlank()) {
             problem(c, "model.weights", "must be imagenet, none, or the path of a Keras .h5 weights file");
         }
@@ -294,7 +300,7 @@ public final class JobConfigLoader {
             }
         }
         PretrainedConfig pretrained = auto.isEmpty() || model == null ? PretrainedConfig.keras()
-                : pretrainedConfig(c, model, auto);
+                : pretrainedConfig(c, model.architecture(), model.weights());
         if (pretrained == null) {
             pretrained = PretrainedConfig.keras();
         }
@@ -310,31 +316,42 @@ public final class JobConfigLoader {
     }
 
     /** The keys whose value auto means: from the pretrained configuration. */
-    private static final List<String> PRETRAINED_KEYS = List.of("preprocess.interpolation", "preprocess.crop-pct",
-            "preprocess.mean", "preprocess.std");
+    private static final List<String> PRETRAINED_KEYS = List.of("model.input-height", "model.input-width",
+            "preprocess.interpolation", "preprocess.crop-pct", "preprocess.mean", "preprocess.std");
+
+    /** The weights' pretrained configuration, looked up once per validation (the size and preprocess keys share it). */
+    private PretrainedConfig resolvedPretrained;
+    private boolean pretrainedResolved;
 
     private boolean isAuto(Config c, String key) {
         ConfigValue v = c.getValue(key);
         return v.valueType() == ConfigValueType.STRING && "auto".equalsIgnoreCase(String.valueOf(v.unwrapped()).strip());
     }
 
-    /** model.pretrained-config, or the config.json beside the timm weights; null (a problem noted) if none. */
-    private PretrainedConfig pretrainedConfig(Config c, ModelSpec model, List<String> autoKeys) {
+    /**
+     * model.pretrained-config, or the config.json beside the timm weights; null (one problem noted, naming every
+     * key left at auto) if there is none. Looked up once per validation.
+     */
+    private PretrainedConfig pretrainedConfig(Config c, String architecture, String weights) {
+        if (pretrainedResolved) {
+            return resolvedPretrained;
+        }
+        pretrainedResolved = true;
         String explicit = str(c, "model.pretrained-config");
         try {
-            PretrainedConfig pretrained = PretrainedConfig.of(model, explicit.isBlank() ? ""
+            resolvedPretrained = PretrainedConfig.of(architecture, absoluteIfLocal(weights), explicit.isBlank() ? ""
                     : Path.of(explicit).toAbsolutePath().toString());
-            if (pretrained == null) {
-                problems.add(String.join(", ", autoKeys) + " = auto take timm " + model.architecture() + "'s"
+            if (resolvedPretrained == null) {
+                List<String> autoKeys = PRETRAINED_KEYS.stream().filter(k -> isAuto(c, k)).toList();
+                problems.add(String.join(", ", autoKeys) + " = auto take timm " + architecture + "'s"
                         + " pretrained configuration, but there is no " + PretrainedConfig.CONFIG_FILE + " beside "
-                        + model.weights() + ": set model.pretrained-config to the checkpoint's config.json (a local"
+                        + weights + ": set model.pretrained-config to the checkpoint's config.json (a local"
                         + " file), or set those keys explicitly.");
             }
-            return pretrained;
         } catch (IllegalArgumentException e) {
             problems.add("model.pretrained-config: " + e.getMessage());
-            return null;
         }
+        return resolvedPretrained;
     }
 
     /** Three numbers (R, G, B), each at least {@code min}. */

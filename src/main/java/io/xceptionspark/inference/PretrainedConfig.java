@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.PreprocessConfig;
+import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.weights.SafetensorsFile;
 import io.xceptionspark.weights.WeightsException;
 import io.xceptionspark.weights.WeightsSource;
@@ -38,22 +39,22 @@ public record PretrainedConfig(String source, int inputHeight, int inputWidth, I
     }
 
     /**
-     * The pretrained configuration of {@code spec}'s weights: {@code configJson} if given, else for a timm
-     * architecture the config.json beside a local model.safetensors.
+     * The pretrained configuration of the weights of {@code architecture} (a model.architecture value):
+     * {@code configJson} if given, else for a timm architecture the config.json beside a local model.safetensors.
      *
      * @return null for timm weights whose config.json is nowhere to be found
      * @throws IllegalArgumentException if the config.json is unreadable or lacks a pretrained_cfg value
      */
-    public static PretrainedConfig of(ModelSpec spec, String configJson) {
+    public static PretrainedConfig of(String architecture, String weights, String configJson) {
         if (configJson != null && !configJson.isBlank()) {
             return read(Path.of(configJson.strip()));
         }
-        if (spec.timmVariant() == null) {
+        if (AlignedXception.byId(architecture) == null) {
             return keras();
         }
         WeightsSource source;
         try {
-            source = WeightsSource.parse(spec.weights());
+            source = WeightsSource.parse(weights);
         } catch (WeightsException e) {
             return keras(); // a missing weights file: loading the model reports it (exit 3)
         }

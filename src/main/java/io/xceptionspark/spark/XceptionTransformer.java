@@ -371,21 +371,29 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return setConf("model.classes", value);
     }
 
-    /** model.input-height. */
-    public int getInputHeight() {
-        return integer("model.input-height");
+    /** model.input-height: pixels, or auto (the weights' pretrained configuration). */
+    public String getInputHeight() {
+        return string("model.input-height");
     }
 
     public T setInputHeight(int value) {
+        return setConf("model.input-height", Integer.toString(value));
+    }
+
+    public T setInputHeight(String value) {
         return setConf("model.input-height", value);
     }
 
-    /** model.input-width. */
-    public int getInputWidth() {
-        return integer("model.input-width");
+    /** model.input-width: pixels, or auto (the weights' pretrained configuration). */
+    public String getInputWidth() {
+        return string("model.input-width");
     }
 
     public T setInputWidth(int value) {
+        return setConf("model.input-width", Integer.toString(value));
+    }
+
+    public T setInputWidth(String value) {
         return setConf("model.input-width", value);
     }
 

@@ -24,8 +24,13 @@ class PretrainedPreprocessTest {
 
     /** A config.json as timm's save_config_for_hf writes it (values differ from Keras' on purpose). */
     private static String configJson(double cropPct, String interpolation, String mean, String std) {
+        return configJson(299, 299, cropPct, interpolation, mean, std);
+    }
+
+    private static String configJson(int height, int width, double cropPct, String interpolation, String mean,
+                                     String std) {
         return "{\"architecture\": \"xception65\", \"num_classes\": 1000, \"num_features\": 2048,\n"
-                + " \"pretrained_cfg\": {\"tag\": \"tf_in1k\", \"input_size\": [3, 299, 299],"
+                + " \"pretrained_cfg\": {\"tag\": \"tf_in1k\", \"input_size\": [3, " + height + ", " + width + "],"
                 + " \"interpolation\": \"" + interpolation + "\", \"crop_pct\": " + cropPct + ", \"crop_mode\": \"center\","
                 + " \"mean\": " + mean + ", \"std\": " + std + ", \"num_classes\": 1000, \"first_conv\": \"stem.0.conv\","
                 + " \"classifier\": \"head.fc\"}}";
@@ -62,6 +67,22 @@ class PretrainedPreprocessTest {
     }
 
     @Test
+    void theInputSizeComesFromTheConfigJsonUnlessTheJobSetsIt() throws Exception {
+        assertEquals(299, new JobConfigLoader().load().model().inputHeight(), "Keras' xception: 299x299");
+        assertEquals(299, timm().load().model().inputWidth());
+        Files.writeString(weights.resolveSibling("config.json"),
+                configJson(320, 288, 0.903, "bicubic", "[0.5, 0.5, 0.5]", "[0.5, 0.5, 0.5]"));
+        JobConfig job = timm().set("model.include-top", "false").set("scoring.mode", "embeddings").load();
+        assertEquals(320, job.model().inputHeight());
+        assertEquals(288, job.model().inputWidth());
+        assertEquals(320, job.preprocessConfig().height(), "the images are prepared at the model's size");
+        assertEquals(288, job.preprocessConfig().width());
+        JobConfig overridden = timm().set("model.include-top", "false").set("scoring.mode", "embeddings").set("model.input-height", "256").load();
+        assertEquals(256, overridden.model().inputHeight());
+        assertEquals(288, overridden.model().inputWidth(), "width still from config.json");
+    }
+
+    @Test
     void theJobOverridesEachValue() {
         PreprocessOptions p = timm().set("preprocess.crop-pct", "0.94").set("preprocess.interpolation", "bicubic")
                 .set("preprocess.mean", "0.5, 0.5, 0.5").load().preprocess();
@@ -84,9 +105,12 @@ class PretrainedPreprocessTest {
     void timmWeightsWithoutConfigJsonNeedItOrExplicitValues() throws Exception {
         Files.delete(weights.resolveSibling("config.json"));
         String message = assertThrows(JobConfigException.class, () -> timm().load()).getMessage();
-        assertTrue(message.contains("preprocess.interpolation, preprocess.crop-pct, preprocess.mean, preprocess.std"
-                + " = auto") && message.contains("set model.pretrained-config"), message);
-        PreprocessOptions p = timm().set("preprocess.interpolation", "bicubic").set("preprocess.crop-pct", "0.903")
+        assertTrue(message.contains("model.input-height, model.input-width, preprocess.interpolation,"
+                + " preprocess.crop-pct, preprocess.mean, preprocess.std = auto")
+                && message.contains("set model.pretrained-config"), message);
+        assertEquals(1, message.lines().count(), "one problem, not one per key: " + message);
+        PreprocessOptions p = timm().set("model.input-height", "299").set("model.input-width", "299")
+                .set("preprocess.interpolation", "bicubic").set("preprocess.crop-pct", "0.903")
                 .set("preprocess.mean", "0.5, 0.5, 0.5")
                 .set("preprocess.std", "0.5,0.5,0.5").load().preprocess();
         assertEquals(0.903, p.cropPct());
