@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Remakes src/main/resources/io/xceptionspark/model/xception_bf16.pt (the bfloat16 network's TorchScript
-# code, no weights) from scripts/xception_bf16.py. Needed only after editing that file; the .pt is
-# committed, and nothing runs Python at run time. Installs Debian's python3-torch if it is missing.
+# Remakes the bfloat16 networks' TorchScript programs (code, no weights) in
+# src/main/resources/io/xceptionspark/model/: xception_bf16.pt (Keras' xception) from scripts/xception_bf16.py
+# and aligned_xception_bf16.pt (timm's xception41/65/71) from scripts/aligned_xception_bf16.py. Needed only
+# after editing those files; the .pt files are committed, and nothing runs Python at run time. Installs Debian's python3-torch if it is missing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-/usr/bin/python3}
@@ -12,4 +13,6 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
   apt-get install -y -q --no-install-recommends python3-torch
   PY=/usr/bin/python3
 fi
-"$PY" "$ROOT/scripts/xception_bf16.py" "$ROOT/src/main/resources/io/xceptionspark/model/xception_bf16.pt"
+OUT="$ROOT/src/main/resources/io/xceptionspark/model"
+"$PY" "$ROOT/scripts/xception_bf16.py" "$OUT/xception_bf16.pt"
+"$PY" "$ROOT/scripts/aligned_xception_bf16.py" "$OUT/aligned_xception_bf16.pt"

@@ -271,9 +271,6 @@ public final class JobConfigLoader {
             problem(c, "model.precision", precision.configName() + " applies to the built-in xception network"
                     + " only: a TorchScript model computes in the dtype it was saved with. Set model.precision ="
                     + " float32 (--precision float32), or convert the model itself before saving it");
-        } else if (precision != Precision.FLOAT32 && !architecture.equals(ModelSpec.XCEPTION)) {
-            problem(c, "model.precision", precision.configName() + " runs Keras' xception only, not yet timm's "
-                    + architecture + ": set model.precision = float32 (--precision float32) for " + architecture);
         }
         if (problems.size() > before) {
             return null;

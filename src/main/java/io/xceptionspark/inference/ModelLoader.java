@@ -103,12 +103,12 @@ public final class ModelLoader {
                                          WeightsSource source, Configuration hadoop) {
         OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
         int classes = options.includeTop() ? options.classes() : 0;
-        String architecture = "timm/" + timm.id();
+        String architecture = withPrecision("timm/" + timm.id(), spec);
         Model model;
         ModelIdentity identity;
         if (source instanceof WeightsSource.RandomInit random) {
             long seed = spec.seed() != 0 ? spec.seed() : random.seed();
-            model = XceptionModels.withRandomWeights(timm, options, seed, spec.foldBatchNorm());
+            model = XceptionModels.withRandomWeights(timm, options, seed, spec.foldBatchNorm(), spec.precision());
             identity = new ModelIdentity(architecture, "random", "seed=" + seed);
         } else if (source instanceof WeightsSource.Imagenet) {
             throw new WeightsException("model.weights = imagenet names Keras' official file, which only fits"
@@ -121,7 +121,8 @@ public final class ModelLoader {
                         + " model.architecture = " + timm.id() + " takes timm's model.safetensors: give that file, or"
                         + " set model.architecture = xception for this .h5 file.");
             }
-            model = XceptionModels.withSafetensors(timm, options, resolved.file(), spec.foldBatchNorm());
+            model = XceptionModels.withSafetensors(timm, options, resolved.file(), spec.foldBatchNorm(),
+                    spec.precision());
             identity = new ModelIdentity(architecture, "", "sha256=" + resolved.shortSha(), resolved.sha256());
         }
         return new ScoringModel(model, layout, identity, options.inputHeight(), options.inputWidth(), classes,
@@ -130,9 +131,13 @@ public final class ModelLoader {
 
     /** The built-in network's identity; bfloat16 says so in the architecture (float32 keeps its old name). */
     private static ModelIdentity identity(String kind, String checksum, ModelSpec spec) {
-        String architecture = spec.precision() == Precision.FLOAT32 ? "xception" : "xception-" + spec.precision()
-                .configName();
-        return new ModelIdentity(architecture, kind, checksum);
+        return new ModelIdentity(withPrecision("xception", spec), kind, checksum);
+    }
+
+    /** bfloat16 says so in the architecture's name (float32 keeps the plain name). */
+    private static String withPrecision(String architecture, ModelSpec spec) {
+        return spec.precision() == Precision.FLOAT32 ? architecture
+                : architecture + "-" + spec.precision().configName();
     }
 
     /** A local file holding the weights (or TorchScript model), and its SHA-256. */

@@ -96,6 +96,31 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
         }
     }
 
+    /**
+     * The folded weights in forward order (for {@link Bfloat16AlignedXception}): the stem's two convolutions
+     * (weight, bias); per block its projection shortcut (weight, bias) if it has one, then its separable
+     * convolutions (depthwise, pointwise [out, in], bias), or, for exit2, its six convolutions (weight, bias),
+     * depthwise and pointwise alternating. Still owned by the network; needs {@link #foldBatchNorms}.
+     */
+    List<NDArray> foldedWeights() {
+        List<NDArray> weights = new ArrayList<>();
+        units.forEach(unit -> weights.addAll(unit.foldedWeights()));
+        return weights;
+    }
+
+    /** The classifier's (weight [classes, 2048], bias), or an empty list without the top. */
+    List<NDArray> classifierWeights() {
+        return fc == null ? List.of() : fc.weights();
+    }
+
+    /** Every block of the three flows in forward order (the structure {@link #foldedWeights} follows). */
+    List<AlignedXception.Block> blocks() {
+        List<AlignedXception.Block> blocks = new ArrayList<>(variant.entryFlow());
+        blocks.addAll(variant.middleFlow());
+        blocks.addAll(variant.exitFlow());
+        return blocks;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

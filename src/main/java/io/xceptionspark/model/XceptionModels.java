@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 /**
  * Builds ready-to-run Xception {@link Model}s (Keras' and timm's aligned ones) on DJL's PyTorch engine: the
  * network with its weights in place and, by default, BatchNorms folded into the convolutions; for Keras'
- * network in bfloat16, that folded network handed to {@link Bfloat16Xception} (which always folds). The
- * caller owns (and closes) the model.
+ * network in bfloat16, that folded network handed to {@link Bfloat16Xception} (timm's: to {@link
+ * Bfloat16AlignedXception}), which always folds. The caller owns (and closes) the model.
  */
 public final class XceptionModels {
     static final String ENGINE = "PyTorch";
@@ -51,9 +51,14 @@ public final class XceptionModels {
     /** A timm aligned Xception with seeded glorot-uniform kernels and identity BatchNorms (benchmarks, tests). */
     public static Model withRandomWeights(AlignedXception variant, XceptionOptions options, long seed,
                                           boolean foldBatchNorm) {
+        return withRandomWeights(variant, options, seed, foldBatchNorm, Precision.FLOAT32);
+    }
+
+    /** {@link #withRandomWeights(AlignedXception, XceptionOptions, long, boolean)} in the given precision. */
+    public static Model withRandomWeights(AlignedXception variant, XceptionOptions options, long seed,
+                                          boolean foldBatchNorm, Precision precision) {
         AlignedXceptionNetwork network = new AlignedXceptionNetwork(variant, options);
-        return build(variant.id(), network, foldBatchNorm, network::foldBatchNorms,
-                model -> network.initialiseRandom(seed, model.getNDManager()));
+        return build(network, foldBatchNorm, precision, model -> network.initialiseRandom(seed, model.getNDManager()));
     }
 
     /**
@@ -64,8 +69,14 @@ public final class XceptionModels {
      */
     public static Model withSafetensors(AlignedXception variant, XceptionOptions options, Path file,
                                         boolean foldBatchNorm) {
+        return withSafetensors(variant, options, file, foldBatchNorm, Precision.FLOAT32);
+    }
+
+    /** {@link #withSafetensors(AlignedXception, XceptionOptions, Path, boolean)} in the given precision. */
+    public static Model withSafetensors(AlignedXception variant, XceptionOptions options, Path file,
+                                        boolean foldBatchNorm, Precision precision) {
         AlignedXceptionNetwork network = new AlignedXceptionNetwork(variant, options);
-        return build(variant.id(), network, foldBatchNorm, network::foldBatchNorms, model -> {
+        return build(network, foldBatchNorm, precision, model -> {
             try (NDManager scratch = model.getNDManager().newSubManager()) {
                 TimmWeightsImporter.importInto(network, SafetensorsFile.read(file, scratch), file.toString(),
                         model.getNDManager());
@@ -89,6 +100,19 @@ public final class XceptionModels {
         // the program keeps its own bfloat16 copies: the float32 weights go with this model
         try (Model float32 = model) {
             return Bfloat16Xception.compile(network);
+        }
+    }
+
+    /** timm's network: float32 as built, or its folded weights compiled into the aligned bfloat16 program. */
+    private static Model build(AlignedXceptionNetwork network, boolean foldBatchNorm, Precision precision,
+                               Consumer<Model> weights) {
+        Model model = build(network.variant().id(), network, foldBatchNorm || precision == Precision.BFLOAT16,
+                network::foldBatchNorms, weights);
+        if (precision == Precision.FLOAT32) {
+            return model;
+        }
+        try (Model float32 = model) {
+            return Bfloat16AlignedXception.compile(network);
         }
     }
 

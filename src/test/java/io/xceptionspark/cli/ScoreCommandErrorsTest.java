@@ -95,8 +95,9 @@ class ScoreCommandErrorsTest {
         assertFails(score("--set", "scoring.batch-size=1000"), ExitCodes.CONFIG, "scoring.batch-size");
         assertFails(score("--resize", "stretch"), ExitCodes.CONFIG, "preprocess.resize", "crop, squash");
         assertFails(score("--precision", "half"), ExitCodes.CONFIG, "model.precision", "float32, bfloat16", "half");
-        assertFails(score("--precision", "bfloat16", "--architecture", "xception65", "--weights", "none"),
-                ExitCodes.CONFIG, "model.precision", "runs Keras' xception only");
+        assertFails(score("--precision", "bfloat16", "--model",
+                        Shared.path(io.xceptionspark.testing.Golden.TORCHSCRIPT_MODEL).toString()),
+                ExitCodes.CONFIG, "model.precision", "TorchScript model computes in the dtype it was saved with");
         assertFails(score("--set", "input.recursive=maybe"), ExitCodes.CONFIG, "input.recursive", "true or false");
         assertFails(score("--set", "input.modified-after=yesterday"), ExitCodes.CONFIG, "input.modified-after",
                 "yyyy-MM-ddTHH:mm:ss");

@@ -1,0 +1,93 @@
+package io.xceptionspark.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * timm's aligned Xceptions (xception41/65/71) in bfloat16, run by libtorch as a TorchScript program: the
+ * counterpart of {@link Bfloat16Xception} for {@link AlignedXceptionNetwork}, with the same precision design.
+ *
+ * <p>The shipped program {@code aligned_xception_bf16.pt} (code only, no weights, no variant; made by
+ * scripts/make-bf16-program.sh from scripts/aligned_xception_bf16.py) mirrors
+ * {@link AlignedXceptionNetwork#forwardFeatures} and {@link AlignedXceptionNetwork#forwardHead}. At load its
+ * {@code load} method receives the network's float32 folded weights ({@link AlignedXceptionNetwork#foldedWeights()}:
+ * one definition of the folding) and the variant's block structure (4 ints per block: stride, ReLU before each
+ * separable convolution, skip, projection shortcut), so one program runs all three variants.
+ */
+final class Bfloat16AlignedXception {
+    static final String PROGRAM = "aligned_xception_bf16.pt";
+
+    private Bfloat16AlignedXception() {}
+
+    /**
+     * A new model running {@code network} (weights in place, BatchNorms folded) in bfloat16. The program
+     * holds its own copies: the caller may close the float32 network's model afterwards.
+     */
+    static Model compile(AlignedXceptionNetwork network) {
+        Model model = Model.newInstance(network.variant().id() + "-bf16", XceptionModels.ENGINE);
+        try {
+            try (InputStream program = Bfloat16AlignedXception.class.getResourceAsStream(PROGRAM)) {
+                if (program == null) {
+                    throw new IllegalStateException(PROGRAM + " is missing from the jar: rebuild it");
+                }
+                model.load(program);
+            }
+            fill((PtSymbolBlock) model.getBlock(), network);
+            return model;
+        } catch (IOException e) {
+            model.close();
+            throw new UncheckedIOException("cannot read the bfloat16 program " + PROGRAM, e);
+        } catch (MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new IllegalStateException("cannot load the bfloat16 program " + PROGRAM + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The variant's blocks as the program reads them: stride, start_with_relu, skip, projects per block. */
+    static long[] structure(List<AlignedXception.Block> blocks) {
+        long[] codes = new long[4 * blocks.size()];
+        for (int i = 0; i < blocks.size(); i++) {
+            AlignedXception.Block b = blocks.get(i);
+            codes[4 * i] = b.stride();
+            codes[4 * i + 1] = b.startWithRelu() ? 1 : 0;
+            codes[4 * i + 2] = b.skip() ? 1 : 0;
+            codes[4 * i + 3] = b.projects() ? 1 : 0;
+        }
+        return codes;
+    }
+
+    private static void fill(PtSymbolBlock program, AlignedXceptionNetwork network) {
+        XceptionOptions options = network.options();
+        int pooling = switch (options.effectivePooling()) {
+            case NONE -> 0;
+            case AVG -> 1;
+            case MAX -> 2;
+        };
+        boolean softmax = options.classifierActivation() == ClassifierActivation.SOFTMAX;
+        List<NDArray> weights = network.foldedWeights();
+        try (IValue folded = IValue.listFrom(pt(weights));
+             IValue dense = IValue.listFrom(pt(network.classifierWeights()));
+             IValue blocks = IValue.listFrom(structure(network.blocks()));
+             IValue poolingCode = IValue.from(pooling);
+             IValue softmaxFlag = IValue.from(softmax);
+             IValue loaded = IValueUtils.runMethod(program, "load", folded, dense, blocks, poolingCode, softmaxFlag)) {
+            if (loaded.toLong() != weights.size()) {
+                throw new IllegalStateException("the program took " + loaded.toLong() + " tensors, expected "
+                        + weights.size());
+            }
+        }
+    }
+
+    private static PtNDArray[] pt(List<NDArray> arrays) {
+        return arrays.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
+    }
+}

@@ -1,0 +1,137 @@
+package io.xceptionspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.xceptionspark.inference.InferenceThreads;
+import io.xceptionspark.testing.Shared;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * timm's xception41/65/71 in bfloat16 ({@link Bfloat16AlignedXception}) against the same weights in float32, on
+ * the timm fixtures ({@code -Dtimm.fixtures.dir}, made by scripts/make-timm-fixtures.sh: BatchNorm-calibrated
+ * random weights, the 299x299 images of fixtures/keras-formula/images299). Per variant and image: the average
+ * and max pooled embeddings and the raw feature map, the same top-1, and the logits' max |diff| against the
+ * largest |logit|. Prints the measured values (docs/MODEL.md quotes them).
+ */
+@EnabledIfSystemProperty(named = "timm.fixtures.dir", matches = ".+")
+class Bfloat16AlignedParityTest {
+    private static final double MIN_COSINE = 0.9999;
+    private static final double MAX_LOGITS_REL = 3e-2;
+    private static Path dir;
+    private static int n;
+    private static float[] batch;
+
+    @BeforeAll
+    static void inputs() throws Exception {
+        InferenceThreads.prepareCurrentThread(2);
+        dir = Path.of(System.getProperty("timm.fixtures.dir"));
+        List<Path> images;
+        try (Stream<Path> files = Files.list(Shared.path("fixtures/keras-formula/images299"))) {
+            images = files.sorted().toList();
+        }
+        n = images.size();
+        int per = 3 * 299 * 299;
+        batch = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            // timm's tf_in1k preprocessing: mean = std = 0.5, i.e. x / 127.5 - 1
+            System.arraycopy(Shared.kerasInput(images.get(i)), 0, batch, i * per, per);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xception41", "xception65", "xception71"})
+    void bfloat16MatchesFloat32(String arch) {
+        AlignedXception variant = AlignedXception.byId(arch);
+        XceptionOptions top = XceptionOptions.defaults();
+        XceptionOptions map = XceptionOptions.notop(Pooling.NONE, 299, 299);
+        float[][][] fp32Top = run(variant, top, Precision.FLOAT32);
+        float[][] fp32Map = run(variant, map, Precision.FLOAT32)[0];
+        float[][][] bf16Top = run(variant, top, Precision.BFLOAT16);
+        float[][] bf16Max = run(variant, XceptionOptions.notop(Pooling.MAX, 299, 299), Precision.BFLOAT16)[0];
+        float[][] bf16Map = run(variant, map, Precision.BFLOAT16)[0];
+        assertEquals(3, bf16Top.length, "embedding, logits, predictions");
+        assertEquals(fp32Map[0].length, bf16Map[0].length, "[2048, 10, 10] per image");
+
+        double[] avg = new double[n];
+        double[] max = new double[n];
+        double[] fmap = new double[n];
+        double[] logits = new double[n];
+        for (int i = 0; i < n; i++) {
+            avg[i] = cosine(fp32Top[0][i], bf16Top[0][i]);
+            max[i] = cosine(maxPool(fp32Map[i]), bf16Max[i]);
+            fmap[i] = cosine(fp32Map[i], bf16Map[i]);
+            logits[i] = Shared.maxAbsDiff(fp32Top[1][i], bf16Top[1][i]) / Shared.maxAbs(fp32Top[1][i]);
+        }
+        System.out.printf("bfloat16 %s: cosine avg %s, max %s, feature map %s; logits max rel diff %s%n", arch,
+                Arrays.toString(avg), Arrays.toString(max), Arrays.toString(fmap), Arrays.toString(logits));
+        for (int i = 0; i < n; i++) {
+            String image = arch + " image " + i;
+            assertEquals(Shared.topK(fp32Top[1][i], 1)[0], Shared.topK(bf16Top[1][i], 1)[0], image + " top-1");
+            assertEquals(Shared.topK(fp32Top[2][i], 1)[0], Shared.topK(bf16Top[2][i], 1)[0], image + " top-1 (softmax)");
+            assertTrue(avg[i] >= MIN_COSINE, image + ": avg-pooled embedding cosine " + avg[i]);
+            assertTrue(max[i] >= MIN_COSINE, image + ": max-pooled embedding cosine " + max[i]);
+            assertTrue(fmap[i] >= MIN_COSINE, image + ": feature-map cosine " + fmap[i]);
+            assertTrue(logits[i] <= MAX_LOGITS_REL, image + ": logits max rel diff " + logits[i]);
+        }
+    }
+
+    /** Every output of one forward pass over the batch: [output][image][values]. */
+    private static float[][][] run(AlignedXception variant, XceptionOptions options, Precision precision) {
+        Path weights = dir.resolve(variant.id()).resolve("model.safetensors");
+        try (Model model = XceptionModels.withSafetensors(variant, options, weights, true, precision);
+             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+             NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDList out = predictor.predict(new NDList(manager.create(batch, new Shape(n, 3, 299, 299))));
+            float[][][] rows = new float[out.size()][n][];
+            for (int o = 0; o < out.size(); o++) {
+                NDArray array = out.get(o);
+                assertEquals(n, array.getShape().get(0));
+                float[] flat = array.toFloatArray();
+                int per = flat.length / n;
+                for (int i = 0; i < n; i++) {
+                    rows[o][i] = Arrays.copyOfRange(flat, i * per, (i + 1) * per);
+                }
+            }
+            out.close();
+            return rows;
+        } catch (TranslateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Global max pooling of one [2048, h, w] map. */
+    private static float[] maxPool(float[] map) {
+        int c = XceptionOptions.EMBEDDING_SIZE;
+        int area = map.length / c;
+        float[] pooled = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < area; p++) {
+                m = Math.max(m, map[ch * area + p]);
+            }
+            pooled[ch] = m;
+        }
+        return pooled;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        return Bfloat16ParityTest.cosine(a, b);
+    }
+}
