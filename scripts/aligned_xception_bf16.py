@@ -17,27 +17,25 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # pooling codes (Java: Bfloat16AlignedXception): 0 none, 1 avg, 2 max
-# block structure: 4 ints per XceptionModule, in forward order: stride, start_with_relu, skip, projects
-# The blocks that run in float32 besides the stem (see forward); negative counts from the end.
-FLOAT32_BLOCKS = [0]
+# block structure: 5 ints per XceptionModule, in forward order: stride, start_with_relu, skip, projects, float32
 
 
 class AlignedXceptionBf16(torch.nn.Module):
     w: List[Tensor]
-    float32_blocks: List[int]
     strides: List[int]
     start_with_relu: List[bool]
     skip: List[bool]
     projects: List[bool]
+    float32: List[bool]
 
     def __init__(self):
         super().__init__()
-        self.float32_blocks = FLOAT32_BLOCKS
         self.w = []
         self.strides = []
         self.start_with_relu = []
         self.skip = []
         self.projects = []
+        self.float32 = []
         self.dense_weight = torch.zeros(0)
         self.dense_bias = torch.zeros(0)
         self.include_top = False
@@ -52,18 +50,18 @@ class AlignedXceptionBf16(torch.nn.Module):
         pointwise [O, I], bias), or for a block with ReLUs inside (exit2) six convolutions (weight, bias),
         depthwise and pointwise alternating. dense: the classifier (weight [C, 2048], bias [C]) or empty.
         Returns the number of tensors the structure used (the caller checks it took them all)."""
-        if len(blocks) % 4 != 0:
-            raise RuntimeError("the block structure takes 4 ints per block")
-        self.strides = blocks[0::4]
-        self.start_with_relu = [b == 1 for b in blocks[1::4]]
-        self.skip = [b == 1 for b in blocks[2::4]]
-        self.projects = [b == 1 for b in blocks[3::4]]
-        n = len(self.strides)
+        if len(blocks) % 5 != 0:
+            raise RuntimeError("the block structure takes 5 ints per block")
+        self.strides = blocks[0::5]
+        self.start_with_relu = [b == 1 for b in blocks[1::5]]
+        self.skip = [b == 1 for b in blocks[2::5]]
+        self.projects = [b == 1 for b in blocks[3::5]]
+        self.float32 = [b == 1 for b in blocks[4::5]]
         # which tensors stay float32: the stem's and those of the float32 blocks
         float32 = [k < 4 for k in range(len(folded))]
         start = 4
-        for b in range(n):
-            if b in self.float32_blocks or b - n in self.float32_blocks:
+        for b in range(len(self.strides)):
+            if self.float32[b]:
                 for k in range(start, min(start + self._tensors(b), len(folded))):
                     float32[k] = True
             start += self._tensors(b)
@@ -108,15 +106,16 @@ class AlignedXceptionBf16(torch.nn.Module):
         return F.conv2d(x, self.w[i + 1], self.w[i + 2])
 
     def _cast(self, x: Tensor, i: int) -> Tensor:
-        """x in the dtype of the weights at i (float32 for the first blocks, else bfloat16)."""
+        """x in the dtype of the weights at i (float32 in the float32 blocks, else bfloat16)."""
         return x.to(self.w[i].dtype)
 
     def forward(self, x: Tensor) -> List[Tensor]:
-        # As in the Keras program: the stem and the first entry block (the 64 -> 128 channel maps at half
-        # and quarter resolution) run in float32, because rounding there is amplified by every later layer;
-        # after them every convolution's input and weights are bfloat16 (oneDNN accumulates in float32),
-        # and the residual sums stay float32 (rounding them after every block would compound over the
-        # 12 to 20 additions of the middle flow).
+        # The stem and the blocks the caller marks float32 (the entry flow) compute in float32: rounding
+        # early is amplified by every later layer (measured on the timm fixtures: rounding the first entry
+        # block alone costs as much as rounding any four middle blocks, and xception71's two extra entry
+        # blocks cost more than xception65's eight extra middle ones). After them every convolution's input
+        # and weights are bfloat16 (oneDNN accumulates in float32); the residual sums stay float32 (rounding
+        # them after every block would compound over the 8 to 16 additions of the middle flow).
         x = x.contiguous(memory_format=torch.channels_last)
         x = F.relu(self._conv(x, 0, 2, 1, 1))
         total = F.relu(self._conv(x, 2, 1, 1, 1))

@@ -12,6 +12,7 @@ import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.model.AlignedXception;
+import io.xceptionspark.model.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,7 +231,8 @@ public final class NetworkBenchmark {
     /**
      * Forward images/s and GFLOP/s of every built-in architecture (Keras' xception and timm's aligned
      * xception41/65/71, seeded random weights, BatchNorms folded) at 299x299, batch 1 and 8, on
-     * {@code threads} libtorch threads: what choosing a bigger Xception costs.
+     * {@code threads} libtorch threads, in float32 and in bfloat16 (with its speed-up over float32): what
+     * choosing a bigger Xception costs.
      */
     public static Map<String, Object> variants(int threads, int[] batches, double secondsPerPoint)
             throws TranslateException {
@@ -239,24 +241,37 @@ public final class NetworkBenchmark {
         for (String arch : List.of("xception", "xception41", "xception65", "xception71")) {
             AlignedXception timm = AlignedXception.byId(arch);
             double gflopPerImage = timm == null ? GFLOP_PER_IMAGE : 2.0 * timm.multiplyAdds(299) / 1e9;
-            ModelSpec spec = timm == null ? ModelSpec.xception("none") : ModelSpec.timm(arch, "none");
-            try (ScoringModel model = ModelLoader.load(spec)) {
-                for (int b : batches) {
-                    Timings timings = forward(model, b, threads, secondsPerPoint);
-                    double ips = timings.medianRate(b);
-                    Map<String, Object> p = new LinkedHashMap<>();
-                    p.put("architecture", arch);
-                    p.put("threads", threads);
-                    p.put("batch", b);
-                    p.put("passes", timings.calls());
-                    p.put("gflop_per_image", round(gflopPerImage));
-                    p.put("images_per_s", round(ips));
-                    p.put("images_per_s_window", round(timings.windowRate(b)));
-                    p.put("gflops", round(ips * gflopPerImage));
-                    points.add(p);
-                    System.out.printf("%-10s batch %d, %d thread(s): %.2f img/s (median of %d passes; window %.2f)"
-                                    + " x %.2f GFLOP = %.1f GFLOP/s%n", arch, b, threads, ips, timings.calls(),
-                            timings.windowRate(b), gflopPerImage, ips * gflopPerImage);
+            ModelSpec float32 = timm == null ? ModelSpec.xception("none") : ModelSpec.timm(arch, "none");
+            Map<Integer, Double> float32Rate = new LinkedHashMap<>();
+            for (Precision precision : Precision.values()) {
+                try (ScoringModel model = ModelLoader.load(float32.withPrecision(precision))) {
+                    for (int b : batches) {
+                        Timings timings = forward(model, b, threads, secondsPerPoint);
+                        double ips = timings.medianRate(b);
+                        Map<String, Object> p = new LinkedHashMap<>();
+                        p.put("architecture", arch);
+                        p.put("precision", precision.configName());
+                        p.put("threads", threads);
+                        p.put("batch", b);
+                        p.put("passes", timings.calls());
+                        p.put("gflop_per_image", round(gflopPerImage));
+                        p.put("images_per_s", round(ips));
+                        p.put("images_per_s_window", round(timings.windowRate(b)));
+                        p.put("gflops", round(ips * gflopPerImage));
+                        String ratio = "";
+                        if (precision == Precision.FLOAT32) {
+                            float32Rate.put(b, ips);
+                        } else {
+                            double speedup = ips / float32Rate.get(b);
+                            p.put("speedup_vs_float32", round(speedup));
+                            ratio = String.format(" = %.2fx float32", speedup);
+                        }
+                        points.add(p);
+                        System.out.printf("%-10s %-8s batch %d, %d thread(s): %.2f img/s (median of %d passes;"
+                                        + " window %.2f) x %.2f GFLOP = %.1f GFLOP/s%s%n", arch,
+                                precision.configName(), b, threads, ips, timings.calls(), timings.windowRate(b),
+                                gflopPerImage, ips * gflopPerImage, ratio);
+                    }
                 }
             }
         }
@@ -270,13 +285,13 @@ public final class NetworkBenchmark {
 
     /**
      * Usage: NetworkBenchmark [weights=none] [seconds-per-point=20] [memory-passes=1000] [out.json], or
-     * NetworkBenchmark --variants [seconds-per-point=5] [out.json] for {@link #variants}.
+     * NetworkBenchmark --variants [seconds-per-point=5] [out.json] for {@link #variants} (1 thread).
      */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--variants")) {
             double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
-            Map<String, Object> figures = variants(Runtime.getRuntime().availableProcessors(), new int[] {1, 8},
-                    seconds);
+            System.out.println("machine: " + BenchReport.machine());
+            Map<String, Object> figures = variants(1, new int[] {1, 8}, seconds);
             if (args.length > 2) {
                 BenchReport.writeJson(java.nio.file.Paths.get(args[2]), BenchReport.withMachine(figures));
             }

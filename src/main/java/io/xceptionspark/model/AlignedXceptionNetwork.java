@@ -113,14 +113,6 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
         return fc == null ? List.of() : fc.weights();
     }
 
-    /** Every block of the three flows in forward order (the structure {@link #foldedWeights} follows). */
-    List<AlignedXception.Block> blocks() {
-        List<AlignedXception.Block> blocks = new ArrayList<>(variant.entryFlow());
-        blocks.addAll(variant.middleFlow());
-        blocks.addAll(variant.exitFlow());
-        return blocks;
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

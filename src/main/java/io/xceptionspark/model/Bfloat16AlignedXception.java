@@ -10,6 +10,7 @@ import ai.djl.pytorch.jni.IValueUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,11 +21,13 @@ import java.util.List;
  * scripts/make-bf16-program.sh from scripts/aligned_xception_bf16.py) mirrors
  * {@link AlignedXceptionNetwork#forwardFeatures} and {@link AlignedXceptionNetwork#forwardHead}. At load its
  * {@code load} method receives the network's float32 folded weights ({@link AlignedXceptionNetwork#foldedWeights()}:
- * one definition of the folding) and the variant's block structure (4 ints per block: stride, ReLU before each
- * separable convolution, skip, projection shortcut), so one program runs all three variants.
+ * one definition of the folding) and the variant's block structure ({@link #structure}), so one program runs
+ * all three variants. Same precision design as Keras' program: the stem and the entry flow in float32, then
+ * bfloat16 convolutions with float32 residual sums, pooling and classifier.
  */
 final class Bfloat16AlignedXception {
     static final String PROGRAM = "aligned_xception_bf16.pt";
+    private static final int FIELDS = 5;
 
     private Bfloat16AlignedXception() {}
 
@@ -52,15 +55,25 @@ final class Bfloat16AlignedXception {
         }
     }
 
-    /** The variant's blocks as the program reads them: stride, start_with_relu, skip, projects per block. */
-    static long[] structure(List<AlignedXception.Block> blocks) {
-        long[] codes = new long[4 * blocks.size()];
+    /**
+     * The variant's blocks in forward order as the program reads them, 5 ints per block: stride, ReLU before
+     * each separable convolution, skip, projection shortcut, and whether the block computes in float32. The
+     * entry flow does (with the stem, which always does): rounding there is amplified by every later layer,
+     * see scripts/aligned_xception_bf16.py and docs/MODEL.md.
+     */
+    static long[] structure(AlignedXception variant) {
+        List<AlignedXception.Block> blocks = new ArrayList<>(variant.entryFlow());
+        int entry = blocks.size();
+        blocks.addAll(variant.middleFlow());
+        blocks.addAll(variant.exitFlow());
+        long[] codes = new long[FIELDS * blocks.size()];
         for (int i = 0; i < blocks.size(); i++) {
             AlignedXception.Block b = blocks.get(i);
-            codes[4 * i] = b.stride();
-            codes[4 * i + 1] = b.startWithRelu() ? 1 : 0;
-            codes[4 * i + 2] = b.skip() ? 1 : 0;
-            codes[4 * i + 3] = b.projects() ? 1 : 0;
+            codes[FIELDS * i] = b.stride();
+            codes[FIELDS * i + 1] = b.startWithRelu() ? 1 : 0;
+            codes[FIELDS * i + 2] = b.skip() ? 1 : 0;
+            codes[FIELDS * i + 3] = b.projects() ? 1 : 0;
+            codes[FIELDS * i + 4] = i < entry ? 1 : 0;
         }
         return codes;
     }
@@ -76,7 +89,7 @@ final class Bfloat16AlignedXception {
         List<NDArray> weights = network.foldedWeights();
         try (IValue folded = IValue.listFrom(pt(weights));
              IValue dense = IValue.listFrom(pt(network.classifierWeights()));
-             IValue blocks = IValue.listFrom(structure(network.blocks()));
+             IValue blocks = IValue.listFrom(structure(network.variant()));
              IValue poolingCode = IValue.from(pooling);
              IValue softmaxFlag = IValue.from(softmax);
              IValue loaded = IValueUtils.runMethod(program, "load", folded, dense, blocks, poolingCode, softmaxFlag)) {
