@@ -5,7 +5,8 @@ TorchScript code only, no weights and no variant: the Java side (io.xceptionspar
 loads it through DJL and calls load() once with the float32, BatchNorm-folded weights its own float32 network
 computed (AlignedXceptionNetwork.foldedWeights(), in forward order) and the variant's block structure, so one
 program runs all three. load() keeps bfloat16 channels-last copies. forward() takes and returns float32 tensors,
-because DJL's JNI has no bfloat16 mapping. The precision design is the Keras program's (scripts/xception_bf16.py).
+because DJL's JNI has no bfloat16 mapping. The precision design is the Keras program's (scripts/xception_bf16.py),
+with the float32 part extended to the whole entry flow (see forward; measured in docs/MODEL.md).
 
 Run by scripts/make-bf16-program.sh (Debian's python3-torch); never at run time.
 """
