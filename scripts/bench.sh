@@ -54,7 +54,7 @@ echo "== network (ready tensors) and matmul ceiling"
 "${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark "$REF/xception_ref.h5" "${SECONDS_PER_POINT:-5}" \
   "${MEMORY_PASSES:-300}" docs/bench/network.json
 
-echo "== forward of every built-in architecture (xception, timm xception41/65/71; random weights, folded)"
+echo "== forward of every built-in architecture (xception, timm xception41/65/71; random weights, folded; float32 and bfloat16, 1 thread)"
 "${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark --variants "${SECONDS_PER_POINT:-5}" docs/bench/network-variants.json
 
 echo "== decode + preprocess"
