@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Similarity-search benchmark (not a test; docs/SEARCH.md): real embeddings of sample-data/ from the job,
-# perturbed into an index of ROWS rows; recall@10 of APPROX vs EXACT NEAREST, latency of 1 and 1,000 queries,
-# and the duplicates run at DUPLICATE_ROWS (comma list) rows. Writes docs/bench/search.json.
+# mixed into synthetic indices with planted near-duplicates; recall@10 of `similar` vs brute force and the
+# latency of 1 and 1,000 queries on ROWS rows; the LSH duplicates run at DUPLICATE_ROWS (comma list) rows,
+# with its recall vs the exact answer up to 20,000 rows. Writes docs/bench/search.json.
 # Knobs: ROWS (20000; 0 skips the similar figures), DUPLICATE_ROWS (20000,100000), OUT (docs/bench/search.json), WEIGHTS (target/reference-model/xception_ref.h5 when
 # scripts/make-reference-model.sh made it, else none: seeded random weights), DRIVER_MEMORY (8g).
 set -euo pipefail

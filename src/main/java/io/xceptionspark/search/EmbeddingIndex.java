@@ -79,14 +79,17 @@ public final class EmbeddingIndex {
         if (hasLabels) {
             columns.add(col(ResultColumns.LABEL));
         }
-        List<String> key = List.of(OutputSchema.PATH, OutputSchema.SCORED_AT, OutputSchema.MODIFICATION_TIME);
         Dataset<Row> newest = ScoringResults.latest(rows.select(col(OutputSchema.PATH), col(OutputSchema.SCORED_AT),
                         col(OutputSchema.MODIFICATION_TIME), col(ResultColumns.STATUS),
                         col(ResultColumns.EMBEDDING).isNotNull().as("has_embedding")))
                 .where(col(ResultColumns.STATUS).equalTo("OK").and(col("has_embedding")))
-                .select(key.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
-        return rows.join(org.apache.spark.sql.functions.broadcast(newest),
-                        scala.jdk.javaapi.CollectionConverters.asScala(key).toSeq(), "left_semi")
+                .select(col(OutputSchema.PATH).as("n_path"), col(OutputSchema.SCORED_AT).as("n_scored_at"),
+                        col(OutputSchema.MODIFICATION_TIME).as("n_modification_time"));
+        // null-safe: a listing may leave modification_time null
+        Column sameRow = col(OutputSchema.PATH).equalTo(col("n_path"))
+                .and(col(OutputSchema.SCORED_AT).eqNullSafe(col("n_scored_at")))
+                .and(col(OutputSchema.MODIFICATION_TIME).eqNullSafe(col("n_modification_time")));
+        return rows.join(org.apache.spark.sql.functions.broadcast(newest), sameRow, "left_semi")
                 .select(columns.toArray(Column[]::new));
     }
 
