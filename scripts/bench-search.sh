@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Similarity-search benchmark (not a test; docs/SEARCH.md): real embeddings of sample-data/ from the job,
-# perturbed into an index of ROWS rows; recall@10 of APPROX vs EXACT NEAREST, latency of 1 and 1,000 queries,
-# and the duplicates run at DUPLICATE_ROWS (comma list) rows. Writes docs/bench/search.json.
-# Knobs: ROWS (20000), DUPLICATE_ROWS (20000,100000), WEIGHTS (target/reference-model/xception_ref.h5 when
+# mixed into synthetic indices with planted near-duplicates; recall@10 of `similar` vs brute force and the
+# latency of 1 and 1,000 queries on ROWS rows; the LSH duplicates run at DUPLICATE_ROWS (comma list) rows,
+# with its recall vs the exact answer up to 20,000 rows. Writes docs/bench/search.json.
+# Knobs: ROWS (20000; 0 skips the similar figures), DUPLICATE_ROWS (20000,100000), OUT (docs/bench/search.json), WEIGHTS (target/reference-model/xception_ref.h5 when
 # scripts/make-reference-model.sh made it, else none: seeded random weights), DRIVER_MEMORY (8g).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +22,4 @@ for p in "${OPENS[@]}"; do JVM+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
 grep -m1 'model name' /proc/cpuinfo || true
 echo "cpu flags: $(grep -m1 -o -w -E 'avx2|avx512f|avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} java "${JVM[@]}" -cp "$(cat target/classpath.txt):target/xception-spark.jar" \
-  io.xceptionspark.bench.SearchBenchmark "$WEIGHTS" sample-data "$WORK" "$ROWS" "$DUPLICATE_ROWS" docs/bench/search.json
+  io.xceptionspark.bench.SearchBenchmark "$WEIGHTS" sample-data "$WORK" "$ROWS" "$DUPLICATE_ROWS" "${OUT:-docs/bench/search.json}"

@@ -2,12 +2,12 @@ package io.xceptionspark.cli;
 
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.search.EmbeddingIndex;
+import io.xceptionspark.search.LshParameters;
 import io.xceptionspark.search.NearDuplicates;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import picocli.CommandLine.Command;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "duplicates", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write the near-duplicate pairs of an output as Parquet: path_a, path_b, similarity, match.",
             "match = identical (byte-identical files, by the sha256 column, always reported) or near (embeddings"
-                + " with cosine similarity >= --threshold, through Spark 4.2's NEAREST join)."})
+                + " with cosine similarity >= --threshold: candidates from Spark ML's bucketed random projection LSH,"
+            + " banded, verified with Spark 4.2's vector_inner_product)."})
 final class DuplicatesCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "OUT", description = "The output to search.")
     String index;
@@ -26,13 +27,8 @@ final class DuplicatesCommand implements Callable<Integer> {
             + " near-duplicates, in (0, 1] (default: ${DEFAULT-VALUE}).")
     double threshold = 0.95;
 
-    @Option(names = "--neighbors", paramLabel = "N", description = "Without --exact: how many nearest images of"
-            + " each image are compared with the threshold (default: ${DEFAULT-VALUE}); an image with more"
-            + " near-duplicates than this keeps its N most similar.")
-    int neighbors = 10;
-
     @Option(names = "--exact", description = "Compare every pair (a nested-loop join): for small outputs and for"
-            + " measuring the recall of the default.")
+            + " measuring the recall of the default LSH.")
     boolean exact;
 
     @Option(names = "--output", required = true, paramLabel = "PAIRS", description = "Where to write the pairs"
@@ -51,13 +47,19 @@ final class DuplicatesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NearDuplicates.check(threshold, neighbors);
+        NearDuplicates.check(threshold);
         try (SearchSession session = SearchSession.open(sets)) {
             EmbeddingIndex idx = EmbeddingIndex.open(session.spark(), index);
             requireAbsent(output, session.spark().sparkContext().hadoopConfiguration());
             long start = System.nanoTime();
-            Dataset<Row> pairs = NearDuplicates.find(session.spark(), idx, threshold, neighbors, exact);
-            pairs.write().mode(SaveMode.ErrorIfExists).parquet(output);
+            NearDuplicates.Result found = NearDuplicates.find(session.spark(), idx, threshold, exact);
+            if (found.lsh() != null) {
+                LshParameters p = found.lsh();
+                out.printf("xception-spark: LSH bucket length %.5f, %d bands of %d hashes (recall %.3f at the"
+                        + " threshold)%n", p.bucketLength(), p.bands(), p.hashesPerBand(),
+                        p.recallAtSimilarity(threshold));
+            }
+            found.pairs().write().mode(SaveMode.ErrorIfExists).parquet(output);
             List<Row> counts = session.spark().read().parquet(output).groupBy("match").count().collectAsList();
             out.printf("xception-spark: %s pairs written to %s in %.1f s%n", counts.isEmpty() ? "no"
                     : counts.stream().map(r -> r.getLong(1) + " " + r.getString(0)).reduce((a, b) -> a + ", " + b)

@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "similar", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Find the k most similar images of an output (one scored with embeddings) to each query.",
             "A QUERY is an image file or folder (embedded with the model and preprocessing the index was scored"
-                + " with) or a path already in the index (its stored embedding). Similarity is cosine, through Spark"
-                + " 4.2's NEAREST join."})
+                + " with) or a path already in the index (its stored embedding). Similarity is cosine (Spark 4.2's"
+                + " vector_inner_product of unit vectors), ranked exactly by a per-query top-k."})
 final class SimilarCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "OUT", description = "The output to search (a score"
             + " run's output path, scored with --mode embeddings or both).")
@@ -31,7 +31,8 @@ final class SimilarCommand implements Callable<Integer> {
     @Option(names = "--k", paramLabel = "K", description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
     int k = 10;
 
-    @Option(names = "--exact", description = "EXACT NEAREST instead of APPROX NEAREST.")
+    @Option(names = "--exact", description = "Accepted for compatibility: every search is exact (a top-k over every"
+            + " indexed row).")
     boolean exact;
 
     @Option(names = "--json", description = "One JSON line per query: {\"query\": ..., \"neighbors\": [{\"path\": ...,"
@@ -65,7 +66,7 @@ final class SimilarCommand implements Callable<Integer> {
         List<String> modelSets = sets.stream().filter(s -> !s.startsWith("spark.")).toList();
         try (SearchSession session = SearchSession.open(sparkSets)) {
             EmbeddingIndex idx = EmbeddingIndex.open(session.spark(), index);
-            SimilarImages.Result result = SimilarImages.find(session.spark(), idx, queries, modelSets, k, exact,
+            SimilarImages.Result result = SimilarImages.find(session.spark(), idx, queries, modelSets, k,
                     err::println);
             for (SimilarImages.FailedQuery f : result.failed()) {
                 if (json) {

@@ -20,13 +20,15 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class EmbeddingIndex {
     private final String location;
+    private final Dataset<Row> rows;
     private final Dataset<Row> latest;
     private final boolean hasLabels;
     private final boolean hasSha256;
 
-    private EmbeddingIndex(String location, Dataset<Row> latest, boolean hasLabels, boolean hasSha256) {
+    private EmbeddingIndex(String location, Dataset<Row> rows, boolean hasLabels, boolean hasSha256) {
         this.location = location;
-        this.latest = latest;
+        this.rows = rows;
+        this.latest = ScoringResults.latest(rows);
         this.hasLabels = hasLabels;
         this.hasSha256 = hasSha256;
     }
@@ -45,7 +47,7 @@ public final class EmbeddingIndex {
             throw new JobConfigException("The output at " + path + " has no embedding column (it was scored with"
                     + " scoring.mode = labels). Score it again with --mode embeddings or --mode both.");
         }
-        return new EmbeddingIndex(path, ScoringResults.latest(rows), columns.contains(ResultColumns.LABEL),
+        return new EmbeddingIndex(path, rows, columns.contains(ResultColumns.LABEL),
                 columns.contains(OutputSchema.SHA256));
     }
 
@@ -66,13 +68,28 @@ public final class EmbeddingIndex {
         return latest;
     }
 
-    /** Searchable rows: path, embedding and (when the output has labels) label, of the newest OK row per path. */
+    /**
+     * Searchable rows: path, embedding and (when the output has labels) label, of the newest OK row per path.
+     * The newest version is chosen on the narrow columns only and its rows picked from the scan by a broadcast
+     * semi-join on (path, scored_at, modification_time), so that no embedding is shuffled (a run scores a path
+     * once, so the key names one row).
+     */
     public Dataset<Row> vectors() {
         List<Column> columns = new ArrayList<>(List.of(col(OutputSchema.PATH), col(ResultColumns.EMBEDDING)));
         if (hasLabels) {
             columns.add(col(ResultColumns.LABEL));
         }
-        return latest.where(col(ResultColumns.STATUS).equalTo("OK").and(col(ResultColumns.EMBEDDING).isNotNull()))
+        Dataset<Row> newest = ScoringResults.latest(rows.select(col(OutputSchema.PATH), col(OutputSchema.SCORED_AT),
+                        col(OutputSchema.MODIFICATION_TIME), col(ResultColumns.STATUS),
+                        col(ResultColumns.EMBEDDING).isNotNull().as("has_embedding")))
+                .where(col(ResultColumns.STATUS).equalTo("OK").and(col("has_embedding")))
+                .select(col(OutputSchema.PATH).as("n_path"), col(OutputSchema.SCORED_AT).as("n_scored_at"),
+                        col(OutputSchema.MODIFICATION_TIME).as("n_modification_time"));
+        // null-safe: a listing may leave modification_time null
+        Column sameRow = col(OutputSchema.PATH).equalTo(col("n_path"))
+                .and(col(OutputSchema.SCORED_AT).eqNullSafe(col("n_scored_at")))
+                .and(col(OutputSchema.MODIFICATION_TIME).eqNullSafe(col("n_modification_time")));
+        return rows.join(org.apache.spark.sql.functions.broadcast(newest), sameRow, "left_semi")
                 .select(columns.toArray(Column[]::new));
     }
 

@@ -43,7 +43,7 @@ public final class SimilarImages {
      * @param warn where to say which settings the queries are embedded with
      */
     public static Result find(SparkSession spark, EmbeddingIndex index, List<String> queries,
-                              List<String> overrides, int k, boolean exact, Consumer<String> warn) {
+                              List<String> overrides, int k, Consumer<String> warn) {
         NearestNeighbors.checkK(k);
         if (queries.isEmpty()) {
             throw new JobConfigException("No query: give image files, folders or paths already in the index.");
@@ -74,7 +74,7 @@ public final class SimilarImages {
             all = all.unionByName(embedded.where(col(ResultColumns.STATUS).equalTo("OK"))
                     .select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY), col(ResultColumns.EMBEDDING)));
         }
-        return new Result(NearestNeighbors.search(spark, all, index, k, exact), failed);
+        return new Result(NearestNeighbors.search(spark, all, index, k), failed);
     }
 
     /** The queries that name rows of the index (as given, or as the qualified path Spark lists). */
