@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import java.util.List;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -54,6 +55,8 @@ public final class XceptionKryoRegistrator implements KryoRegistrator {
         for (String name : DELTA_CLASSES) {
             kryo.register(load(name));
         }
+        // the queries `similar` broadcasts (final fields: Java serialisation, once per broadcast)
+        kryo.register(io.xceptionspark.search.QueryVectors.class, new JavaSerializer());
     }
 
     private static Class<?> load(String name) {
