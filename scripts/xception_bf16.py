@@ -2,8 +2,8 @@
 
 The program is TorchScript code only, no weights. The Java side (io.xceptionspark.model.Bfloat16Xception)
 loads it through DJL and calls load() once with the float32, BatchNorm-folded weights its own float32
-network computed (XceptionNetwork.foldedWeights(), in that order); load() keeps bfloat16 channels-last
-copies. forward() takes and returns float32 tensors, because DJL's JNI has no bfloat16 mapping.
+network computed (XceptionNetwork.foldedWeights(), in that order); load() keeps channels-last
+copies (bfloat16 where forward() computes in it). forward() takes and returns float32 tensors, because DJL's JNI has no bfloat16 mapping.
 
 Run by scripts/make-bf16-program.sh (Debian's python3-torch); never at run time.
 """
