@@ -20,9 +20,10 @@ import java.util.List;
  * scripts/make-bf16-program.sh from scripts/xception_bf16.py) mirrors {@link XceptionNetwork#forward}
  * on folded weights. At load, its {@code load} method receives the float32 folded weights the float32
  * network computed ({@link XceptionNetwork#foldedWeights()}: one definition of the folding) and keeps
- * bfloat16 channels-last copies; its forward takes float32 [N, 3, H, W], casts inside, and returns float32
- * outputs in the network's layout ({@link NetworkOutput}). Global pooling and the classifier stay in
- * float32: they cost nothing and keep the logits close to float32's.
+ * channels-last copies, bfloat16 for the pointwise and shortcut convolutions after block 3's first
+ * separable one; its forward takes float32 [N, 3, H, W], casts inside, and returns float32 outputs in the
+ * network's layout ({@link NetworkOutput}). The early layers, the depthwise convolutions and everything
+ * between convolutions stay float32 (docs/MODEL.md: where the bfloat16 error comes from).
  */
 final class Bfloat16Xception {
     static final String PROGRAM = "xception_bf16.pt";

@@ -23,16 +23,19 @@ import org.junit.jupiter.api.Test;
  * The bfloat16 network against the float32 one on the golden fixture (formula weights, the five 299x299
  * images), one test per pooling mode, plus odd and even input sides. The embedding (average pooling, with
  * or without the top): cosine >= 0.9999 per image, the same top-1, logits max |diff| <= 3e-2 * max |logit|.
- * Max pooling and the raw feature map keep more of the per-element noise (a max picks one of 100 noisy
- * values; no averaging at all) and get the looser bounds docs/MODEL.md gives with the measured values,
- * which this test prints.
+ *
+ * <p>Max pooling and the raw feature map cannot reach 0.9999 in bfloat16 on these weights: the network
+ * amplifies any perturbation, so rounding nothing but the input image to bfloat16 and running everything
+ * else in float32 already gives a max-pooled cosine of 0.9993 and a feature-map cosine of 0.9960
+ * (docs/MODEL.md). Their tests assert that the bfloat16 network stays closer to float32 than that one
+ * rounding does, and the measured bounds docs/MODEL.md gives; the test prints the values.
  */
 class Bfloat16ParityTest {
     private static final String[] IMAGES = {"chelsea.png", "coffee.png", "dog.png", "rocket.png", "camera.png"};
     private static final double MIN_COSINE = 0.9999;
-    // measured worst (docs/MODEL.md): max pooling 0.99907, feature map 0.99504, small crops 0.99937
-    private static final double MIN_COSINE_MAX_POOLING = 0.998;
-    private static final double MIN_COSINE_FEATURE_MAP = 0.99;
+    // measured worst (docs/MODEL.md): max pooling 0.99964, feature map 0.99730, small crops 0.99926
+    private static final double MIN_COSINE_MAX_POOLING = 0.9995;
+    private static final double MIN_COSINE_FEATURE_MAP = 0.996;
     /** Top-left crops of the images at small sizes: these test the padding paths, not the accuracy bound. */
     private static final double MIN_COSINE_SMALL_CROPS = 0.999;
     private static final double MAX_LOGITS_REL = 3e-2;
@@ -80,12 +83,13 @@ class Bfloat16ParityTest {
     }
 
     @Test
-    void maxPoolingEmbeddingMatchesFloat32() {
+    void maxPoolingEmbeddingIsCloserToFloat32ThanRoundingTheInput() {
         notopParity(Pooling.MAX, batch, 299, 299, MIN_COSINE_MAX_POOLING);
+        assertCloserThanRoundedInput(Pooling.MAX);
     }
 
     @Test
-    void noPoolingFeatureMapMatchesFloat32() {
+    void noPoolingFeatureMapIsCloserToFloat32ThanRoundingTheInput() {
         XceptionOptions options = XceptionOptions.notop(Pooling.NONE, 299, 299);
         float[][][] fp32 = run(options, notopLayers(), Precision.FLOAT32, batch, 299, 299);
         float[][][] bf16 = run(options, notopLayers(), Precision.BFLOAT16, batch, 299, 299);
@@ -93,6 +97,41 @@ class Bfloat16ParityTest {
         assertEquals(fp32[0][0].length, bf16[0][0].length, "[2048, 10, 10] per image");
         double worst = assertEmbeddingsClose("pooling none (feature map)", fp32[0], bf16[0], MIN_COSINE_FEATURE_MAP);
         System.out.printf("bfloat16 parity pooling none: worst feature-map cosine %.6f%n", worst);
+        assertCloserThanRoundedInput(Pooling.NONE);
+    }
+
+    /**
+     * Over the five images, the bfloat16 network's worst cosine to float32 is better than float32's own worst
+     * on the input rounded to bfloat16 (which is below 0.9999): all the network's roundings together cost
+     * less than that single one. Per image the two differ either way (dog.png: 0.99970 against 0.99990).
+     */
+    private static void assertCloserThanRoundedInput(Pooling pooling) {
+        XceptionOptions options = XceptionOptions.notop(pooling, 299, 299);
+        float[] rounded = batch.clone();
+        for (int i = 0; i < rounded.length; i++) {
+            rounded[i] = roundToBfloat16(rounded[i]);
+        }
+        float[][] fp32 = run(options, notopLayers(), Precision.FLOAT32, batch, 299, 299)[0];
+        float[][] floor = run(options, notopLayers(), Precision.FLOAT32, rounded, 299, 299)[0];
+        float[][] bf16 = run(options, notopLayers(), Precision.BFLOAT16, batch, 299, 299)[0];
+        double worstRounded = 1;
+        double worstBfloat16 = 1;
+        for (int i = 0; i < IMAGES.length; i++) {
+            worstRounded = Math.min(worstRounded, cosine(fp32[i], floor[i]));
+            worstBfloat16 = Math.min(worstBfloat16, cosine(fp32[i], bf16[i]));
+        }
+        System.out.printf("pooling %s: worst cosine of float32 on the bfloat16-rounded input %.6f, of the bfloat16"
+                + " network %.6f%n", pooling, worstRounded, worstBfloat16);
+        assertTrue(worstRounded < MIN_COSINE, "rounding the input alone stays within " + MIN_COSINE);
+        assertTrue(worstBfloat16 > worstRounded, "bfloat16 " + worstBfloat16 + " is further from float32 than"
+                + " rounding only the input (" + worstRounded + ")");
+    }
+
+    /** Round to nearest even bfloat16 (the top 16 bits of a float32), returned as float32. */
+    static float roundToBfloat16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        bits += 0x7FFF + ((bits >>> 16) & 1);
+        return Float.intBitsToFloat(bits & 0xFFFF0000);
     }
 
     /**
