@@ -43,11 +43,13 @@ class SparkConnectMlTest {
         SessionHolder session = new SessionHolder("xception-spark-test", UUID.randomUUID().toString(), spark);
         MlOperator operator = MlOperator.newBuilder().setName(XceptionLabeler.class.getName())
                 .setUid("xceptionLabeler_connect").setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER).build();
-        // what a client sends: Python ints arrive as integer or long literals, strings as strings
+        // what a client sends: Python ints arrive as integer or long literals, strings as strings (the input size,
+        // like crop-pct, is a string Param: a number of pixels or auto)
         MlParams params = MlParams.newBuilder()
                 .putParams("weights", Expression.Literal.newBuilder().setString("none").build())
                 .putParams("seed", Expression.Literal.newBuilder().setLong(8080).build())
-                .putParams("inputHeight", literal(71)).putParams("inputWidth", literal(71))
+                .putParams("inputHeight", Expression.Literal.newBuilder().setString("71").build())
+                .putParams("inputWidth", Expression.Literal.newBuilder().setString("71").build())
                 .putParams("topK", literal(3)).putParams("batchSize", literal(2)).build();
         Transformer t = MLUtils.getTransformer(session, operator, Option.apply(params));
         XceptionLabeler labeler = assertInstanceOf(XceptionLabeler.class, t);
