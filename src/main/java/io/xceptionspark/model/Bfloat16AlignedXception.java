@@ -1,15 +1,10 @@
 package io.xceptionspark.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,23 +31,7 @@ final class Bfloat16AlignedXception {
      * holds its own copies: the caller may close the float32 network's model afterwards.
      */
     static Model compile(AlignedXceptionNetwork network) {
-        Model model = Model.newInstance(network.variant().id() + "-bf16", XceptionModels.ENGINE);
-        try {
-            try (InputStream program = Bfloat16AlignedXception.class.getResourceAsStream(PROGRAM)) {
-                if (program == null) {
-                    throw new IllegalStateException(PROGRAM + " is missing from the jar: rebuild it");
-                }
-                model.load(program);
-            }
-            fill((PtSymbolBlock) model.getBlock(), network);
-            return model;
-        } catch (IOException e) {
-            model.close();
-            throw new UncheckedIOException("cannot read the bfloat16 program " + PROGRAM, e);
-        } catch (MalformedModelException | RuntimeException e) {
-            model.close();
-            throw new IllegalStateException("cannot load the bfloat16 program " + PROGRAM + ": " + e.getMessage(), e);
-        }
+        return Bfloat16Programs.load(network.variant().id() + "-bf16", PROGRAM, program -> fill(program, network));
     }
 
     /**
@@ -80,15 +59,11 @@ final class Bfloat16AlignedXception {
 
     private static void fill(PtSymbolBlock program, AlignedXceptionNetwork network) {
         XceptionOptions options = network.options();
-        int pooling = switch (options.effectivePooling()) {
-            case NONE -> 0;
-            case AVG -> 1;
-            case MAX -> 2;
-        };
+        int pooling = Bfloat16Programs.poolingCode(options);
         boolean softmax = options.classifierActivation() == ClassifierActivation.SOFTMAX;
         List<NDArray> weights = network.foldedWeights();
-        try (IValue folded = IValue.listFrom(pt(weights));
-             IValue dense = IValue.listFrom(pt(network.classifierWeights()));
+        try (IValue folded = IValue.listFrom(Bfloat16Programs.pt(weights));
+             IValue dense = IValue.listFrom(Bfloat16Programs.pt(network.classifierWeights()));
              IValue blocks = IValue.listFrom(structure(network.variant()));
              IValue poolingCode = IValue.from(pooling);
              IValue softmaxFlag = IValue.from(softmax);
@@ -98,9 +73,5 @@ final class Bfloat16AlignedXception {
                         + weights.size());
             }
         }
-    }
-
-    private static PtNDArray[] pt(List<NDArray> arrays) {
-        return arrays.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
     }
 }

@@ -1,16 +1,9 @@
 package io.xceptionspark.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.List;
 
 /**
  * The built-in network in bfloat16, run by libtorch as a TorchScript program.
@@ -37,35 +30,15 @@ final class Bfloat16Xception {
      * holds its own copies: the caller may close the float32 network's model afterwards.
      */
     static Model compile(XceptionNetwork network) {
-        Model model = Model.newInstance("xception-bf16", XceptionModels.ENGINE);
-        try {
-            try (InputStream program = Bfloat16Xception.class.getResourceAsStream(PROGRAM)) {
-                if (program == null) {
-                    throw new IllegalStateException(PROGRAM + " is missing from the jar: rebuild it");
-                }
-                model.load(program);
-            }
-            fill((PtSymbolBlock) model.getBlock(), network);
-            return model;
-        } catch (IOException e) {
-            model.close();
-            throw new UncheckedIOException("cannot read the bfloat16 program " + PROGRAM, e);
-        } catch (MalformedModelException | RuntimeException e) {
-            model.close();
-            throw new IllegalStateException("cannot load the bfloat16 program " + PROGRAM + ": " + e.getMessage(), e);
-        }
+        return Bfloat16Programs.load("xception-bf16", PROGRAM, program -> fill(program, network));
     }
 
     private static void fill(PtSymbolBlock program, XceptionNetwork network) {
         XceptionOptions options = network.options();
-        int pooling = switch (options.effectivePooling()) {
-            case NONE -> 0;
-            case AVG -> 1;
-            case MAX -> 2;
-        };
+        int pooling = Bfloat16Programs.poolingCode(options);
         boolean softmax = options.classifierActivation() == ClassifierActivation.SOFTMAX;
-        try (IValue folded = IValue.listFrom(pt(network.foldedWeights()));
-             IValue dense = IValue.listFrom(pt(network.classifierWeights()));
+        try (IValue folded = IValue.listFrom(Bfloat16Programs.pt(network.foldedWeights()));
+             IValue dense = IValue.listFrom(Bfloat16Programs.pt(network.classifierWeights()));
              IValue poolingCode = IValue.from(pooling);
              IValue softmaxFlag = IValue.from(softmax);
              IValue loaded = IValueUtils.runMethod(program, "load", folded, dense, poolingCode, softmaxFlag)) {
@@ -74,9 +47,5 @@ final class Bfloat16Xception {
                         + FOLDED_TENSORS);
             }
         }
-    }
-
-    private static PtNDArray[] pt(List<NDArray> arrays) {
-        return arrays.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
     }
 }
