@@ -19,12 +19,24 @@ public final class OutputDirs {
     public static final String JOURNAL = "journal";
     public static final String TRASH = "trash";
     public static final String DELTA_LOG = "_delta_log";
+    /** The partition column of a Parquet output's run directories ({@code run_id=RUN}): the run that wrote the row. */
+    public static final String RUN_COLUMN = "run_id";
 
     private OutputDirs() {}
 
     /** Whether Spark's and Delta's readers skip this file or directory name. */
     public static boolean hidden(String name) {
         return (name.startsWith("_") && !name.contains("=")) || name.startsWith(".");
+    }
+
+    /** The directory name of a run's rows in a Parquet output. */
+    public static String runDir(String runId) {
+        return RUN_COLUMN + "=" + runId;
+    }
+
+    /** Whether a top-level name of a Parquet output is a run directory. */
+    public static boolean isRunDir(String name) {
+        return name.startsWith(RUN_COLUMN + "=");
     }
 
     /** Whether the directory holds something readers see: a data file or partition directory. */

@@ -65,7 +65,7 @@ final class OutputWriter implements AutoCloseable {
                 // and the next run must still see a Delta table (not a Parquet dataset) here
                 fs.mkdirs(new Path(dir, OutputDirs.DELTA_LOG));
             } else {
-                new ParquetCommit(fs, dir).recover().forEach(line -> console.println("xception-spark: " + line));
+                new ParquetCommit(fs, dir).recover(runId).forEach(line -> console.println("xception-spark: " + line));
             }
             return new OutputWriter(spark, output, fs, dir, runId, metadata, lock);
         } catch (IOException e) {
@@ -102,6 +102,9 @@ final class OutputWriter implements AutoCloseable {
         }
         Map<String, String> ours = types(schema);
         Map<String, String> theirs = types(existing);
+        if (!output.delta()) {
+            theirs.remove(OutputDirs.RUN_COLUMN); // the run directories' partition column, not a written column
+        }
         Set<String> partitionColumns = Set.copyOf(output.partitionBy());
         boolean same = ours.keySet().equals(theirs.keySet()) && ours.entrySet().stream()
                 .allMatch(e -> partitionColumns.contains(e.getKey()) || e.getValue().equals(theirs.get(e.getKey()))
@@ -140,6 +143,7 @@ final class OutputWriter implements AutoCloseable {
 
     private static Map<String, String> types(StructType schema) {
         return java.util.Arrays.stream(schema.fields())
-                .collect(Collectors.toMap(StructField::name, f -> f.dataType().simpleString()));
+                .collect(Collectors.toMap(StructField::name, f -> f.dataType().simpleString(), (a, b) -> a,
+                        LinkedHashMap::new));
     }
 }

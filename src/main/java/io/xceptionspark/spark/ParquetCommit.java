@@ -10,27 +10,30 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * The crash-safe commit of a Parquet output (the caller holds the {@link OutputLock}).
+ * The crash-safe commit of a Parquet output (the caller holds the {@link OutputLock}). Every run's rows live
+ * in one directory of their own, {@code run_id=RUN} (readers see a {@code run_id} partition column), so a
+ * run becomes visible with one atomic directory rename:
  * <ol>
  *   <li>Spark writes the run into its own staging directory, {@code _xception_spark/staging/RUN} (hidden from
  *       readers; its own {@code _temporary}, so no job attempt directory is shared with another run);</li>
- *   <li>the run is committed when its journal, the list of files to move in (and, for an overwrite, the old
- *       files to move out), is renamed into {@code _xception_spark/journal/RUN};</li>
- *   <li>the journal is applied: new files are renamed into place, then replaced files into the trash;
- *       staging, trash and journal are deleted.</li>
+ *   <li>the run is committed when its journal, the ordered list of renames that publish it, is renamed into
+ *       {@code _xception_spark/journal/RUN};</li>
+ *   <li>the journal is applied: the staging directory is renamed to {@code run_id=RUN} (the moment readers
+ *       see the whole run), then, for an overwrite, every other top-level entry into the trash; staging,
+ *       trash and journal are deleted.</li>
  * </ol>
  * {@link #recover} runs first in every run: it completes the journals of runs that died after committing
- * (every step skips what is done, so it may itself be interrupted), and deletes whatever uncommitted runs
- * left (staging directories, and {@code _temporary} directories of releases before this commit protocol).
+ * (every rename whose source is gone is done, so it may itself be interrupted), deletes whatever uncommitted
+ * runs left (staging directories, and {@code _temporary} directories of releases before this protocol), and
+ * moves an output written by those releases (files and partition directories at the top) into a run
+ * directory of its own, through a journal like any run.
  */
 final class ParquetCommit {
-    private static final String MOVE = "move\t";
-    private static final String REPLACE = "replace\t";
+    private static final String RENAME = "rename\t";
+    private static final String ADOPTED = "adopted-";
 
     private final FileSystem fs;
     private final Path output;
@@ -45,8 +48,11 @@ final class ParquetCommit {
         return new Path(dir(OutputDirs.STAGING), runId);
     }
 
-    /** Completes committed runs and removes uncommitted ones; returns one line per run it dealt with. */
-    List<String> recover() {
+    /**
+     * Completes committed runs, removes uncommitted ones and moves a pre-run-directory layout into a run
+     * directory; returns one line per thing it did. {@code runId}: the recovering run (names the adopted data).
+     */
+    List<String> recover(String runId) {
         List<String> done = new ArrayList<>();
         try {
             for (FileStatus j : OutputDirs.list(fs, dir(OutputDirs.JOURNAL))) {
@@ -56,7 +62,8 @@ final class ParquetCommit {
                 } else {
                     apply(j.getPath(), Integer.MAX_VALUE);
                     finish(name);
-                    done.add("completed the publish of run " + name + " (it died after committing)");
+                    done.add("completed the publish of " + (name.startsWith(ADOPTED) ? "the earlier layout's data"
+                            : "run " + name + " (it died after committing)"));
                 }
             }
             for (FileStatus s : OutputDirs.list(fs, dir(OutputDirs.STAGING))) {
@@ -71,17 +78,34 @@ final class ParquetCommit {
                 fs.delete(legacy, true);
                 done.add("removed _temporary (uncommitted files of a run killed before this commit protocol)");
             }
+            List<String> earlierLayout = visibleEntries().stream().filter(e -> !OutputDirs.isRunDir(e)).toList();
+            if (!earlierLayout.isEmpty()) {
+                String adopted = ADOPTED + runId;
+                List<String[]> renames = new ArrayList<>();
+                for (String entry : earlierLayout) {
+                    renames.add(new String[] {entry, relative(staging(adopted)) + "/" + entry});
+                }
+                renames.add(new String[] {relative(staging(adopted)), OutputDirs.runDir(adopted)});
+                apply(writeJournal(adopted, renames), Integer.MAX_VALUE);
+                finish(adopted);
+                done.add("moved " + earlierLayout.size() + " entries written before run directories into "
+                        + OutputDirs.runDir(adopted));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean up " + output + " after an earlier run: " + e.getMessage(), e);
         }
         return done;
     }
 
-    /** Publishes the staged run: appends its files, or (replace) swaps them for the output's current files. */
+    /** Publishes the staged run: adds its run directory, and (replace) moves every other entry out. */
     void publish(String runId, boolean replace) {
         try {
             Path journal = writeJournal(runId, replace);
+            CrashPoints.reached(CrashPoints.PUBLISH_COMMITTED);
+            apply(journal, 1);
+            CrashPoints.reached(CrashPoints.PUBLISH_RUN_VISIBLE);
             apply(journal, Integer.MAX_VALUE);
+            CrashPoints.reached(CrashPoints.PUBLISH_APPLIED);
             try (OutputStream marker = fs.create(new Path(output, "_SUCCESS"), true)) {
                 marker.flush(); // like Spark's own commit: schedulers may wait for it
             }
@@ -92,25 +116,32 @@ final class ParquetCommit {
         }
     }
 
-    /** The commit point: the journal of moves, written aside and renamed into place (atomic). */
+    /** The commit point of a staged run: its journal of renames, written aside and renamed into place (atomic). */
     Path writeJournal(String runId, boolean replace) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (String rel : visibleFiles(staging(runId))) {
-            b.append(MOVE).append(rel).append('\n');
-        }
+        List<String[]> renames = new ArrayList<>();
+        List<String> old = visibleEntries();
+        renames.add(new String[] {relative(staging(runId)), OutputDirs.runDir(runId)});
         if (replace) {
-            for (String rel : visibleFiles(output)) {
-                b.append(REPLACE).append(rel).append('\n');
+            for (String entry : old) {
+                renames.add(new String[] {entry, relative(new Path(dir(OutputDirs.TRASH), runId)) + "/" + entry});
             }
+        }
+        return writeJournal(runId, renames);
+    }
+
+    private Path writeJournal(String name, List<String[]> renames) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String[] r : renames) {
+            b.append(RENAME).append(r[0]).append('\t').append(r[1]).append('\n');
         }
         Path journals = dir(OutputDirs.JOURNAL);
         fs.mkdirs(journals);
-        Path tmp = new Path(journals, runId + ".tmp");
+        Path tmp = new Path(journals, name + ".tmp");
         try (OutputStream out = fs.create(tmp, true)) {
             out.write(b.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
-        Path journal = new Path(journals, runId);
+        Path journal = new Path(journals, name);
         if (!fs.rename(tmp, journal)) {
             throw new IOException("cannot rename " + tmp + " to " + journal);
         }
@@ -118,38 +149,22 @@ final class ParquetCommit {
     }
 
     /**
-     * Applies at most {@code maxRenames} renames of a journal (tests stop it midway to act out a kill): new
-     * files in first, so readers never find the output empty, then the replaced files out.
+     * Applies at most {@code maxRenames} renames of a journal, in order (tests stop it midway to act out a
+     * kill): the new run directory first, so readers never find the output empty, then the replaced entries out.
      */
     void apply(Path journal, int maxRenames) throws IOException {
-        String runId = journal.getName();
-        List<String> moves = new ArrayList<>();
-        List<String> replaced = new ArrayList<>();
+        int renames = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(journal), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith(MOVE)) {
-                    moves.add(line.substring(MOVE.length()));
-                } else if (line.startsWith(REPLACE)) {
-                    replaced.add(line.substring(REPLACE.length()));
+                if (!line.startsWith(RENAME)) {
+                    continue;
                 }
+                String[] fromTo = line.substring(RENAME.length()).split("\t", 2);
+                if (renames >= maxRenames) {
+                    return;
+                }
+                renames += move(new Path(output, fromTo[0]), new Path(output, fromTo[1])) ? 1 : 0;
             }
-        }
-        int renames = 0;
-        for (String rel : moves) {
-            if (renames >= maxRenames) {
-                return;
-            }
-            renames += move(new Path(staging(runId), rel), new Path(output, rel)) ? 1 : 0;
-        }
-        Path trash = new Path(dir(OutputDirs.TRASH), runId);
-        for (String rel : replaced) {
-            if (renames >= maxRenames) {
-                return;
-            }
-            renames += move(new Path(output, rel), new Path(trash, rel)) ? 1 : 0;
-        }
-        if (!replaced.isEmpty()) {
-            deleteEmptyVisibleDirs(output);
         }
     }
 
@@ -162,7 +177,11 @@ final class ParquetCommit {
 
     private boolean move(Path from, Path to) throws IOException {
         if (!fs.exists(from)) {
-            return false; // moved before the run (or the previous recovery) died
+            return false; // renamed before the run (or the previous recovery) died, or a run without rows
+        }
+        if (fs.exists(to)) {
+            // Hadoop would move the directory into it: never expected, so stop rather than nest data
+            throw new IOException("cannot rename " + from + " to " + to + ": the target exists");
         }
         fs.mkdirs(to.getParent());
         if (!fs.rename(from, to)) {
@@ -171,37 +190,21 @@ final class ParquetCommit {
         return true;
     }
 
-    /** Files under {@code root} that readers see, as paths relative to it (partition directories included). */
-    private List<String> visibleFiles(Path root) throws IOException {
-        List<String> files = new ArrayList<>();
-        if (!fs.exists(root)) {
-            return files;
-        }
-        String prefix = fs.makeQualified(root).toUri().getPath();
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-        while (it.hasNext()) {
-            String path = fs.makeQualified(it.next().getPath()).toUri().getPath();
-            String rel = path.substring(prefix.length() + (prefix.endsWith("/") ? 0 : 1));
-            boolean visible = true;
-            for (String part : rel.split("/")) {
-                visible &= !OutputDirs.hidden(part);
-            }
-            if (visible) {
-                files.add(rel);
+    /** The top-level names readers see (run directories; files and partitions of the earlier layout). */
+    private List<String> visibleEntries() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (FileStatus s : OutputDirs.list(fs, output)) {
+            if (!OutputDirs.hidden(s.getPath().getName())) {
+                names.add(s.getPath().getName());
             }
         }
-        return files;
+        return names;
     }
 
-    private void deleteEmptyVisibleDirs(Path dir) throws IOException {
-        for (FileStatus s : OutputDirs.list(fs, dir)) {
-            if (s.isDirectory() && !OutputDirs.hidden(s.getPath().getName())) {
-                deleteEmptyVisibleDirs(s.getPath());
-                if (OutputDirs.list(fs, s.getPath()).length == 0) {
-                    fs.delete(s.getPath(), false);
-                }
-            }
-        }
+    private String relative(Path inside) {
+        String root = fs.makeQualified(output).toUri().getPath();
+        String path = fs.makeQualified(inside).toUri().getPath();
+        return path.substring(root.length() + (root.endsWith("/") ? 0 : 1));
     }
 
     private Path dir(String name) {

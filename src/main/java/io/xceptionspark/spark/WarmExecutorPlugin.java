@@ -106,32 +106,44 @@ public final class WarmExecutorPlugin implements SparkPlugin {
         };
     }
 
-    /** Loads the model (once per JVM) and scores one batch of a synthetic image through the job's own scorer. */
+    /**
+     * Loads the model (once per JVM) and scores a synthetic image through the job's own scorer, once as PNG and
+     * once as JPEG (the formats of most inputs), so that the first task finds both decoders loaded.
+     */
     static void warm(Warmup job, int taskCpus) {
         ScoringModel model = ModelCache.acquire(job.model(), HadoopConfs.ofSparkEnv());
         ModelSpec spec = job.model();
-        ImageFile image = ImageFile.of(syntheticPng(spec.inputHeight() + 32, spec.inputWidth() + 48));
-        List<ImageFile> batch = new ArrayList<>();
-        for (int i = 0; i < job.scoring().batchSize(); i++) {
-            batch.add(image);
-        }
+        BufferedImage gradient = gradient(spec.inputHeight() + 32, spec.inputWidth() + 48);
         try (BatchScorer scorer = new BatchScorer(model, job.preprocess().toPreprocessConfig(spec.inputHeight(),
                 spec.inputWidth()), job.scoring().batchSize(), job.scoring().threadsFor(taskCpus))) {
-            scorer.score(batch);
+            for (String format : List.of("png", "jpg")) {
+                ImageFile image = ImageFile.of(encode(gradient, format));
+                List<ImageFile> batch = new ArrayList<>();
+                for (int i = 0; i < job.scoring().batchSize(); i++) {
+                    batch.add(image);
+                }
+                scorer.score(batch);
+            }
         }
     }
 
-    /** A colour gradient as PNG bytes: decoded, resized and cropped like any photo. */
-    private static byte[] syntheticPng(int height, int width) {
+    /** A colour gradient: decoded, resized and cropped like any photo once encoded. */
+    private static BufferedImage gradient(int height, int width) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | ((x + y) & 0xff));
             }
         }
+        return image;
+    }
+
+    private static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(image, "png", out);
+            if (!ImageIO.write(image, format, out)) {
+                throw new IOException("no ImageIO writer for " + format);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

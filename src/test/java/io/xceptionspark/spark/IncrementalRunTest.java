@@ -76,7 +76,15 @@ class IncrementalRunTest {
         ScoringResults.registerViews(spark, out.toString());
         assertEquals(6, spark.sql("SELECT * FROM " + ScoringResults.LATEST_VIEW).count());
         assertEquals(7, spark.sql("SELECT * FROM " + ScoringResults.ALL_VIEW).count());
-        assertTrue(Files.isDirectory(out.resolve("run_date=" + first.startedAt().substring(0, 10))), "partitioned by run_date");
+        try (java.util.stream.Stream<Path> runs = Files.list(out)) {
+            List<Path> runDirs = runs.filter(p -> p.getFileName().toString().startsWith("run_id=")).toList();
+            assertEquals(2, runDirs.size(), "one directory per run that wrote rows (not the second): " + runDirs);
+            for (Path run : runDirs) {
+                assertTrue(Files.isDirectory(run.resolve("run_date=" + first.startedAt().substring(0, 10))),
+                        "partitioned by run_date inside each run's directory: " + run);
+            }
+        }
+        assertEquals(2, all.select("run_id").distinct().count(), "the run_id column names the run of each row");
     }
 
     @Test

@@ -263,7 +263,7 @@ class OutputFormatsTest {
     }
 
     @Test
-    void aPublishInterruptedMidwayIsCompletedByTheNextRun() throws Exception {
+    void aPublishInterruptedAtAnyRenameShowsAllOrNoneOfTheRunAndIsCompletedByTheNextRun() throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = inputs(tmp.resolve("in"), "dog.jpg", "kitten.jpg");
         Path out = tmp.resolve("out");
@@ -273,15 +273,18 @@ class OutputFormatsTest {
         FileSystem fs = localFs();
         ParquetCommit commit = new ParquetCommit(fs, hadoopPath(out));
 
-        // a dead run that had committed (journal written) and moved 1 of its 3 files in
-        Dataset<Row> renamed = ScoringResults.read(spark, out.toString()).limit(1).crossJoin(
-                spark.range(3).withColumnRenamed("id", "n"));
+        // a dead run that had committed (journal written), with 3 rows in 3 files: before its one rename
+        // readers see none of them, after it all three
+        Dataset<Row> renamed = ScoringResults.read(spark, out.toString()).drop(OutputDirs.RUN_COLUMN).limit(1)
+                .crossJoin(spark.range(3).withColumnRenamed("id", "n"));
         Dataset<Row> rows = renamed.withColumn("path", org.apache.spark.sql.functions.concat(col("path"),
                 org.apache.spark.sql.functions.lit("-copy"), col("n").cast("string"))).drop("n").repartition(3);
         rows.write().format(FooterParquetFormat.class.getName()).save(commit.staging("dead-run").toString());
         org.apache.hadoop.fs.Path journal = commit.writeJournal("dead-run", false);
+        commit.apply(journal, 0);
+        assertEquals(2, ScoringResults.read(spark, out.toString()).count(), "committed, not yet renamed: invisible");
         commit.apply(journal, 1);
-        assertEquals(2 + 1, ScoringResults.read(spark, out.toString()).count(), "1 of 3 files moved in");
+        assertEquals(2 + 3, ScoringResults.read(spark, out.toString()).count(), "one rename: the whole run");
 
         Files.copy(Shared.path("sample-images/eagle.jpg"), in.resolve("eagle.jpg"));
         RunSummary next = ScoringJob.run(spark, incremental.load(), QUIET);
@@ -289,21 +292,50 @@ class OutputFormatsTest {
         Dataset<Row> all = ScoringResults.read(spark, out.toString());
         assertEquals(2 + 3 + 1, all.count(), "the dead run's 3 rows exactly once, plus the new file");
         assertEquals(6, all.select("path", "modification_time").distinct().count());
+        assertEquals(List.of(3L), all.where(col(OutputDirs.RUN_COLUMN).equalTo("dead-run")).groupBy()
+                .count().collectAsList().stream().map(r -> r.getLong(0)).toList(), "its rows carry its run id");
         assertFalse(Files.exists(out.resolve(OutputDirs.DIR).resolve(OutputDirs.JOURNAL).resolve("dead-run")));
         assertFalse(Files.exists(out.resolve(OutputDirs.DIR).resolve(OutputDirs.STAGING).resolve("dead-run")));
 
-        // an overwrite that died after moving its new files in, before moving the old ones out
-        ScoringJob.run(spark, incremental.load(), QUIET);
-        Dataset<Row> fresh = ScoringResults.read(spark, out.toString())
+        // an overwrite that died after renaming its run in, before moving the old runs out: the old data is
+        // still readable beside the complete new run, and the next run finishes the overwrite
+        Dataset<Row> fresh = ScoringResults.read(spark, out.toString()).drop(OutputDirs.RUN_COLUMN)
                 .where(col("path").endsWith("/dog.jpg").or(col("path").endsWith("/kitten.jpg"))).coalesce(1);
         fresh.write().format(FooterParquetFormat.class.getName()).save(commit.staging("dead-overwrite").toString());
         org.apache.hadoop.fs.Path replace = commit.writeJournal("dead-overwrite", true);
         commit.apply(replace, 1);
-        ScoringJob.run(spark, TestJobs.small(List.of(in), out).set("output.save-mode", "append")
-                .set("output.incremental", "true").load(), QUIET);
+        assertEquals(6 + 2, ScoringResults.read(spark, out.toString()).count(), "old data and the whole new run");
+        ScoringJob.run(spark, incremental.load(), QUIET);
         Dataset<Row> after = ScoringResults.read(spark, out.toString());
         assertEquals(3, after.count(), "the overwrite completed: its 2 rows, then the incremental run's 1 new row");
         assertEquals(3, after.select("path").distinct().count());
+    }
+
+    @Test
+    void anOutputOfTheEarlierLayoutIsMovedIntoARunDirectoryAndKeepsEveryRowOnce() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = inputs(tmp.resolve("in"), "dog.jpg", "kitten.jpg");
+        Path first = tmp.resolve("first");
+        JobConfigLoader job = TestJobs.small(List.of(in), first).setList("output.partition-by", List.of("status"));
+        ScoringJob.run(spark, job.load(), QUIET);
+        // the layout of releases before run directories: partition directories (or files) at the top
+        Path out = tmp.resolve("out");
+        ScoringResults.read(spark, first.toString()).drop(OutputDirs.RUN_COLUMN).write()
+                .format(FooterParquetFormat.class.getName()).partitionBy("status").save(out.toString());
+        assertTrue(Files.isDirectory(out.resolve("status=OK")));
+
+        Files.copy(Shared.path("sample-images/eagle.jpg"), in.resolve("eagle.jpg"));
+        JobConfigLoader incremental = TestJobs.small(List.of(in), out).setList("output.partition-by", List.of("status"))
+                .set("output.incremental", "true").set("output.save-mode", "append");
+        assertEquals(1, ScoringJob.run(spark, incremental.load(), QUIET).scored(), "only eagle.jpg is new");
+        Dataset<Row> all = ScoringResults.read(spark, out.toString());
+        assertEquals(3, all.count());
+        assertEquals(3, all.select("path", "modification_time").distinct().count());
+        assertEquals(2, all.select(OutputDirs.RUN_COLUMN).distinct().count(), "the adopted data and the new run");
+        try (java.util.stream.Stream<Path> top = Files.list(out)) {
+            assertTrue(top.map(p -> p.getFileName().toString()).allMatch(n -> n.startsWith("run_id=") || OutputDirs.hidden(n)),
+                    "only run directories at the top");
+        }
     }
 
     private static long latestVersion(SparkSession spark, Path out) {

@@ -23,9 +23,15 @@ public final class ChildJob {
 
     /** Starts {@code xception-spark score ARGS}; stdout and stderr go to {@code log}. */
     public static ChildJob start(Path log, List<String> args) throws IOException {
+        return start(log, List.of(), args);
+    }
+
+    /** Like {@link #start(Path, List)}, with extra JVM flags (e.g. {@code -Dxception-spark.crash-at=...}). */
+    public static ChildJob start(Path log, List<String> jvmFlags, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1500m");
+        cmd.addAll(jvmFlags);
         cmd.add("-XX:TieredStopAtLevel=1"); // a short-lived JVM: C1 only starts Spark faster
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("-Dai.djl") || a.startsWith("-Djdk.reflect")
@@ -57,6 +63,16 @@ public final class ChildJob {
         process.destroyForcibly();
         process.waitFor();
         return false;
+    }
+
+    /** Waits for the JVM to end by itself; its exit status, or -1 (and it is killed) after the timeout. */
+    public int waitFor(long timeoutMillis) throws InterruptedException {
+        if (process.waitFor(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            return process.exitValue();
+        }
+        process.destroyForcibly();
+        process.waitFor();
+        return -1;
     }
 
     public String output() {
