@@ -91,7 +91,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         List<Path> files = expand(images);
         JobConfig job = load();
-        ScoringModel scoringModel = ModelCache.acquire(job.model(), JobPreflight.hadoopConf(job));
+        ModelCache.Lease lease = ModelCache.acquire(job.model(), JobPreflight.hadoopConf(job));
+        ScoringModel scoringModel = lease.model();
         err.println("model: " + scoringModel.identity());
         err.println("preprocess: " + scoringModel.inputHeight() + "x" + scoringModel.inputWidth() + " "
                 + job.preprocess().describe());
@@ -101,7 +102,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();
-        try (BatchScorer scorer = new BatchScorer(scoringModel, job.preprocessConfig(), scoring.batchSize(), threads)) {
+        try (BatchScorer scorer = BatchScorer.holding(lease, job.preprocessConfig(), scoring.batchSize(), threads)) {
             for (int start = 0; start < files.size(); start += scoring.batchSize()) {
                 List<Path> batch = files.subList(start, Math.min(files.size(), start + scoring.batchSize()));
                 List<ImageFile> inputs = batch.stream().map(f -> read(f, job.preprocess().maxFileBytes())).toList();

@@ -111,7 +111,10 @@ final class ScoreCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         // The model is loaded before Spark starts: a bad weights file fails in seconds, with nothing written.
-        JobConfig loaded = ModelPreflight.load(job, hadoop, out).config();
+        JobConfig loaded;
+        try (ModelPreflight.Loaded preflight = ModelPreflight.load(job, hadoop, out)) {
+            loaded = preflight.config(); // the model stays cached for the run
+        }
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = SparkSessions.create(loaded, sparkDefaults, launcherSettings);
         try {

@@ -1,6 +1,7 @@
 package io.xceptionspark.report;
 
 import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.spark.DeltaOutput;
 import io.xceptionspark.spark.OutputDirs;
 import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.ResultColumns;
@@ -86,7 +87,7 @@ public record ReportInput(String path, Dataset<Row> rows, Optional<RunSummary> s
             return List.of();
         }
         List<Commit> commits = new ArrayList<>();
-        for (Row r : spark.sql("DESCRIBE HISTORY delta.`" + dir.toString().replace("`", "``") + "` LIMIT "
+        for (Row r : spark.sql("DESCRIBE HISTORY " + DeltaOutput.table(spark, dir.toString()) + " LIMIT "
                 + MAX_COMMITS).collectAsList()) {
             scala.collection.Map<String, String> metrics = r.isNullAt(r.fieldIndex("operationMetrics")) ? null
                     : r.getMap(r.fieldIndex("operationMetrics"));

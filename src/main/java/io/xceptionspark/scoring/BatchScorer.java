@@ -8,6 +8,7 @@ import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.inference.BatchOutput;
 import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.InferenceThreads;
+import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ScoringModel;
 import java.util.List;
 import java.util.Optional;
@@ -26,14 +27,32 @@ public final class BatchScorer implements AutoCloseable {
     private final int height;
     private final int width;
     private final float[] buffer;
+    private final ModelCache.Lease lease;
     private boolean closed;
 
     public BatchScorer(ScoringModel model, PreprocessConfig preprocess, int maxBatchSize, int intraOpThreads) {
+        this(model, null, preprocess, maxBatchSize, intraOpThreads);
+    }
+
+    /** A scorer on a cached model that takes over {@code lease} (closed with the scorer, or if this fails). */
+    public static BatchScorer holding(ModelCache.Lease lease, PreprocessConfig preprocess, int maxBatchSize,
+                                      int intraOpThreads) {
+        try {
+            return new BatchScorer(lease.model(), lease, preprocess, maxBatchSize, intraOpThreads);
+        } catch (RuntimeException | Error e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private BatchScorer(ScoringModel model, ModelCache.Lease lease, PreprocessConfig preprocess, int maxBatchSize,
+                        int intraOpThreads) {
         if (preprocess.height() != model.inputHeight() || preprocess.width() != model.inputWidth()) {
             throw new IllegalArgumentException("preprocessing makes " + preprocess.height() + "x" + preprocess.width()
                     + " inputs but the model takes " + model.inputHeight() + "x" + model.inputWidth());
         }
         this.model = model;
+        this.lease = lease;
         this.preprocessor = new ImagePreprocessor(preprocess);
         this.intraOpThreads = intraOpThreads;
         this.height = preprocess.height();
@@ -105,6 +124,9 @@ public final class BatchScorer implements AutoCloseable {
         if (!closed) {
             closed = true;
             predictor.close();
+            if (lease != null) {
+                lease.close();
+            }
         }
     }
 }

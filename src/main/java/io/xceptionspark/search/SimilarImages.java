@@ -98,8 +98,10 @@ public final class SimilarImages {
         recorded.forEach(loader::set);
         overrides.forEach(loader::assignment);
         JobConfig settings = loader.load();
-        String identity = ModelCache.acquire(settings.model(), spark.sparkContext().hadoopConfiguration())
-                .identity().toString();
+        String identity;
+        try (ModelCache.Lease lease = ModelCache.acquire(settings.model(), spark.sparkContext().hadoopConfiguration())) {
+            identity = lease.model().identity().toString();
+        }
         List<String> models = index.models();
         if (!models.equals(List.of(identity))) {
             throw new JobConfigException("The index " + index.location() + " holds embeddings of " + models

@@ -19,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
  * when output.delta.txn-version is set. Each commit's userMetadata names the run; the table properties
  * carry {@link OutputMetadata}.
  */
-final class DeltaOutput {
+public final class DeltaOutput {
     /** The session settings Delta needs (the job sets them when it builds the session). */
     static final Map<String, String> SESSION_CONF = Map.of(
             "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
@@ -39,14 +39,27 @@ final class DeltaOutput {
         }
     }
 
-    /** SQL name of the table at {@code path}. */
+    /** SQL name of the table at an absolute {@code path}. */
     static String table(String path) {
         return "delta.`" + path.replace("`", "``") + "`";
     }
 
+    /**
+     * SQL name of the table at {@code path}, qualified with the session's Hadoop settings first: Delta's
+     * {@code delta.`path`} names resolve no relative paths (a relative output.path would not be found).
+     */
+    public static String table(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            return table(p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString());
+        } catch (java.io.IOException e) {
+            return table(path);
+        }
+    }
+
     /** The committed table's partition columns. */
     static List<String> partitionColumns(SparkSession spark, String path) {
-        Row detail = spark.sql("DESCRIBE DETAIL " + table(path)).first();
+        Row detail = spark.sql("DESCRIBE DETAIL " + table(spark, path)).first();
         return detail.getList(detail.fieldIndex("partitionColumns"));
     }
 
@@ -95,7 +108,7 @@ final class DeltaOutput {
         String assignments = metadata.entrySet().stream()
                 .map(e -> quote(e.getKey()) + " = " + quote(e.getValue())).collect(Collectors.joining(", "));
         withUserMetadata(spark, "xception-spark run " + runId + ": model and preprocessing properties",
-                () -> spark.sql("ALTER TABLE " + table(path) + " SET TBLPROPERTIES (" + assignments + ")"));
+                () -> spark.sql("ALTER TABLE " + table(spark, path) + " SET TBLPROPERTIES (" + assignments + ")"));
     }
 
     private static String quote(String s) {

@@ -22,8 +22,20 @@ import org.apache.hadoop.conf.Configuration;
 public final class ModelPreflight {
     private ModelPreflight() {}
 
-    /** The job (with the model actually used) and its loaded model. */
-    public record Loaded(JobConfig config, ScoringModel model) {}
+    /**
+     * The job (with the model actually used) and its loaded model, held from the cache until closed (a run
+     * holds it for its duration; in local mode its tasks share it).
+     */
+    public record Loaded(JobConfig config, ModelCache.Lease lease) implements AutoCloseable {
+        public ScoringModel model() {
+            return lease.model();
+        }
+
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
 
     /** {@link #load(JobConfig, Configuration, PrintStream)} with the job's own Hadoop settings. */
     public static Loaded load(JobConfig config, PrintStream console) {
@@ -40,20 +52,22 @@ public final class ModelPreflight {
             console.println(randomWeightsBanner(missing, job.model()));
             job = job.withModel(job.model().withWeights("none"));
         }
-        ScoringModel model;
+        ModelCache.Lease lease;
         try {
-            model = ModelCache.acquire(job.model(), hadoop);
+            lease = ModelCache.acquire(job.model(), hadoop);
         } catch (WeightsMismatchException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             // model options the weights cannot serve (e.g. imagenet with 10 classes): a configuration error
             throw new JobConfigException("Model settings: " + e.getMessage(), e);
         }
-        if (job.scoring().mode().labels() && job.scoring().topK() > model.classes()) {
+        int classes = lease.model().classes();
+        if (job.scoring().mode().labels() && job.scoring().topK() > classes) {
+            lease.close();
             throw new JobConfigException("scoring.top-k = " + job.scoring().topK() + " exceeds the model's "
-                    + model.classes() + " classes. Lower scoring.top-k.");
+                    + classes + " classes. Lower scoring.top-k.");
         }
-        return new Loaded(job, model);
+        return new Loaded(job, lease);
     }
 
     /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */

@@ -145,7 +145,7 @@ public final class OutputMetadata {
 
     /** The xception_spark.* properties of the Delta table at {@code path}. */
     public static Map<String, String> ofDeltaTable(SparkSession spark, String path) {
-        Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path.replace("`", "``") + "`").first();
+        Row detail = spark.sql("DESCRIBE DETAIL " + DeltaOutput.table(spark, path)).first();
         scala.collection.Map<String, String> props = detail.getMap(detail.fieldIndex("properties"));
         Map<String, String> all = new TreeMap<>(scala.jdk.javaapi.CollectionConverters.asJava(props));
         return ours(all);

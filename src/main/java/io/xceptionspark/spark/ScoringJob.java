@@ -66,8 +66,9 @@ public final class ScoringJob {
         OutputOptions output = job.output();
         StructType schema = OutputSchema.of(job.scoring());
         String runId = runId(started);
-        try (OutputWriter writer = OutputWriter.open(spark, output, hadoop, runId, OutputMetadata.of(job, model),
-                console)) {
+        // the lease keeps the model loaded for the run (in local mode the tasks share it)
+        try (loaded; OutputWriter writer = OutputWriter.open(spark, output, hadoop, runId,
+                OutputMetadata.of(job, model), console)) {
             boolean outputExists = writer.hasData();
             if (outputExists && output.saveMode() == SaveMode.APPEND) {
                 writer.checkAppendable(schema);

@@ -31,7 +31,7 @@ public final class TaskScorers {
         long start = System.nanoTime();
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
-        BatchScorer scorer = new BatchScorer(ModelCache.acquire(model, hadoop),
+        BatchScorer scorer = BatchScorer.holding(ModelCache.acquire(model, hadoop),
                 preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> {

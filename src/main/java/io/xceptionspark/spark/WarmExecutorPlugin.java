@@ -5,7 +5,6 @@ import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
-import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.scoring.BatchScorer;
 import io.xceptionspark.scoring.ImageFile;
 import java.awt.image.BufferedImage;
@@ -111,10 +110,10 @@ public final class WarmExecutorPlugin implements SparkPlugin {
      * once as JPEG (the formats of most inputs), so that the first task finds both decoders loaded.
      */
     static void warm(Warmup job, int taskCpus) {
-        ScoringModel model = ModelCache.acquire(job.model(), HadoopConfs.ofSparkEnv());
         ModelSpec spec = job.model();
         BufferedImage gradient = gradient(spec.inputHeight() + 32, spec.inputWidth() + 48);
-        try (BatchScorer scorer = new BatchScorer(model, job.preprocess().toPreprocessConfig(spec.inputHeight(),
+        // the lease ends with the warm-up; the model stays cached (idle) for the tasks
+        try (BatchScorer scorer = BatchScorer.holding(ModelCache.acquire(spec, HadoopConfs.ofSparkEnv()), job.preprocess().toPreprocessConfig(spec.inputHeight(),
                 spec.inputWidth()), job.scoring().batchSize(), job.scoring().threadsFor(taskCpus))) {
             for (String format : List.of("png", "jpg")) {
                 ImageFile image = ImageFile.of(encode(gradient, format));

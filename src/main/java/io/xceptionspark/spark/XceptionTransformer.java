@@ -638,7 +638,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         StructType out = outputSchema(dataset.schema(), job);
         // on the driver first, with the job's checks: a bad model fails here, before any task runs
         ModelPreflight.load(job, dataset.sparkSession().sparkContext().hadoopConfiguration(),
-                new PrintStream(java.io.OutputStream.nullOutputStream()));
+                new PrintStream(java.io.OutputStream.nullOutputStream())).close();
         RowScorer scorer = new RowScorer(job.model(), job.preprocess(), job.scoring(),
                 new ResultColumns(job.scoring(), getOutputPrefix()),
                 dataset.schema().fieldIndex(getInputCol()), dataset.schema().size());

@@ -2,7 +2,6 @@ package io.xceptionspark.sql;
 
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.inference.ModelCache;
-import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.spark.HadoopConfs;
 import io.xceptionspark.spark.ResultColumns;
 import java.util.HashMap;
@@ -58,13 +57,13 @@ public final class XceptionFunctions {
                             arity(LABELS, args, 1, 2);
                             binary(LABELS, args.get(0), "content");
                             SqlScoringSettings settings = settings();
-                            ScoringModel model = model(settings);
-                            if (model.classes() == 0) {
+                            int classes = loadModel(settings);
+                            if (classes == 0) {
                                 throw new IllegalArgumentException(LABELS + " needs the classifier: the model has"
                                         + " none (set model.include-top = true).");
                             }
-                            int k = args.size() == 2 ? intLiteral(LABELS, args.get(1), model.classes())
-                                    : Math.min(settings.scoring().topK(), model.classes());
+                            int k = args.size() == 2 ? intLiteral(LABELS, args.get(1), classes)
+                                    : Math.min(settings.scoring().topK(), classes);
                             // k is a constant, captured by the function: the UDF's only argument is the content
                             return udf(LABELS, new ImageFunctions.Labels(settings, k),
                                     DataTypes.createArrayType(ResultColumns.CLASS_SCORE, false), args.subList(0, 1));
@@ -76,7 +75,7 @@ public final class XceptionFunctions {
                             arity(EMBEDDING, args, 1, 1);
                             binary(EMBEDDING, args.get(0), "content");
                             SqlScoringSettings settings = settings();
-                            model(settings);
+                            loadModel(settings);
                             return udf(EMBEDDING, new ImageFunctions.Embedding(settings),
                                     DataTypes.createArrayType(DataTypes.FloatType, false), args);
                         }),
@@ -87,7 +86,7 @@ public final class XceptionFunctions {
                             arity(ERROR, args, 1, 1);
                             binary(ERROR, args.get(0), "content");
                             SqlScoringSettings settings = settings();
-                            model(settings);
+                            loadModel(settings);
                             return udf(ERROR, new ImageFunctions.Error(settings), ERROR_TYPE, args);
                         }),
                 function(SIMILARITY, "_FUNC_(a, b) - Cosine similarity of two embeddings (array<float>) or two"
@@ -108,7 +107,7 @@ public final class XceptionFunctions {
                             }
                             SqlScoringSettings settings = settings();
                             if (embeds) {
-                                model(settings);
+                                loadModel(settings);
                             }
                             return udf(SIMILARITY, new ImageFunctions.Similarity(settings), DataTypes.FloatType, args);
                         }));
@@ -142,10 +141,15 @@ public final class XceptionFunctions {
         }
     }
 
-    /** Loads (or finds) the model on the driver: a missing or wrong weights file fails the query here. */
-    private static ScoringModel model(SqlScoringSettings settings) {
-        return ModelCache.acquire(settings.model(),
-                HadoopConfs.rebuild(new HashMap<>(settings.hadoopConf())));
+    /**
+     * Loads (or finds) the model on the driver, so that a missing or wrong weights file fails the query here;
+     * returns its number of classes.
+     */
+    private static int loadModel(SqlScoringSettings settings) {
+        try (ModelCache.Lease lease = ModelCache.acquire(settings.model(),
+                HadoopConfs.rebuild(new HashMap<>(settings.hadoopConf())))) {
+            return lease.model().classes();
+        }
     }
 
     private static void arity(String name, List<Expression> args, int min, int max) {

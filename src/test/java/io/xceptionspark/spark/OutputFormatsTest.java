@@ -201,6 +201,21 @@ class OutputFormatsTest {
     }
 
     @Test
+    void aDeltaTableAtARelativePathGetsItsPropertiesAndHistory() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = inputs(tmp.resolve("in"), "dog.jpg");
+        // Delta's delta.`path` SQL names resolve no relative paths: the job qualifies them
+        Path relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("relative-table").toAbsolutePath());
+        JobConfigLoader job = TestJobs.small(List.of(in), relative).set("output.format", "delta")
+                .set("output.incremental", "true").set("output.save-mode", "append");
+        RunSummary first = ScoringJob.run(spark, job.load(), QUIET);
+        assertEquals(1, first.scored());
+        assertEquals(first.model(), OutputMetadata.ofDeltaTable(spark, relative.toString())
+                .get(OutputMetadata.MODEL_IDENTITY), "the table properties were set");
+        assertEquals(0, ScoringJob.run(spark, job.load(), QUIET).scored(), "the incremental rerun finds it done");
+    }
+
+    @Test
     void badOutputSettingsAreRefusedBeforeAnythingIsWritten() throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = inputs(tmp.resolve("in"), "dog.jpg");
