@@ -6,6 +6,7 @@ import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.spark.HadoopConfs;
 import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.ResultColumns;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class SimilarImages {
         List<String> toEmbed = new ArrayList<>();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         for (String q : queries) {
-            if (!indexed.contains(q) && !indexed.contains(qualified(q, hadoop))) {
+            if (!indexed.contains(q) && !indexed.contains(HadoopConfs.qualified(q, hadoop))) {
                 if (!exists(q, hadoop)) {
                     throw new JobConfigException("Query " + q + " is neither a path in the index " + index.location()
                             + " nor a readable file or folder. Check the path.");
@@ -81,7 +82,7 @@ public final class SimilarImages {
     private static Set<String> indexedPaths(EmbeddingIndex index, List<String> queries) {
         Configuration hadoop = index.vectors().sparkSession().sparkContext().hadoopConfiguration();
         Set<String> candidates = new HashSet<>(queries);
-        queries.forEach(q -> candidates.add(qualified(q, hadoop)));
+        queries.forEach(q -> candidates.add(HadoopConfs.qualified(q, hadoop)));
         return new HashSet<>(index.vectors().select(OutputSchema.PATH).where(col(OutputSchema.PATH)
                 .isin(candidates.toArray())).as(Encoders.STRING()).collectAsList());
     }
@@ -118,15 +119,6 @@ public final class SimilarImages {
             return fs.exists(p);
         } catch (IOException | IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    private static String qualified(String path, Configuration conf) {
-        try {
-            Path p = new Path(path);
-            return p.getFileSystem(conf).makeQualified(p).toString();
-        } catch (IOException | IllegalArgumentException e) {
-            return path;
         }
     }
 }

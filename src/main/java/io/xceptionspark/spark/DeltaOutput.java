@@ -49,12 +49,7 @@ public final class DeltaOutput {
      * {@code delta.`path`} names resolve no relative paths (a relative output.path would not be found).
      */
     public static String table(SparkSession spark, String path) {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        try {
-            return table(p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString());
-        } catch (java.io.IOException e) {
-            return table(path);
-        }
+        return table(HadoopConfs.qualified(path, spark.sparkContext().hadoopConfiguration()));
     }
 
     /** The committed table's partition columns. */

@@ -1,8 +1,10 @@
 package io.xceptionspark.spark;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Ships a driver's Hadoop configuration to executors as the small map of what differs from Hadoop's
@@ -10,6 +12,19 @@ import org.apache.hadoop.conf.Configuration;
  */
 public final class HadoopConfs {
     private HadoopConfs() {}
+
+    /**
+     * {@code path} as its file system names it (scheme and absolute path, e.g. file:/work/out for "out"), or
+     * {@code path} itself when it names no file system this configuration reaches.
+     */
+    public static String qualified(String path, Configuration conf) {
+        try {
+            Path p = new Path(path);
+            return p.getFileSystem(conf).makeQualified(p).toString();
+        } catch (IOException | IllegalArgumentException e) {
+            return path;
+        }
+    }
 
     public static HashMap<String, String> nonDefaults(Configuration conf) {
         Configuration defaults = new Configuration();

@@ -113,7 +113,7 @@ public final class ScoringJob {
             Map<String, Long> failures = counters.failures();
             long failed = failures.values().stream().mapToLong(Long::longValue).sum();
             long scored = counters.scored();
-            RunSummary summary = new RunSummary(qualified(output.path(), hadoop), output.saveMode().configName(),
+            RunSummary summary = new RunSummary(HadoopConfs.qualified(output.path(), hadoop), output.saveMode().configName(),
                     job.scoring().mode().configName(), modelDescription(job, model),
                     model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe(),
                     started.toString(), listed,
@@ -194,14 +194,5 @@ public final class ScoringJob {
 
     private static boolean java8Time(SparkSession spark) {
         return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
-    }
-
-    private static String qualified(String path, Configuration conf) {
-        try {
-            Path p = new Path(path);
-            return p.getFileSystem(conf).makeQualified(p).toString();
-        } catch (IOException e) {
-            return path;
-        }
     }
 }

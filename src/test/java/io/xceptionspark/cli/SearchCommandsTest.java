@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.xceptionspark.scoring.Scores;
 import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestJobs;
 import io.xceptionspark.testing.SparkTestSession;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -59,11 +60,7 @@ class SearchCommandsTest {
         variants = tmp.resolve("variants");
         Files.createDirectories(images);
         Files.createDirectories(variants);
-        try (Stream<Path> sample = Files.list(Shared.path("sample-images"))) {
-            for (Path p : sample.filter(p -> !p.getFileName().toString().endsWith(".md")).toList()) {
-                Files.copy(p, images.resolve(p.getFileName()));
-            }
-        }
+        TestJobs.copySamples(images, "");
         for (String name : ORIGINALS) {
             assertTrue(Files.exists(images.resolve(name)), name + " in sample-images");
             BufferedImage original = ImageIO.read(images.resolve(name).toFile());

@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.testing.ChildJob;
 import io.xceptionspark.testing.HaltingCommitProtocol;
-import io.xceptionspark.testing.Shared;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,16 +48,16 @@ class CrashDuringCommitTest {
                                                                          long visibleAfterCrash) throws Exception {
         Path in = Files.createDirectories(tmp.resolve("in"));
         Path out = tmp.resolve("out");
-        addCopy(in, 0);
+        TestJobs.copySamples(in, "copy0-");
         if (mode.equals("overwrite")) {
-            addCopy(in, 1);
+            TestJobs.copySamples(in, "copy1-");
         }
         rerun(in, out);
         long before = read(out).count();
         List<Object> previousRuns = read(out).select(OutputDirs.RUN_COLUMN).distinct().collectAsList().stream()
                 .map(r -> r.get(0)).toList();
         if (mode.equals("append")) {
-            addCopy(in, 1);
+            TestJobs.copySamples(in, "copy1-");
         }
 
         List<String> args = new ArrayList<>(List.of("--input", in.toString(), "--output", out.toString(),
@@ -97,13 +94,5 @@ class CrashDuringCommitTest {
 
     private static Dataset<Row> read(Path out) {
         return ScoringResults.read(SparkTestSession.get(), out.toString());
-    }
-
-    private static void addCopy(Path dir, int c) throws IOException {
-        try (Stream<Path> sample = Files.list(Shared.path("sample-images"))) {
-            for (Path f : sample.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList()) {
-                Files.copy(f, dir.resolve("copy" + c + "-" + f.getFileName()));
-            }
-        }
     }
 }

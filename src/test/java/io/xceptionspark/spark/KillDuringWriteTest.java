@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.testing.ChildJob;
-import io.xceptionspark.testing.Shared;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -176,11 +174,7 @@ class KillDuringWriteTest {
     }
 
     private static void copy(Path dir, int c) throws IOException {
-        try (Stream<Path> sample = Files.list(Shared.path("sample-images"))) {
-            for (Path f : sample.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList()) {
-                Files.copy(f, dir.resolve("copy" + c + "-" + f.getFileName()));
-            }
-        }
+        TestJobs.copySamples(dir, "copy" + c + "-");
     }
 
     private static org.apache.hadoop.fs.FileSystem localFs() throws IOException {
