@@ -123,7 +123,9 @@ VIEWFS=(--conf "spark.hadoop.fs.viewfs.mounttable.xs.link./weights=file://$(dirn
 REMOTE_WEIGHTS=(--set model.weights=viewfs://xs/weights/xception_formula.h5 --set "model.weights-sha256=$FORMULA_SHA256")
 mkdir -p "$TEST_DIR/driver-tmp" "$TEST_DIR/executor-tmp"
 export XCEPTION_SPARK_JAVA_OPTS="-Djava.io.tmpdir=$TEST_DIR/driver-tmp"
-EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Djava.io.tmpdir=$TEST_DIR/executor-tmp")
+# conf/spark-defaults.conf's executor JVM options, plus a temp dir of the test's own (the --conf replaces the file's value)
+EXECUTOR_JAVA_OPTS="$(sed -n 's/^spark\.executor\.extraJavaOptions[[:space:]]*//p' conf/spark-defaults.conf)"
+EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=$EXECUTOR_JAVA_OPTS -Djava.io.tmpdir=$TEST_DIR/executor-tmp")
 
 apps() {
   local d
@@ -262,7 +264,7 @@ for target in "${TARGETS[@]}"; do
     log "2. throughput on the cluster (2 workers x 1 core), scoring.preload=$preload: $N_IMAGES images"
     # each run's executors start with an empty weights cache of their own, so that both pay the same copy
     mkdir -p "$TEST_DIR/executor-tmp-$target"
-    EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Djava.io.tmpdir=$TEST_DIR/executor-tmp-$target")
+    EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=$EXECUTOR_JAVA_OPTS -Djava.io.tmpdir=$TEST_DIR/executor-tmp-$target")
     sample_executor_rss "$TEST_DIR/executor-peak-rss-kb-$target" &
     SAMPLER_PID=$!
     submit "bench-$target" "${CLUSTER[@]}" "${EXECUTOR_TMP[@]}" "${VIEWFS[@]}" "${BENCH_ARGS[@]}" \
