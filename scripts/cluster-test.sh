@@ -23,6 +23,7 @@
 # port from 7077).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/native-memory.sh"
 cd "$XS_ROOT"
 
 WRITE_BENCH=0
@@ -124,7 +125,7 @@ REMOTE_WEIGHTS=(--set model.weights=viewfs://xs/weights/xception_formula.h5 --se
 mkdir -p "$TEST_DIR/driver-tmp" "$TEST_DIR/executor-tmp"
 export XCEPTION_SPARK_JAVA_OPTS="-Djava.io.tmpdir=$TEST_DIR/driver-tmp"
 # conf/spark-defaults.conf's executor JVM options, plus a temp dir of the test's own (the --conf replaces the file's value)
-EXECUTOR_JAVA_OPTS="$(sed -n 's/^spark\.executor\.extraJavaOptions[[:space:]]*//p' conf/spark-defaults.conf)"
+EXECUTOR_JAVA_OPTS="$(xs_spark_default conf/spark-defaults.conf spark.executor.extraJavaOptions)"
 EXECUTOR_TMP=(--conf "spark.executor.extraJavaOptions=$EXECUTOR_JAVA_OPTS -Djava.io.tmpdir=$TEST_DIR/executor-tmp")
 
 apps() {

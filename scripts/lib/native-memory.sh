@@ -1,5 +1,5 @@
 # Sourced (not run) by every script that starts a JVM running libtorch: scripts/xception-spark,
-# scripts/submit.sh, scripts/bench.sh.
+# scripts/submit.sh, scripts/bench.sh, scripts/cluster-test.sh.
 #
 # xs_export_malloc_tunables CONF_DIR
 #   exports GLIBC_TUNABLES with the value of spark.executorEnv.GLIBC_TUNABLES in CONF_DIR/spark-defaults.conf,
@@ -13,8 +13,15 @@
 xs_export_malloc_tunables() {
   local conf="$1/spark-defaults.conf" value
   [[ -n "${GLIBC_TUNABLES+set}" || ! -f "$conf" ]] && return 0
-  # a properties file separates key and value by whitespace, '=' or ':' (Spark reads it as java.util.Properties)
-  value="$(sed -n 's/^[[:space:]]*spark\.executorEnv\.GLIBC_TUNABLES[[:space:]]*[[:space:]=:][[:space:]]*\([^[:space:]]*\).*/\1/p' "$conf" | tail -1)"
+  value="$(xs_spark_default "$conf" spark.executorEnv.GLIBC_TUNABLES)"
   [[ -n "$value" ]] && export GLIBC_TUNABLES="$value"
   return 0
+}
+
+# xs_spark_default FILE KEY: KEY's value in the properties file FILE (the last one; empty when absent). A
+# properties file separates key and value by whitespace, '=' or ':' and the value is the rest of the line
+# (Spark reads it as java.util.Properties); trailing whitespace is dropped.
+xs_spark_default() {
+  local key="${2//./\\.}"
+  sed -n "s/^[[:space:]]*$key[[:space:]]*[[:space:]=:][[:space:]]*\\(.*[^[:space:]]\\)[[:space:]]*\$/\\1/p" "$1" | tail -1
 }
