@@ -1,17 +1,15 @@
 package io.xceptionspark.search;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.xceptionspark.config.InputOptions;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.ScoringMode;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.spark.HadoopConfs;
+import io.xceptionspark.spark.InputFiles;
 import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.PartitionScorer;
 import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.RunCounters;
-import io.xceptionspark.spark.ScoringJob;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -22,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Embeds query images that are not in the index, through the job's own listing and scoring path
- * ({@link ScoringJob#list}, {@link PartitionScorer}), with the settings the index was built with.
+ * ({@link InputFiles}, {@link PartitionScorer}), with the settings the index was built with.
  */
 final class QueryEmbedder {
     private QueryEmbedder() {}
@@ -37,15 +35,14 @@ final class QueryEmbedder {
                 settings.scoring().normalizeEmbeddings(), false, settings.scoring().batchSize(),
                 settings.scoring().intraOpThreads());
         InputOptions input = new InputOptions(paths, true, "", "", "", settings.input().imagesPerPartition());
-        ScoringJob.Listing listing = ScoringJob.list(spark, input, spark.sparkContext().hadoopConfiguration());
+        InputFiles listing = InputFiles.list(spark, input);
         StructType schema = OutputSchema.of(scoring);
         PartitionScorer scorer = new PartitionScorer(settings.model(), settings.preprocess(), scoring, identity,
                 Instant.now(), Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false")),
                 HadoopConfs.nonDefaults(spark.sparkContext().hadoopConfiguration()),
                 RunCounters.register(spark.sparkContext()));
         int partitions = (int) Math.max(1, Math.min(listing.count(), spark.sparkContext().defaultParallelism()));
-        return listing.rows().repartitionByRange(partitions, col(OutputSchema.PATH))
-                .mapPartitions(scorer, Encoders.row(schema))
+        return listing.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema))
                 .select(OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE, ResultColumns.ERROR_MESSAGE,
                         ResultColumns.EMBEDDING);
     }

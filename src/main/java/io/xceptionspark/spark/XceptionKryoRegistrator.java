@@ -55,6 +55,8 @@ public final class XceptionKryoRegistrator implements KryoRegistrator {
         for (String name : DELTA_CLASSES) {
             kryo.register(load(name));
         }
+        // the listed files, as each scoring task receives its run of them
+        kryo.register(InputFiles.ListedFile.class);
         // the queries `similar` broadcasts (final fields: Java serialisation, once per broadcast)
         kryo.register(io.xceptionspark.search.QueryVectors.class, new JavaSerializer());
     }

@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.xceptionspark.config.InputOptions;
 import io.xceptionspark.testing.Shared;
@@ -19,7 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** binaryFile's options as the job passes them: recursion, glob filter, modified before/after, many paths. */
+/**
+ * The driver-side listing ({@link InputFiles}): binaryFile's options as the job passes them (recursion, glob
+ * filter, modified before/after, many paths), the same path strings as a binaryFile scan, no Spark job, and
+ * the spread into balanced runs of paths without a shuffle.
+ */
 class ListingTest {
     @TempDir
     static Path tmp;
@@ -36,8 +41,8 @@ class ListingTest {
 
     private static Set<String> names(InputOptions input) {
         SparkSession spark = SparkTestSession.get();
-        ScoringJob.Listing listing = ScoringJob.list(spark, input, spark.sparkContext().hadoopConfiguration());
-        List<Row> rows = listing.rows().collectAsList();
+        InputFiles listing = InputFiles.list(spark, input);
+        List<Row> rows = listing.rows(spark).collectAsList();
         assertEquals(rows.size(), listing.count());
         return rows.stream().map(r -> r.<String>getAs("path")).map(p -> p.substring(p.lastIndexOf('/') + 1))
                 .collect(Collectors.toSet());
@@ -63,6 +68,62 @@ class ListingTest {
     void modifiedBeforeAndAfter() {
         assertEquals(Set.of("i_trns.png"), names(input(List.of(root), true, "", "2021-01-01T00:00:00", "")));
         assertEquals(4, names(input(List.of(root), true, "", "", "2021-01-01T00:00:00")).size());
+    }
+
+    @Test
+    void pathsAreTheStringsABinaryFileScanGives() throws Exception {
+        Path odd = tmp.resolve("odd names");
+        TestJobs.copy(odd, Shared.path("edge-images").resolve("hopper.bmp"));
+        for (String name : List.of("a b.bmp", "100%.bmp", "ü#x.bmp", "q?.bmp")) {
+            Files.copy(odd.resolve("hopper.bmp"), odd.resolve(name));
+        }
+        SparkSession spark = SparkTestSession.get();
+        Set<String> scanned = spark.read().format("binaryFile").load(odd.toString()).select("path")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
+        InputFiles listed = InputFiles.list(spark, input(List.of(odd), true, "", "", ""));
+        assertEquals(scanned, listed.rows(spark).select("path").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList().stream().collect(Collectors.toSet()));
+        assertEquals(5, scanned.size());
+    }
+
+    @Test
+    void listingRunsNoSparkJob() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            assertEquals(5, InputFiles.list(spark, input(List.of(root), true, "", "", "")).count());
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertEquals(0, jobs.get());
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+    }
+
+    @Test
+    void partitionedIntoBalancedRunsOfPathsWithoutAShuffle() {
+        SparkSession spark = SparkTestSession.get();
+        InputFiles listed = InputFiles.list(spark, input(List.of(root), true, "", "", ""));
+        org.apache.spark.sql.Dataset<Row> spread = listed.partitioned(spark, 3);
+        assertEquals(3, spread.rdd().getNumPartitions());
+        List<Row> byPartition = spread.select(org.apache.spark.sql.functions.spark_partition_id(), spread.col("path"))
+                .collectAsList();
+        assertEquals(List.of(0, 1, 1, 2, 2), byPartition.stream().map(r -> r.getInt(0)).toList());
+        List<String> sorted = rowsPaths(listed.rows(spark)).stream().sorted().toList();
+        assertEquals(sorted, byPartition.stream().map(r -> r.getString(1)).toList());
+        assertEquals(listed.rows(spark).collectAsList(), spread.collectAsList());
+        String plan = spread.queryExecution().executedPlan().toString();
+        assertFalse(plan.contains("Exchange"), plan);
+    }
+
+    private static List<String> rowsPaths(org.apache.spark.sql.Dataset<Row> rows) {
+        return rows.collectAsList().stream().map(r -> r.<String>getAs("path")).toList();
     }
 
     @Test

@@ -68,8 +68,8 @@ class ScoringJobEndToEndTest {
     static int modelLoads;
     /** Tasks of the run by stage id. */
     static final Map<Integer, List<TaskInfo>> TASKS = new HashMap<>();
-    /** Rows each task read from the shuffle, by stage id. */
-    static final Map<Integer, List<Long>> SHUFFLE_ROWS = new HashMap<>();
+    /** Rows each task wrote, by stage id (the scoring stage scores its partition and writes its rows). */
+    static final Map<Integer, List<Long>> ROWS_WRITTEN = new HashMap<>();
     static String console;
 
     @BeforeAll
@@ -91,8 +91,8 @@ class ScoringJobEndToEndTest {
             public void onTaskEnd(SparkListenerTaskEnd end) {
                 synchronized (TASKS) {
                     TASKS.computeIfAbsent(end.stageId(), k -> new ArrayList<>()).add(end.taskInfo());
-                    SHUFFLE_ROWS.computeIfAbsent(end.stageId(), k -> new ArrayList<>())
-                            .add(end.taskMetrics().shuffleReadMetrics().recordsRead());
+                    ROWS_WRITTEN.computeIfAbsent(end.stageId(), k -> new ArrayList<>())
+                            .add(end.taskMetrics().outputMetrics().recordsWritten());
                 }
             }
         };
@@ -200,7 +200,7 @@ class ScoringJobEndToEndTest {
         synchronized (TASKS) {
             int stage = TASKS.entrySet().stream().filter(e -> e.getValue().size() == summary.partitions())
                     .mapToInt(Map.Entry::getKey).max().orElseThrow();
-            counts = SHUFFLE_ROWS.get(stage);
+            counts = ROWS_WRITTEN.get(stage);
         }
         long min = counts.stream().mapToLong(Long::longValue).min().orElseThrow();
         long max = counts.stream().mapToLong(Long::longValue).max().orElseThrow();
