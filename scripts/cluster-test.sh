@@ -7,7 +7,7 @@
 #      it loaded the model exactly once ("model load #1 in this JVM", never #2), with the allocator settings
 #      of conf/spark-defaults.conf (spark.executorEnv.GLIBC_TUNABLES) in its environment;
 #   2. throughput: the same 585 images (sample-data x 45) scored on the cluster (warm executors:
-#      scoring.preload, on by default for cluster masters) and in local[2], same settings, weights read
+#      scoring.preload, on by default for cluster masters; a C1-only driver) and in local[2], same settings, weights read
 #      through a Hadoop URI (viewfs:// over ../shared, SHA-256 checked) on every node; per executor, the model
 #      load, warm-up and first-task times; with --write-bench also a cluster run with scoring.preload=false
 #      (the "before" figures);
@@ -135,15 +135,23 @@ apps() {
   done | sort -u
 }
 
-# submit NAME ARGS...: runs scripts/submit.sh, output in TEST_DIR/NAME.{out,err}; sets RC, WALL, APP.
+# submit NAME ARGS...: runs scripts/submit.sh, output in TEST_DIR/NAME.{out,err}; sets RC, WALL, APP and
+# DRIVER_CMDLINE (the driver JVM's command line: submit.sh execs it, so it is the same process).
 submit() {
-  local name="$1" before t
+  local name="$1" before t pid
   shift
   before="$(apps)"
   LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
   t=$SECONDS
   set +e
-  XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "$@" > "$TEST_DIR/$name.out" 2> "$TEST_DIR/$name.err"
+  XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/submit.sh "$@" > "$TEST_DIR/$name.out" 2> "$TEST_DIR/$name.err" &
+  pid=$!
+  DRIVER_CMDLINE=""
+  while kill -0 "$pid" 2>/dev/null && [[ "$DRIVER_CMDLINE" != *SparkSubmit* ]]; do
+    sleep 0.2
+    DRIVER_CMDLINE="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
+  done
+  wait "$pid"
   RC=$?
   set -e
   WALL=$((SECONDS - t))
@@ -282,6 +290,13 @@ for target in "${TARGETS[@]}"; do
   fi
   out="$TEST_DIR/bench-$target"
   [[ "$RC" == 0 ]] || fail "$target benchmark exit code $RC (see $out.err)"
+  # a driver that does not score runs C1 only (scripts/lib/driver-jvm.sh); local[2]'s scores and keeps C2
+  if [[ "$target" == cluster* ]]; then
+    [[ "$DRIVER_CMDLINE" == *-XX:TieredStopAtLevel=1* ]] || fail "$target: the driver JVM lacks -XX:TieredStopAtLevel=1: $DRIVER_CMDLINE"
+  else
+    [[ "$DRIVER_CMDLINE" == *SparkSubmit* && "$DRIVER_CMDLINE" != *TieredStopAtLevel* ]] \
+      || fail "$target: the driver JVM should keep C2: $DRIVER_CMDLINE"
+  fi
   result="$(check_output "$out" "$N_IMAGES" "$FORMULA_MODEL")" || fail "$target benchmark output: $result"
   log "  output: $result"
   if [[ "$target" == cluster* ]]; then

@@ -12,7 +12,8 @@
 # Everything before the word `score` (or `predict`) goes to spark-submit, everything after it to the
 # application. Always added: --properties-file conf/spark-defaults.conf (Kryo, DJL offline on driver and
 # executors, one core per task), the driver options -Dai.djl.offline=true -Dxception-spark.conf-dir=conf
-# (so conf/xception-spark.conf applies) and conf/log4j2.properties for the driver's console, and
+# (so conf/xception-spark.conf applies), -XX:TieredStopAtLevel=1 with a cluster --master (the driver scores
+# nothing: scripts/lib/driver-jvm.sh) and conf/log4j2.properties for the driver's console, and
 # --class io.xceptionspark.cli.Main target/xception-spark.jar (built first when missing or stale).
 #
 # spark-submit: $SPARK_HOME/bin/spark-submit when SPARK_HOME points at a Spark installation; otherwise the
@@ -25,6 +26,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/native-memory.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/driver-jvm.sh"
 CONF_DIR="$(cd "${XCEPTION_SPARK_CONF_DIR:-$XS_ROOT/conf}" && pwd)"
 # the driver JVM (it scores too with --master local[*]); executors get it from spark-defaults.conf
 xs_export_malloc_tunables "$CONF_DIR"
@@ -35,12 +37,14 @@ while (($#)) && [[ "$1" != score && "$1" != predict ]]; do
   shift
 done
 if (($# == 0)); then
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 
 xs_ensure_jar
 DRIVER_OPTS=(-Dai.djl.offline=true "-Dxception-spark.conf-dir=$CONF_DIR")
+# shellcheck disable=SC2207
+DRIVER_OPTS+=($(xs_driver_jit_opts "${SUBMIT_ARGS[@]}" "$@")) # C1 only for a driver that does not score
 if [[ -f "$CONF_DIR/log4j2.properties" ]]; then
   DRIVER_OPTS+=("-Dlog4j2.configurationFile=$CONF_DIR/log4j2.properties")
 fi
