@@ -429,8 +429,9 @@ cat > "$TEST_DIR/bench.json" <<EOF
 EOF
 log "throughput: cluster ${IPS[cluster]:-?} images/s, local[2] ${IPS[local2]:-?} images/s (cluster/local = $ratio; whole runs by wall time: $wall_ratio; without preload: $cold_ratio)"
 # the target (cluster >= 0.9x local[2]) is reported, not enforced: a shared CI machine's load moves both sides
-awk -v r="$ratio" 'BEGIN { exit !(r != "null" && r >= 0.9) }' && log "  target cluster >= 0.9x local[2]: met" \
-  || log "  target cluster >= 0.9x local[2]: NOT met ($ratio)"
+# (issue #11's is by whole runs: JVM start to exit)
+awk -v r="$wall_ratio" 'BEGIN { exit !(r != "null" && r >= 0.9) }' && log "  target cluster >= 0.9x local[2], whole runs: met ($wall_ratio)" \
+  || log "  target cluster >= 0.9x local[2], whole runs: NOT met ($wall_ratio)"
 if (( WRITE_BENCH == 1 )); then
   mkdir -p docs/bench
   cp "$TEST_DIR/bench.json" docs/bench/cluster.json

@@ -4,6 +4,7 @@ import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.config.Preload;
 import io.xceptionspark.report.HtmlReport;
 import io.xceptionspark.spark.JobPreflight;
 import io.xceptionspark.spark.ModelPreflight;
@@ -110,13 +111,22 @@ final class ScoreCommand implements Callable<Integer> {
             out.println("Configuration and paths are valid (dry run: nothing was scored).");
             return ExitCodes.OK;
         }
-        // The model is loaded before Spark starts: a bad weights file fails in seconds, with nothing written.
-        JobConfig loaded;
-        try (ModelPreflight.Loaded preflight = ModelPreflight.load(job, hadoop, out)) {
-            loaded = preflight.config(); // the model stays cached for the run
-        }
+        // The model is loaded before the job touches any data: a bad weights file fails in seconds, with
+        // nothing written. Against a cluster the session (and so the executors' launch) starts meanwhile.
+        JobConfig resolved = ModelPreflight.resolve(job, out);
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = SparkSessions.create(loaded, sparkDefaults, launcherSettings);
+        EarlySession early = Preload.isLocal(effectiveMaster) ? null
+                : EarlySession.start(() -> SparkSessions.create(resolved, sparkDefaults, launcherSettings));
+        JobConfig loaded;
+        try (ModelPreflight.Loaded preflight = ModelPreflight.load(resolved, hadoop, out)) {
+            loaded = preflight.config(); // the model stays cached for the run
+        } catch (RuntimeException e) {
+            if (early != null && ownSession) {
+                early.abandon();
+            }
+            throw e;
+        }
+        SparkSession spark = early != null ? early.get() : SparkSessions.create(loaded, sparkDefaults, launcherSettings);
         try {
             RunSummary summary = ScoringJob.run(spark, loaded, out);
             out.println();

@@ -35,7 +35,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * files are kept (a binaryFile scan leaves them out), so that they too get their EMPTY row.
  *
  * <p>Listing and spreading the files on the driver means no listing, sampling or shuffle stage before the
- * scoring stage: on a cluster those ran first on each executor's cold JVM.
+ * scoring stage: on a cluster those ran first on each executor's cold JVM. The driver holds the list (a path
+ * and two longs per file, next to the file index's own statuses, which binaryFile keeps there anyway).
  */
 public final class InputFiles {
     private final List<ListedFile> files;

@@ -46,12 +46,7 @@ public final class ModelPreflight {
      * @param hadoop the Hadoop configuration to read remote weights with (the session's, once Spark runs)
      */
     public static Loaded load(JobConfig config, Configuration hadoop, PrintStream console) {
-        JobConfig job = config;
-        Path missing = job.imagenetFallbackRandom() ? missingImagenetFile(job.model()) : null;
-        if (missing != null) {
-            console.println(randomWeightsBanner(missing, job.model()));
-            job = job.withModel(job.model().withWeights("none"));
-        }
+        JobConfig job = resolve(config, console);
         ModelCache.Lease lease;
         try {
             lease = ModelCache.acquire(job.model(), hadoop);
@@ -68,6 +63,19 @@ public final class ModelPreflight {
                     + classes + " classes. Lower scoring.top-k.");
         }
         return new Loaded(job, lease);
+    }
+
+    /**
+     * The job with the model it will actually use, without loading it: the sample job's fallback to random
+     * weights (announced on {@code console}) when the ImageNet file is not cached; otherwise {@code config}.
+     */
+    public static JobConfig resolve(JobConfig config, PrintStream console) {
+        Path missing = config.imagenetFallbackRandom() ? missingImagenetFile(config.model()) : null;
+        if (missing == null) {
+            return config;
+        }
+        console.println(randomWeightsBanner(missing, config.model()));
+        return config.withModel(config.model().withWeights("none"));
     }
 
     /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */
