@@ -38,7 +38,7 @@ final class QueryEmbedder {
         InputFiles listing = InputFiles.list(spark, input);
         StructType schema = OutputSchema.of(scoring);
         PartitionScorer scorer = new PartitionScorer(settings.model(), settings.preprocess(), scoring, identity,
-                Instant.now(), Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false")),
+                Instant.now(), OutputSchema.javaTimeValues(spark),
                 HadoopConfs.nonDefaults(spark.sparkContext().hadoopConfiguration()),
                 RunCounters.register(spark.sparkContext()));
         int partitions = (int) Math.max(1, Math.min(listing.count(), spark.sparkContext().defaultParallelism()));

@@ -71,7 +71,7 @@ public final class InputFiles {
             files.add(new ListedFile(status.getPath().toString(), status.getModificationTime(), status.getLen()));
         }
         files.sort(Comparator.comparing(ListedFile::path));
-        return new InputFiles(files, java8Time(spark));
+        return new InputFiles(files, OutputSchema.javaTimeValues(spark));
     }
 
     public int count() {
@@ -107,10 +107,6 @@ public final class InputFiles {
 
     private static StructType schema() {
         return new StructType(OutputSchema.inputFields().toArray(StructField[]::new));
-    }
-
-    private static boolean java8Time(SparkSession spark) {
-        return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
     }
 
     /**

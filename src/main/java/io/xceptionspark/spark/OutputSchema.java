@@ -59,4 +59,12 @@ public final class OutputSchema {
         fields.add(DataTypes.createStructField(RUN_DATE, DataTypes.DateType, false));
         return new StructType(fields.toArray(StructField[]::new));
     }
+
+    /**
+     * Whether {@code spark}'s rows hold java.time values ({@code Instant}) for TIMESTAMP columns rather than
+     * {@code java.sql.Timestamp} (spark.sql.datetime.java8API.enabled): rows built for it must match.
+     */
+    public static boolean javaTimeValues(org.apache.spark.sql.SparkSession spark) {
+        return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
+    }
 }

@@ -72,7 +72,7 @@ public final class ScoringJob {
             long scoringStart = System.nanoTime();
             if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
                 PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
-                        model.identity().toString(), started, java8Time(spark), HadoopConfs.nonDefaults(hadoop),
+                        model.identity().toString(), started, OutputSchema.javaTimeValues(spark), HadoopConfs.nonDefaults(hadoop),
                         counters);
                 // runs of paths spread from the driver: the scoring stage is the job's first
                 Dataset<Row> scored = todo.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema));
@@ -116,9 +116,5 @@ public final class ScoringJob {
             return model.identity().toString();
         }
         return model.identity() + " (" + CpuBfloat16.thisMachine().describe() + ")";
-    }
-
-    private static boolean java8Time(SparkSession spark) {
-        return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
     }
 }

@@ -122,6 +122,24 @@ class ListingTest {
         assertFalse(plan.contains("Exchange"), plan);
     }
 
+    @Test
+    void modificationTimesAsTheSessionHandsThemOut() {
+        SparkSession spark = SparkTestSession.get();
+        String key = "spark.sql.datetime.java8API.enabled";
+        try {
+            for (boolean java8 : List.of(false, true)) {
+                spark.conf().set(key, java8);
+                InputFiles listed = InputFiles.list(spark, input(List.of(root), true, "i_trns.png", "", ""));
+                Object modified = listed.partitioned(spark, 1).collectAsList().get(0).get(1);
+                Instant expected = Instant.parse("2020-01-01T00:00:00Z");
+                assertEquals(expected, java8 ? modified : ((java.sql.Timestamp) modified).toInstant());
+                assertEquals(java8 ? Instant.class : java.sql.Timestamp.class, modified.getClass());
+            }
+        } finally {
+            spark.conf().unset(key);
+        }
+    }
+
     private static List<String> rowsPaths(org.apache.spark.sql.Dataset<Row> rows) {
         return rows.collectAsList().stream().map(r -> r.<String>getAs("path")).toList();
     }
