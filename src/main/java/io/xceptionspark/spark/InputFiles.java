@@ -40,11 +40,9 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class InputFiles {
     private final List<ListedFile> files;
-    private final boolean java8Time;
 
-    private InputFiles(List<ListedFile> files, boolean java8Time) {
+    private InputFiles(List<ListedFile> files) {
         this.files = files;
-        this.java8Time = java8Time;
     }
 
     /** Lists the input on the driver (binaryFile's file index; for many directories it lists in parallel). */
@@ -71,7 +69,7 @@ public final class InputFiles {
             files.add(new ListedFile(status.getPath().toString(), status.getModificationTime(), status.getLen()));
         }
         files.sort(Comparator.comparing(ListedFile::path));
-        return new InputFiles(files, OutputSchema.javaTimeValues(spark));
+        return new InputFiles(files);
     }
 
     public int count() {
@@ -80,6 +78,7 @@ public final class InputFiles {
 
     /** The files as (path, modification_time, length) rows of a local DataFrame. */
     public Dataset<Row> rows(SparkSession spark) {
+        boolean java8Time = OutputSchema.javaTimeValues(spark);
         return spark.createDataFrame(files.stream().map(f -> f.toRow(java8Time)).toList(), schema());
     }
 
@@ -91,7 +90,7 @@ public final class InputFiles {
                         .and(listed.col(OutputSchema.MODIFICATION_TIME).equalTo(done.col(OutputSchema.MODIFICATION_TIME))),
                 "left_anti");
         Set<String> paths = new HashSet<>(todo.select(OutputSchema.PATH).as(Encoders.STRING()).collectAsList());
-        return new InputFiles(files.stream().filter(f -> paths.contains(f.path())).toList(), java8Time);
+        return new InputFiles(files.stream().filter(f -> paths.contains(f.path())).toList());
     }
 
     /**
@@ -99,9 +98,9 @@ public final class InputFiles {
      * Each task receives only its own run (Spark's parallelized collection), not the whole list.
      */
     public Dataset<Row> partitioned(SparkSession spark, int partitions) {
-        boolean java8 = java8Time;
+        boolean java8Time = OutputSchema.javaTimeValues(spark);
         JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(files, partitions).map(f -> f.toRow(java8));
+                .parallelize(files, partitions).map(f -> f.toRow(java8Time));
         return spark.createDataFrame(rows, schema());
     }
 
