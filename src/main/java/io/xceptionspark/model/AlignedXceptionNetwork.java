@@ -97,15 +97,20 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
     }
 
     /**
-     * The folded weights in forward order (for {@link Bfloat16AlignedXception}): the stem's two convolutions
-     * (weight, bias); per block its projection shortcut (weight, bias) if it has one, then its separable
-     * convolutions (depthwise, pointwise [out, in], bias), or, for exit2, its six convolutions (weight, bias),
-     * depthwise and pointwise alternating. Still owned by the network; needs {@link #foldBatchNorms}.
+     * The folded network's forward pass (features only; the head is the program's) as the network program's
+     * ops, in the order {@link #forwardFeatures} runs them. The weights stay owned by this network; needs
+     * {@link #foldBatchNorms}.
      */
-    List<NDArray> foldedWeights() {
-        List<NDArray> weights = new ArrayList<>();
-        units.forEach(unit -> weights.addAll(unit.foldedWeights()));
-        return weights;
+    NetworkProgram program() {
+        NetworkProgram program = new NetworkProgram();
+        stemConv1.emit(program).relu();
+        stemConv2.emit(program).relu();
+        for (List<Module> flow : List.of(entryFlow, middleFlow, exitFlow)) {
+            for (Module module : flow) {
+                module.emit(program);
+            }
+        }
+        return program;
     }
 
     /** The classifier's (weight [classes, 2048], bias), or an empty list without the top. */
@@ -176,6 +181,9 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
     private interface Module {
         NDArray forward(NDArray x);
 
+        /** Writes this block's ops (folded) into the network program. */
+        void emit(NetworkProgram program);
+
         int stride();
     }
 
@@ -205,6 +213,18 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
             x.close();
             return y;
         }
+
+        @Override
+        public void emit(NetworkProgram program) {
+            program.save();
+            if (shortcut != null) {
+                shortcut.emit(program).swap();
+            }
+            for (ConvBatchNorm separable : separables) {
+                separable.emit(program.relu());
+            }
+            program.add();
+        }
     }
 
     /**
@@ -218,6 +238,11 @@ public final class AlignedXceptionNetwork extends AbstractBlock implements Xcept
                 x = convRelu(unit, x);
             }
             return x;
+        }
+
+        @Override
+        public void emit(NetworkProgram program) {
+            units.forEach(unit -> unit.emit(program).relu());
         }
 
         @Override

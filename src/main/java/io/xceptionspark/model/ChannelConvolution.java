@@ -21,17 +21,18 @@ sealed interface ChannelConvolution permits Conv2dLayer.Foldable, SeparableConv2
     interface FusedConvolution extends AutoCloseable {
         NDArray apply(NDArray input);
 
-        /**
-         * The folded weights, in the order {@code apply} uses them: a convolution's (weight, bias), a
-         * separable convolution's (depthwise, pointwise [out, in], bias). Still owned by this object.
-         */
-        java.util.List<NDArray> weights();
+        /** Writes this convolution's ops (with its weights) into the network program. */
+        void emit(NetworkProgram program);
 
         @Override
         void close();
 
-        /** A fused convolution computed by {@code apply} that owns (and closes) {@code weights}. */
-        static FusedConvolution of(java.util.function.UnaryOperator<NDArray> apply, NDArray... weights) {
+        /**
+         * A fused convolution computed by {@code apply}, written into a program by {@code emit}, that owns (and
+         * closes) {@code weights}.
+         */
+        static FusedConvolution of(java.util.function.UnaryOperator<NDArray> apply,
+                                   java.util.function.Consumer<NetworkProgram> emit, NDArray... weights) {
             return new FusedConvolution() {
                 @Override
                 public NDArray apply(NDArray input) {
@@ -39,8 +40,8 @@ sealed interface ChannelConvolution permits Conv2dLayer.Foldable, SeparableConv2
                 }
 
                 @Override
-                public java.util.List<NDArray> weights() {
-                    return java.util.List.of(weights);
+                public void emit(NetworkProgram program) {
+                    emit.accept(program);
                 }
 
                 @Override

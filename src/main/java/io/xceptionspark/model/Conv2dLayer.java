@@ -41,6 +41,11 @@ final class Conv2dLayer extends KerasWeightedLayer {
         this.weight = addParameter(parameter("weight", Parameter.Type.WEIGHT));
     }
 
+    /** A depthwise convolution: one group per channel (timm's exit block runs it apart from its pointwise one). */
+    boolean isDepthwise() {
+        return groups > 1 && groups == in && in == out;
+    }
+
     int outputSize(int n) {
         return (n + 2 * padding - kernel) / stride + 1;
     }
@@ -118,7 +123,9 @@ final class Conv2dLayer extends KerasWeightedLayer {
                 weight = ChannelsLast.of(scaled);
             }
             NDArray bias = manager.create(shift);
-            return FusedConvolution.of(input -> layer.convolve(input, weight, bias), weight, bias);
+            return FusedConvolution.of(input -> layer.convolve(input, weight, bias),
+                    program -> program.conv(weight, bias, layer.stride, layer.padding, layer.isDepthwise()),
+                    weight, bias);
         }
     }
 }

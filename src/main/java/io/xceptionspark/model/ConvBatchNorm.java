@@ -35,12 +35,13 @@ final class ConvBatchNorm implements AutoCloseable {
         fused = convolution.fuse(scaleShift[0], scaleShift[1], manager);
     }
 
-    /** The folded weights ({@link ChannelConvolution.FusedConvolution#weights()}); needs {@link #fold}. */
-    java.util.List<NDArray> foldedWeights() {
+    /** Writes the folded unit's ops into the network program; needs {@link #fold}. */
+    NetworkProgram emit(NetworkProgram program) {
         if (fused == null) {
             throw new IllegalStateException("fold the BatchNorms first");
         }
-        return fused.weights();
+        fused.emit(program);
+        return program;
     }
 
     boolean isFolded() {

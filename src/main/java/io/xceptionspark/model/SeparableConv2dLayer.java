@@ -181,6 +181,7 @@ final class SeparableConv2dLayer extends KerasWeightedLayer {
 
         private FusedConvolution fused(NDArray depthwiseCl, NDArray matrix, NDArray bias) {
             return FusedConvolution.of(input -> layer.fusedApply(input, depthwiseCl, matrix, bias),
+                    program -> program.conv(depthwiseCl, null, layer.stride, 1, true).conv(matrix, bias, 1, 0, false),
                     depthwiseCl, matrix, bias);
         }
     }

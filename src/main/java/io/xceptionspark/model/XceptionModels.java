@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 
 /**
  * Builds ready-to-run Xception {@link Model}s (Keras' and timm's aligned ones) on DJL's PyTorch engine: the
- * network with its weights in place and, by default, BatchNorms folded into the convolutions; for Keras'
- * network in bfloat16, that folded network handed to {@link Bfloat16Xception} (timm's: to {@link
- * Bfloat16AlignedXception}), which always folds. The caller owns (and closes) the model.
+ * network with its weights in place; folded (the default, and always in bfloat16), its BatchNorms are folded into
+ * the convolutions and the folded network runs as the shipped {@link NetworkProgram} in float32 or bfloat16;
+ * unfolded, the float32 network runs op by op exactly as Keras computes it (the reference). The caller owns (and
+ * closes) the model.
  */
 public final class XceptionModels {
     static final String ENGINE = "PyTorch";
@@ -88,32 +89,39 @@ public final class XceptionModels {
         void apply(XceptionNetwork network, Model model);
     }
 
-    /** Keras' network: float32 as built, or its folded weights compiled into the bfloat16 program. */
+    /** Keras' network: the unfolded float32 reference, or its folded weights compiled into the program. */
     private static Model build(XceptionOptions options, boolean foldBatchNorm, Precision precision,
                                WeightsStep weights) {
         XceptionNetwork network = new XceptionNetwork(options);
-        Model model = build("xception", network, foldBatchNorm || precision == Precision.BFLOAT16,
-                network::foldBatchNorms, m -> weights.apply(network, m));
-        if (precision == Precision.FLOAT32) {
+        boolean fold = foldBatchNorm || precision == Precision.BFLOAT16;
+        Model model = build("xception", network, fold, network::foldBatchNorms, m -> weights.apply(network, m));
+        if (!fold) {
             return model;
         }
-        // the program keeps its own bfloat16 copies: the float32 weights go with this model
-        try (Model float32 = model) {
-            return Bfloat16Xception.compile(network);
+        // the program keeps its own copies: the network's weights go with this model
+        try (Model network32 = model) {
+            return network.program().compile(programName("xception", precision), options,
+                    network.classifierWeights(), precision);
         }
     }
 
-    /** timm's network: float32 as built, or its folded weights compiled into the aligned bfloat16 program. */
+    /** timm's network: the unfolded float32 reference, or its folded weights compiled into the program. */
     private static Model build(AlignedXceptionNetwork network, boolean foldBatchNorm, Precision precision,
                                Consumer<Model> weights) {
-        Model model = build(network.variant().id(), network, foldBatchNorm || precision == Precision.BFLOAT16,
-                network::foldBatchNorms, weights);
-        if (precision == Precision.FLOAT32) {
+        boolean fold = foldBatchNorm || precision == Precision.BFLOAT16;
+        String name = network.variant().id();
+        Model model = build(name, network, fold, network::foldBatchNorms, weights);
+        if (!fold) {
             return model;
         }
-        try (Model float32 = model) {
-            return Bfloat16AlignedXception.compile(network);
+        try (Model network32 = model) {
+            return network.program().compile(programName(name, precision), network.options(),
+                    network.classifierWeights(), precision);
         }
+    }
+
+    private static String programName(String architecture, Precision precision) {
+        return precision == Precision.FLOAT32 ? architecture : architecture + "-" + precision.configName();
     }
 
     private static Model build(String name, ai.djl.nn.Block network, boolean foldBatchNorm,

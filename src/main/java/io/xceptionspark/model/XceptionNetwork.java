@@ -94,26 +94,38 @@ public final class XceptionNetwork extends AbstractBlock implements XceptionFami
     }
 
     /**
-     * Every folded weight in forward order (the layout the bfloat16 program reads, see
-     * {@link Bfloat16Xception}): block1 conv1, conv2; per strided block (2-4, 13) its shortcut, sep1, sep2;
-     * the middle flow's separable convolutions; block14 sep1, sep2. Owned by this network.
+     * The folded network's forward pass (features only; the head is the program's) as the network program's
+     * ops, in the order {@link #forwardFeatures} runs them. The weights stay owned by this network; needs
+     * {@link #foldBatchNorms}.
      */
-    List<NDArray> foldedWeights() {
-        List<ConvBatchNorm> order = new ArrayList<>(List.of(block1Conv1, block1Conv2));
+    NetworkProgram program() {
+        NetworkProgram program = new NetworkProgram();
+        block1Conv1.emit(program).relu();
+        block1Conv2.emit(program).relu();
         for (int i = 0; i < 3; i++) {
-            addResidual(order, entryAndExit.get(i));
+            residualBlock(entryAndExit.get(i), program);
         }
-        middle.forEach(seps -> order.addAll(List.of(seps)));
-        addResidual(order, entryAndExit.get(3));
-        order.add(block14Sep1);
-        order.add(block14Sep2);
-        List<NDArray> weights = new ArrayList<>();
-        order.forEach(unit -> weights.addAll(unit.foldedWeights()));
-        return weights;
+        for (ConvBatchNorm[] seps : middle) {
+            program.save();
+            for (ConvBatchNorm sep : seps) {
+                sep.emit(program.relu());
+            }
+            program.add();
+        }
+        residualBlock(entryAndExit.get(3), program);
+        block14Sep1.emit(program).relu();
+        block14Sep2.emit(program).relu();
+        return program;
     }
 
-    private static void addResidual(List<ConvBatchNorm> order, ResidualBlock block) {
-        order.addAll(List.of(block.shortcut(), block.sep1(), block.sep2()));
+    /** A strided block's ops: the shortcut on the saved input first, then the separables, the pooling, the sum. */
+    private static void residualBlock(ResidualBlock block, NetworkProgram program) {
+        block.shortcut().emit(program.save()).swap();
+        if (block.reluFirst()) {
+            program.relu();
+        }
+        block.sep1().emit(program).relu();
+        block.sep2().emit(program).sameMaxPool().add();
     }
 
     /** The classifier's (weight [classes, 2048], bias), or an empty list without the top. */

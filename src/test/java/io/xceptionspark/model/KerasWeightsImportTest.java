@@ -1,9 +1,17 @@
 package io.xceptionspark.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import io.xceptionspark.testing.Golden;
 import io.xceptionspark.testing.Shared;
 import io.xceptionspark.weights.KerasLayer;
 import io.xceptionspark.weights.KerasTensor;
@@ -24,7 +32,7 @@ class KerasWeightsImportTest {
     }
 
     @Test
-    void formulaFileThroughTheHdf5ImporterMatchesGolden() {
+    void formulaFileThroughTheHdf5ImporterMatchesGolden() throws Exception {
         try (Model model = XceptionModels.withKerasWeights(XceptionOptions.defaults(), formulaLayers, FILE, true)) {
             XceptionGoldenParityTest.assertGolden(model);
         }
@@ -40,10 +48,20 @@ class KerasWeightsImportTest {
     }
 
     @Test
-    void fullFileFeedsAFeatureExtractor() {
+    void fullFileFeedsAFeatureExtractor() throws Exception {
+        String image = "dog.png";
         try (Model model = XceptionModels.withKerasWeights(XceptionOptions.notop(Pooling.AVG, 299, 299),
-                formulaLayers, FILE, true)) {
-            assertTrue(model.getBlock().getParameters().size() > 0);
+                formulaLayers, FILE, true);
+             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+             NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray x = manager.create(Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + image)),
+                    new Shape(1, 3, 299, 299));
+            NDList out = predictor.predict(new NDList(x));
+            assertEquals(1, out.size(), "the embedding only");
+            float[] golden = Shared.floats(Golden.all().get(image).get("embedding"));
+            float[] embedding = out.singletonOrThrow().toFloatArray();
+            assertTrue(Shared.maxAbsDiff(golden, embedding) <= 1e-3 * Shared.maxAbs(golden),
+                    "the notop network's embedding is the full file's");
         }
     }
 
