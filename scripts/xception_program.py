@@ -12,9 +12,10 @@ plain (even channels-last) tensors each convolution reorders its weight and conv
 call. Measured on an AMD EPYC with avx512_bf16, 1 thread, batch 1 (docs/PERFORMANCE.md): float32 ~13% and
 bfloat16 ~25% faster than channels-last tensors.
 
-bfloat16 computes every layer in bfloat16 (oneDNN accumulates in float32), as a whole-network bfloat16 model
-does; only the pooling and the classifier run in float32 on the final map. forward() takes and returns float32
-tensors, because DJL's JNI has no bfloat16 type.
+In bfloat16, every op after the table's BFLOAT16 op computes in bfloat16 (oneDNN accumulates in float32) and
+the ops before it in float32: Keras' network puts it first (the whole network in bfloat16, as a whole-network
+bfloat16 model does), timm's after the stem. Pooling and the classifier run in float32 on the final map.
+forward() takes and returns float32 tensors, because DJL's JNI has no bfloat16 type.
 
 Run by scripts/make-program.sh (Debian's python3-torch); never at run time.
 """
@@ -39,6 +40,7 @@ class XceptionProgram(torch.nn.Module):
     SWAP: Final[int] = 3     # exchange x and the top of the stack (after a projection shortcut on the saved input)
     ADD: Final[int] = 4      # x = x + pop()
     MAXPOOL: Final[int] = 5  # TF 'same' 3x3 stride-2 max-pooling (padding 1 on odd sides, ceil mode on even ones)
+    BFLOAT16: Final[int] = 6  # in bfloat16 programs, everything after this op computes in bfloat16 (before: float32)
 
     w: List[Tensor]
     ops: List[int]
@@ -62,7 +64,7 @@ class XceptionProgram(torch.nn.Module):
         Returns the number of ops (the caller checks it)."""
         if len(ops) % self.FIELDS != 0:
             raise RuntimeError("the op table takes " + str(self.FIELDS) + " ints per op")
-        dtype = torch.bfloat16 if bfloat16 else torch.float32
+        dtype = torch.float32
         converted: List[Tensor] = []
         for t in weights:
             converted.append(t)
@@ -86,8 +88,13 @@ class XceptionProgram(torch.nn.Module):
                 if bi >= 0:
                     converted[bi] = weights[bi].detach().clone().to(dtype).contiguous().to_mkldnn()
                     used[bi] = True
-            elif code < 0 or code > self.MAXPOOL:
+            elif code == self.BFLOAT16:
+                if bfloat16:
+                    dtype = torch.bfloat16
+            elif code < 0 or code > self.BFLOAT16:
                 raise RuntimeError("unknown op code " + str(code))
+        if bfloat16 and dtype != torch.bfloat16:
+            raise RuntimeError("a bfloat16 program needs a BFLOAT16 op (where bfloat16 starts)")
         for k in range(len(used)):
             if not used[k]:
                 raise RuntimeError("weight " + str(k) + " is used by no op")
@@ -112,7 +119,7 @@ class XceptionProgram(torch.nn.Module):
         return F.conv2d(x, w, bias, ops[k + 3], ops[k + 4], 1, groups)
 
     def forward(self, x: Tensor) -> List[Tensor]:
-        x = x.to_mkldnn(torch.bfloat16) if self.bfloat16 else x.to_mkldnn()
+        x = x.to_mkldnn()
         saved: List[Tensor] = []
         ops = self.ops
         for k in range(0, len(ops), self.FIELDS):
@@ -129,8 +136,12 @@ class XceptionProgram(torch.nn.Module):
                 x = top
             elif code == self.ADD:
                 x = x + saved.pop()
-            else:  # MAXPOOL
+            elif code == self.MAXPOOL:
                 x = F.max_pool2d(x, 3, 2, [x.size(2) % 2, x.size(3) % 2], 1, True)
+            elif self.bfloat16:  # BFLOAT16: the maps in flight change precision with the weights
+                x = x.to_dense().to_mkldnn(torch.bfloat16)
+                for i in range(len(saved)):
+                    saved[i] = saved[i].to_dense().to_mkldnn(torch.bfloat16)
         # pooling and the classifier in float32: cheap, and it keeps the logits closest to float32
         x = x.to_dense().float()
         if self.pooling == 0:

@@ -37,6 +37,7 @@ final class NetworkProgram {
     private static final int SWAP = 3;
     private static final int ADD = 4;
     private static final int MAXPOOL = 5;
+    private static final int BFLOAT16 = 6;
 
     private final List<NDArray> weights = new ArrayList<>();
     private final List<Long> ops = new ArrayList<>();
@@ -70,6 +71,11 @@ final class NetworkProgram {
     /** TF 'same' 3x3 stride-2 max-pooling ({@link SameMaxPool}). */
     NetworkProgram sameMaxPool() {
         return op(MAXPOOL);
+    }
+
+    /** In bfloat16, the ops after this one compute in bfloat16, those before in float32 (no-op in float32). */
+    NetworkProgram bfloat16From() {
+        return op(BFLOAT16);
     }
 
     int opCount() {
