@@ -31,10 +31,13 @@ import java.util.Set;
  * (libjpeg-turbo's own packages), and loaded by a class loader of our own that tells it where its native
  * library is ({@code libturbojpeg.so} or Debian's {@code libturbojpeg.so.0}: the jar's own loader looks
  * only for the unversioned name, which only the -dev package installs). Anything missing or broken
- * leaves {@link #instance()} null and the exact ImageIO path in use; {@link #status()} says why.
+ * leaves {@link #instance()} null and the exact ImageIO path in use; {@link #status()} says why. The JVM
+ * property {@code -Dxception-spark.turbojpeg=off} turns it off (to compare the two paths, or to rule it out).
  */
 final class TurboJpeg {
     private static final String PACKAGE = "org.libjpegturbo.turbojpeg.";
+    /** JVM property that turns TurboJPEG off ({@code off}). */
+    static final String SWITCH = "xception-spark.turbojpeg";
     private static final List<String> JARS = List.of("/usr/share/java/turbojpeg.jar",
             "/opt/libjpeg-turbo/classes/turbojpeg.jar");
     /** TJ.ERR_WARNING: the image was decoded, but libjpeg warned (e.g. premature end of data). */
@@ -47,11 +50,15 @@ final class TurboJpeg {
         TurboJpeg found = null;
         String status;
         try {
+            if ("off".equalsIgnoreCase(System.getProperty(SWITCH, ""))) {
+                throw new java.io.IOException("turned off by -D" + SWITCH + "=off");
+            }
             found = load();
             status = "TurboJPEG (libjpeg-turbo) from " + found.jar + " and " + found.library;
         } catch (ReflectiveOperationException | LinkageError | RuntimeException | java.io.IOException e) {
             status = "TurboJPEG not available (" + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()) + "); install Debian's libturbojpeg-java for faster JPEG decoding";
+                    : e.getMessage()) + "): JPEGs are decoded by ImageIO; install Debian's libturbojpeg-java for"
+                    + " faster JPEG decoding";
         }
         INSTANCE = found;
         STATUS = status;
