@@ -3,6 +3,7 @@ package io.xceptionspark.bench;
 import io.xceptionspark.image.ImageDecoder;
 import io.xceptionspark.image.ImagePreprocessor;
 import io.xceptionspark.image.JpegDraft;
+import io.xceptionspark.image.PilResampler;
 import io.xceptionspark.image.PreparedImage;
 import io.xceptionspark.image.PreprocessConfig;
 
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
  * processes share the machine) and as wall time, with the decode / resize split. {@code --phone} adds a
  * phone-size set, made with {@code BenchImages --phone} from sample-data/ if the folder does not exist;
  * {@code --draft} adds every set again with {@code preprocess.jpeg-draft = auto}. The first line keeps
- * the form scripts/bench.sh reads. {@code -Dxception-spark.turbojpeg=off} measures the ImageIO path.
+ * the form scripts/bench.sh reads. {@code -Dxception-spark.turbojpeg=off} measures the ImageIO path,
+ * {@code -Dxception-spark.simd=off} the scalar resampler.
  */
 public final class PreprocessBenchmark {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -138,7 +140,7 @@ public final class PreprocessBenchmark {
                 .get("cpu_vector_flags") + "; " + Runtime.getRuntime().availableProcessors() + " cores; load average "
                 + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("JVM: Java " + System.getProperty("java.version") + ", " + jitMode() + "; JPEG decoder: "
-                + ImageDecoder.jpegDecoder());
+                + ImageDecoder.jpegDecoder() + "; resampler Vector API: " + PilResampler.vectorPass());
         List<String> rows = new ArrayList<>();
         rows.add(row(positional.get(0), images.size(), "exact", web));
         List<byte[]> phoneImages = List.of();

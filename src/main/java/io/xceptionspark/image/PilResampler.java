@@ -33,6 +33,11 @@ public final class PilResampler {
     private PilResampler() {
     }
 
+    /** Whether the first pass runs on the Vector API, and why not (for benchmarks and logs). */
+    public static String vectorPass() {
+        return SimdSupport.status();
+    }
+
     /** {@code image.resize((outW, outH), filter)} in PIL. */
     public static RgbImage resize(RgbImage src, int outW, int outH, Interpolation filter) {
         return resizeCropped(src, outW, outH, filter, 0, 0, outW, outH);
@@ -69,7 +74,8 @@ public final class PilResampler {
         int rowTo = vertical != null ? vertical.endSource() : cropY + cropH;
         // first pass: the crop's columns of source rows [rowFrom, rowTo), packed (PIL copies a pass it skips)
         int[] rows = outW != srcW
-                ? horizontalPass(src, rowFrom, rowTo, Weights.compute(srcW, outW, kernel, cropX, cropW))
+                ? horizontalPass(src, rowFrom, rowTo, Weights.compute(srcW, outW, kernel, cropX, cropW,
+                        simdRows(src) ? SimdSupport.LANES : 1), simdRows(src))
                 : copyColumns(src, rowFrom, rowTo, cropX, cropW);
         byte[] out = vertical != null ? verticalPass(rows, cropW, rowFrom, vertical) : unpack(rows);
         return new RgbImage(cropW, cropH, out);
@@ -87,11 +93,17 @@ public final class PilResampler {
         return new RgbImage(w, h, out);
     }
 
+    /** Whether the first pass over this picture runs on the Vector API: stored rows read left to right. */
+    private static boolean simdRows(PackedRgb src) {
+        return SimdSupport.ENABLED && src.xStep() == 1;
+    }
+
     /**
      * PIL's horizontal pass over upright rows [rowFrom, rowTo) for the outputs of {@code wx}, packed.
-     * Hot loop of a large photo: one int load per tap, three multiply-adds.
+     * Hot loop of a large photo: one int load per tap, three multiply-adds ({@code simd}: 16 taps at a
+     * time, {@link SimdRowPass}; {@code wx} then has a stride that is a multiple of 16).
      */
-    private static int[] horizontalPass(PackedRgb src, int rowFrom, int rowTo, Weights wx) {
+    static int[] horizontalPass(PackedRgb src, int rowFrom, int rowTo, Weights wx, boolean simd) {
         int count = wx.count;
         int[] out = new int[count * (rowTo - rowFrom)];
         int[] px = src.pixels();
@@ -104,7 +116,9 @@ public final class PilResampler {
         for (int i = 0; i < count; i++) {
             start[i] = wx.min[i] * xStep;
         }
-        if (xStep == 1) {
+        if (simd) {
+            SimdRowPass.rowsForward(px, origin, yStep, rowFrom, rowTo, start, k, wx.ksize, wx.len, count, HALF, out);
+        } else if (xStep == 1) {
             // rows are stored rows, taps contiguous and forward: the common case, kept free of a variable stride
             // (the JIT then drops the bounds checks and unrolls)
             rowsForward(px, origin, yStep, rowFrom, rowTo, start, wx, out);
@@ -237,7 +251,7 @@ public final class PilResampler {
     }
 
     /** A fixed-point sum to 0..255: PIL's clip8. */
-    private static int clip8(int v) {
+    static int clip8(int v) {
         if (v >= (1 << PRECISION_BITS << 8)) {
             return 255;
         }
@@ -337,12 +351,18 @@ public final class PilResampler {
         }
 
         static Weights compute(int inSize, int outSize, Kernel kernel, int from, int count) {
+            return compute(inSize, outSize, kernel, from, count, 1);
+        }
+
+        /** The same, with each output's weights {@code ksize} apart, a multiple of {@code strideMultiple}. */
+        static Weights compute(int inSize, int outSize, Kernel kernel, int from, int count, int strideMultiple) {
             double scale = (double) inSize / outSize;
             double filterscale = Math.max(scale, 1.0);
             double support = kernel.support * filterscale;
-            int ksize = (int) Math.ceil(support) * 2 + 1;
+            int taps = (int) Math.ceil(support) * 2 + 1;
+            int ksize = (taps + strideMultiple - 1) / strideMultiple * strideMultiple; // zeros past the taps
             Weights w = new Weights(count, ksize);
-            double[] tmp = new double[ksize];
+            double[] tmp = new double[taps];
             double ss = 1.0 / filterscale;
             for (int i = 0; i < count; i++) {
                 int xx = from + i;

@@ -1,11 +1,13 @@
 package io.xceptionspark.image;
 
+import jdk.incubator.vector.IntVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The packed, stride-reading resampler equals the reference transcription of Pillow's Resample.c
@@ -43,6 +45,35 @@ class PilResamplerTest {
         for (int orientation = 5; orientation <= 8; orientation++) {
             RgbImage upright = ExifOrientation.apply(transposedStored, orientation);
             check(transposedStored, orientation, upright, outW, outH, cropW, cropH, cropX, cropY, filter);
+        }
+    }
+
+    /**
+     * The Vector API first pass (16 taps at a time, weights padded with zeros, the scalar loop for the
+     * outputs at the array's end) equals the scalar pass bit for bit, shrinking like a 12 MP photo and
+     * enlarging, in orientations 1 and 4 (the stored rows it reads); and it is in use on a CPU with
+     * AVX-512 (the test JVM has C2 and --add-modules jdk.incubator.vector).
+     */
+    @ParameterizedTest(name = "{0}x{1} -> {2} of {3} orientation {4}")
+    @CsvSource({
+            "1344, 1008, 299, 399, 1",
+            "1344, 1008, 299, 399, 4",
+            "977, 33, 200, 300, 1",
+            "40, 30, 299, 333, 1",
+            "7, 5, 3, 4, 4",
+    })
+    void vectorFirstPassEqualsTheScalarOne(int w, int h, int cropW, int outW, int orientation) {
+        // in use wherever the CPU has 512-bit vectors (the test JVM has C2 and the module)
+        assertEquals(IntVector.SPECIES_PREFERRED.length() >= SimdSupport.LANES, SimdSupport.ENABLED,
+                SimdSupport.status());
+        PackedRgb src = new PackedRgb(w, h, PackedRgb.of(noise(w, h, 7L * w + h)).pixels(), orientation);
+        int cropX = (outW - cropW) / 2;
+        for (PilResampler.Kernel kernel : PilResampler.Kernel.values()) {
+            int[] scalar = PilResampler.horizontalPass(src, 0, h,
+                    PilResampler.Weights.compute(w, outW, kernel, cropX, cropW), false);
+            int[] vector = PilResampler.horizontalPass(src, 0, h,
+                    PilResampler.Weights.compute(w, outW, kernel, cropX, cropW, SimdSupport.LANES), true);
+            assertArrayEquals(scalar, vector, kernel.name());
         }
     }
 
