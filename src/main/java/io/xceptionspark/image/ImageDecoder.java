@@ -103,8 +103,9 @@ public final class ImageDecoder {
     ImageDecoder(PreprocessConfig config, TurboJpeg turbo) {
         this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout(),
                 config.jpegDraft() == JpegDraft.AUTO ? config : null, turbo);
-        if (config.jpegDraft() == JpegDraft.AUTO && turbo == null && DRAFT_NOTE_LOGGED.compareAndSet(false, true)) {
-            LOG.warn(jpegDraftNote(config.jpegDraft()).orElseThrow());
+        Optional<String> note = draftNote(config.jpegDraft(), turbo);
+        if (note.isPresent() && DRAFT_NOTE_LOGGED.compareAndSet(false, true)) {
+            LOG.warn(note.get()); // once per JVM: every task makes decoders
         }
     }
 
@@ -113,11 +114,17 @@ public final class ImageDecoder {
      * empty when it does what was asked, else one sentence (draft asked for but no DCT-scaling decoder).
      */
     public static Optional<String> jpegDraftNote(JpegDraft draft) {
-        if (draft != JpegDraft.AUTO || TurboJpeg.instance() != null) {
+        return draftNote(draft, TurboJpeg.instance());
+    }
+
+    /** The same for a decoder with {@code turbo} (null: none). */
+    static Optional<String> draftNote(JpegDraft draft, TurboJpeg turbo) {
+        if (draft != JpegDraft.AUTO || turbo != null) {
             return Optional.empty();
         }
+        String why = TurboJpeg.instance() == null ? TurboJpeg.status() : "this decoder does not use TurboJPEG";
         return Optional.of("preprocess.jpeg-draft = auto, but no DCT-scaling JPEG decoder is installed: "
-                + TurboJpeg.status() + ". JPEGs are decoded at full size (the exact path).");
+                + why + ". JPEGs are decoded at full size (the exact path).");
     }
 
     /** Which JPEG decoder {@link #decodePacked} uses in this JVM (for logs and run summaries). */

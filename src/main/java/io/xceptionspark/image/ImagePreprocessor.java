@@ -24,8 +24,13 @@ public final class ImagePreprocessor {
     private final float[][] tables;
 
     public ImagePreprocessor(PreprocessConfig config) {
+        this(config, new ImageDecoder(config));
+    }
+
+    /** With a decoder of the test's choosing (e.g. without TurboJPEG, as on a machine that lacks it). */
+    ImagePreprocessor(PreprocessConfig config, ImageDecoder decoder) {
         this.config = Objects.requireNonNull(config, "config");
-        this.decoder = new ImageDecoder(config);
+        this.decoder = decoder;
         this.tables = config.normalization().tables();
     }
 

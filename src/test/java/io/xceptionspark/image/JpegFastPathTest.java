@@ -168,6 +168,26 @@ class JpegFastPathTest {
         assertTrue(diff.mean() < 2.0, "draft vs exact: " + diff);
     }
 
+    /**
+     * Where TurboJPEG is missing, jpeg-draft = auto says so (the run summary's note, logged once) and
+     * decodes at full size: the exact path's output, not a draft's.
+     */
+    @Test
+    void draftWithoutTurboJpegSaysSoAndIsTheExactPath() throws ImageFailure {
+        byte[] phone = images.stream().filter(i -> i.name().equals("4032x3024 rotated 6")).findFirst()
+                .orElseThrow().bytes();
+        PreprocessConfig draft = CONFIG.withJpegDraft(JpegDraft.AUTO);
+        assertTrue(ImageDecoder.draftNote(JpegDraft.AUTO, null).orElseThrow().contains("decoded at full size"));
+        assertTrue(ImageDecoder.draftNote(JpegDraft.AUTO, TurboJpeg.instance()).isEmpty(), TurboJpeg.status());
+        assertTrue(ImageDecoder.draftNote(JpegDraft.OFF, null).isEmpty());
+        ImageDecoder withoutTurbo = new ImageDecoder(draft, null);
+        PackedRgb decoded = withoutTurbo.decodePacked(phone);
+        assertEquals(4032 * 3024, decoded.width() * decoded.height());
+        RgbImage exact = new ImagePreprocessor(CONFIG).prepareRgb(phone);
+        RgbImage fallback = new ImagePreprocessor(draft, withoutTurbo).prepareRgb(phone);
+        assertArrayEquals(exact.pixels(), fallback.pixels());
+    }
+
     @Test
     void stageTimesCountDecodeAndResize() {
         ImagePreprocessor.StageTimes times = new ImagePreprocessor.StageTimes();
