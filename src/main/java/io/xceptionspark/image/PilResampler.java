@@ -27,13 +27,13 @@ package io.xceptionspark.image;
  * stored rows a column of outputs reads stay in cache.
  */
 public final class PilResampler {
-    private static final int PRECISION_BITS = 32 - 8 - 2;
+    static final int PRECISION_BITS = 32 - 8 - 2;
     private static final int HALF = 1 << (PRECISION_BITS - 1);
 
     private PilResampler() {
     }
 
-    /** Whether the first pass runs on the Vector API, and why not (for benchmarks and logs). */
+    /** Whether the passes run on the Vector API, and why not (for benchmarks and logs). */
     public static String vectorPass() {
         return SimdSupport.status();
     }
@@ -77,7 +77,10 @@ public final class PilResampler {
                 ? horizontalPass(src, rowFrom, rowTo, Weights.compute(srcW, outW, kernel, cropX, cropW,
                         simdRows(src) ? SimdSupport.LANES : 1), simdRows(src))
                 : copyColumns(src, rowFrom, rowTo, cropX, cropW);
-        byte[] out = vertical != null ? verticalPass(rows, cropW, rowFrom, vertical) : unpack(rows);
+        byte[] out = vertical == null ? unpack(rows)
+                : SimdSupport.ENABLED ? SimdPasses.verticalPass(rows, cropW, rowFrom, vertical.min, vertical.len,
+                        vertical.k, vertical.ksize, vertical.count, HALF)
+                : verticalPass(rows, cropW, rowFrom, vertical);
         return new RgbImage(cropW, cropH, out);
     }
 
@@ -101,7 +104,7 @@ public final class PilResampler {
     /**
      * PIL's horizontal pass over upright rows [rowFrom, rowTo) for the outputs of {@code wx}, packed.
      * Hot loop of a large photo: one int load per tap, three multiply-adds ({@code simd}: 16 taps at a
-     * time, {@link SimdRowPass}; {@code wx} then has a stride that is a multiple of 16).
+     * time, {@link SimdPasses}; {@code wx} then has a stride that is a multiple of 16).
      */
     static int[] horizontalPass(PackedRgb src, int rowFrom, int rowTo, Weights wx, boolean simd) {
         int count = wx.count;
@@ -117,7 +120,7 @@ public final class PilResampler {
             start[i] = wx.min[i] * xStep;
         }
         if (simd) {
-            SimdRowPass.rowsForward(px, origin, yStep, rowFrom, rowTo, start, k, wx.ksize, wx.len, count, HALF, out);
+            SimdPasses.horizontalPass(px, origin, yStep, rowFrom, rowTo, start, k, wx.ksize, wx.len, count, HALF, out);
         } else if (xStep == 1) {
             // rows are stored rows, taps contiguous and forward: the common case, kept free of a variable stride
             // (the JIT then drops the bounds checks and unrolls)
@@ -209,7 +212,7 @@ public final class PilResampler {
      * PIL's vertical pass over the packed rows of the first pass (row {@code rowBase} first), as
      * interleaved bytes. Weighted sums of whole rows: inner loops over contiguous arrays.
      */
-    private static byte[] verticalPass(int[] in, int width, int rowBase, Weights wy) {
+    static byte[] verticalPass(int[] in, int width, int rowBase, Weights wy) {
         byte[] out = new byte[3 * width * wy.count];
         int[] r = new int[width];
         int[] g = new int[width];

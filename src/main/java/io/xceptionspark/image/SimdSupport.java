@@ -5,7 +5,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
- * Whether the resampler's first pass runs on the JDK's Vector API ({@link SimdRowPass}), and why not.
+ * Whether the resampler's passes run on the JDK's Vector API ({@link SimdPasses}), and why not.
  *
  * <p>It does only where that is faster than the scalar loop, measured (docs/PERFORMANCE.md): the JVM was
  * started with {@code --add-modules jdk.incubator.vector} (the launchers and conf/spark-defaults.conf add
@@ -42,7 +42,7 @@ final class SimdSupport {
             return "off (" + jit + ": the Vector API needs C2)";
         }
         try {
-            int lanes = SimdRowPass.preferredLanes();
+            int lanes = SimdPasses.preferredLanes();
             if (lanes < LANES) {
                 return "off (" + lanes * 32 + "-bit vectors: slower than scalar here; needs AVX-512)";
             }

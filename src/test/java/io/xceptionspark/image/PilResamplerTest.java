@@ -77,6 +77,25 @@ class PilResamplerTest {
         }
     }
 
+    /** The Vector API second pass (16 output pixels at a time, the rest scalar) equals the scalar pass. */
+    @ParameterizedTest(name = "{0} rows of {1} -> {2}")
+    @CsvSource({
+            "3024, 299, 299",
+            "333, 299, 299",
+            "40, 37, 299",
+            "9, 5, 4",
+    })
+    void vectorSecondPassEqualsTheScalarOne(int inRows, int width, int outRows) {
+        int[] rows = PackedRgb.of(noise(width, inRows, 13L * inRows + width)).pixels();
+        for (PilResampler.Kernel kernel : PilResampler.Kernel.values()) {
+            PilResampler.Weights wy = PilResampler.Weights.compute(inRows, outRows, kernel, 0, outRows);
+            byte[] scalar = PilResampler.verticalPass(rows, width, 0, wy);
+            byte[] vector = SimdPasses.verticalPass(rows, width, 0, wy.min, wy.len, wy.k, wy.ksize, wy.count,
+                    1 << (PilResampler.PRECISION_BITS - 1));
+            assertArrayEquals(scalar, vector, kernel.name());
+        }
+    }
+
     private static void check(RgbImage stored, int orientation, RgbImage upright, int outW, int outH, int cropW,
                               int cropH, int cropX, int cropY, Interpolation filter) {
         RgbImage expected = ReferenceResampler.resizeCropped(upright, outW, outH, filter, cropX, cropY, cropW, cropH);
