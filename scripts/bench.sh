@@ -33,7 +33,7 @@ CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar"
 source scripts/lib/native-memory.sh
 xs_export_malloc_tunables conf
 echo "GLIBC_TUNABLES=${GLIBC_TUNABLES:-}"
-JAVA=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp "$CP")
+JAVA=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true --add-modules=jdk.incubator.vector -cp "$CP")
 
 echo "== reference weights (Keras .h5 + identical TorchScript)"
 scripts/make-reference-model.sh "$REF" 7

@@ -11,7 +11,8 @@
 #
 # Everything before the word `score` (or `predict`) goes to spark-submit, everything after it to the
 # application. Always added: --properties-file conf/spark-defaults.conf (Kryo, DJL offline on driver and
-# executors, one core per task), the driver options -Dai.djl.offline=true -Dxception-spark.conf-dir=conf
+# executors, one core per task), the driver options -Dai.djl.offline=true --add-modules=jdk.incubator.vector
+# (the resampler's Vector API pass) -Dxception-spark.conf-dir=conf
 # (so conf/xception-spark.conf applies), -XX:TieredStopAtLevel=1 with a cluster --master (the driver scores
 # nothing: scripts/lib/driver-jvm.sh) and conf/log4j2.properties for the driver's console, and
 # --class io.xceptionspark.cli.Main target/xception-spark.jar (built first when missing or stale).
@@ -42,7 +43,7 @@ if (($# == 0)); then
 fi
 
 xs_ensure_jar
-DRIVER_OPTS=(-Dai.djl.offline=true "-Dxception-spark.conf-dir=$CONF_DIR")
+DRIVER_OPTS=(-Dai.djl.offline=true --add-modules=jdk.incubator.vector "-Dxception-spark.conf-dir=$CONF_DIR")
 # shellcheck disable=SC2207
 DRIVER_OPTS+=($(xs_driver_jit_opts "${SUBMIT_ARGS[@]}" "$@")) # C1 only for a driver that does not score
 if [[ -f "$CONF_DIR/log4j2.properties" ]]; then

@@ -1,24 +1,52 @@
 package io.xceptionspark.bench;
 
+import io.xceptionspark.image.ImageDecoder;
 import io.xceptionspark.image.ImagePreprocessor;
+import io.xceptionspark.image.JpegDraft;
+import io.xceptionspark.image.PilResampler;
 import io.xceptionspark.image.PreparedImage;
 import io.xceptionspark.image.PreprocessConfig;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Decode + preprocess throughput on one core: images per second through
- * {@link ImagePreprocessor#prepareInto}, single-threaded, after a warm-up (JIT, codec
- * initialisation). Usage: {@code PreprocessBenchmark IMAGE_DIR [seconds]}.
+ * Decode + preprocess cost on one core, through {@link ImagePreprocessor#prepareInto} on the calling
+ * thread (decode timeout 0, so the decode runs there too), after a warm-up of the same length (JIT, codec
+ * initialisation).
+ *
+ * <p>Usage: {@code PreprocessBenchmark IMAGE_DIR [seconds] [--phone PHONE_DIR] [--draft]}. Prints the CPU
+ * model and flags, the JIT mode and the JPEG decoder, then per image set: images/s per core, and
+ * milliseconds per image as this thread's CPU time (what the image costs a core, robust when other
+ * processes share the machine) and as wall time, with the decode / resize split. {@code --phone} adds a
+ * phone-size set, made with {@code BenchImages --phone} from sample-data/ if the folder does not exist;
+ * {@code --draft} adds every set again with {@code preprocess.jpeg-draft = auto}. The first line keeps
+ * the form scripts/bench.sh reads. {@code -Dxception-spark.turbojpeg=off} measures the ImageIO path,
+ * {@code -Dxception-spark.simd=off} the scalar resampler.
  */
 public final class PreprocessBenchmark {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private PreprocessBenchmark() {
+    }
+
+    /** One set measured: per-image figures in milliseconds. */
+    public record Result(long images, double seconds, double cpuMs, double decodeMs, double resizeMs) {
+        public double imagesPerSecond() {
+            return images / seconds;
+        }
+
+        public double wallMs() {
+            return 1000 * seconds / images;
+        }
     }
 
     /**
@@ -26,27 +54,36 @@ public final class PreprocessBenchmark {
      * through {@code images} for about {@code seconds} after a warm-up of the same length.
      */
     public static double imagesPerSecond(List<byte[]> images, double seconds) {
-        return imagesPerSecond(images, seconds, PreprocessConfig.defaults());
+        return measure(images, seconds, PreprocessConfig.defaults()).imagesPerSecond();
     }
 
     public static double imagesPerSecond(List<byte[]> images, double seconds, PreprocessConfig config) {
+        return measure(images, seconds, config).imagesPerSecond();
+    }
+
+    public static Result measure(List<byte[]> images, double seconds, PreprocessConfig config) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to measure");
         }
-        ImagePreprocessor preprocessor = new ImagePreprocessor(config);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(config.withDecodeTimeout(Duration.ZERO));
         float[] buffer = new float[config.floatsPerImage()];
-        run(preprocessor, images, buffer, (long) (seconds * 1e9)); // warm-up
+        run(preprocessor, images, buffer, (long) (seconds * 1e9), new ImagePreprocessor.StageTimes()); // warm-up
+        ImagePreprocessor.StageTimes times = new ImagePreprocessor.StageTimes();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        long count = run(preprocessor, images, buffer, (long) (seconds * 1e9));
-        return count / ((System.nanoTime() - start) / 1e9);
+        long count = run(preprocessor, images, buffer, (long) (seconds * 1e9), times);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpuMs = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6 / count;
+        return new Result(count, wall, cpuMs, times.decodeNanos() / 1e6 / count, times.resizeNanos() / 1e6 / count);
     }
 
-    private static long run(ImagePreprocessor preprocessor, List<byte[]> images, float[] buffer, long nanos) {
+    private static long run(ImagePreprocessor preprocessor, List<byte[]> images, float[] buffer, long nanos,
+                            ImagePreprocessor.StageTimes times) {
         long deadline = System.nanoTime() + nanos;
         long count = 0;
         do {
             for (byte[] image : images) {
-                Optional<PreparedImage.Failed> failed = preprocessor.prepareInto(image, buffer, 0);
+                Optional<PreparedImage.Failed> failed = preprocessor.prepareInto(image, buffer, 0, times);
                 failed.ifPresent(f -> {
                     throw new IllegalStateException("benchmark image failed: " + f);
                 });
@@ -71,15 +108,63 @@ public final class PreprocessBenchmark {
         return images;
     }
 
+    /** C2 (tiered) or C1 only, from the JVM's flags. */
+    static String jitMode() {
+        boolean c1Only = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-XX:TieredStopAtLevel=") && !a.endsWith("=4"));
+        return c1Only ? "C1 only (-XX:TieredStopAtLevel)" : "tiered C1 + C2";
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length < 1) {
-            System.err.println("usage: PreprocessBenchmark IMAGE_DIR [seconds]");
+        List<String> positional = new ArrayList<>();
+        Path phone = null;
+        boolean draft = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--phone" -> phone = Path.of(args[++i]);
+                case "--draft" -> draft = true;
+                default -> positional.add(args[i]);
+            }
+        }
+        if (positional.isEmpty()) {
+            System.err.println("usage: PreprocessBenchmark IMAGE_DIR [seconds] [--phone PHONE_DIR] [--draft]");
             System.exit(2);
         }
-        List<byte[]> images = loadImages(Path.of(args[0]));
-        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 10;
-        double rate = imagesPerSecond(images, seconds);
+        double seconds = positional.size() > 1 ? Double.parseDouble(positional.get(1)) : 10;
+        List<byte[]> images = loadImages(Path.of(positional.get(0)));
+        PreprocessConfig exact = PreprocessConfig.defaults();
+        Result web = measure(images, seconds, exact);
         System.out.printf("decode + preprocess (299 crop, bicubic): %.1f images/s per core over %d images "
-                + "(%.2f ms/image)%n", rate, images.size(), 1000 / rate);
+                + "(%.2f ms/image)%n", web.imagesPerSecond(), images.size(), web.wallMs());
+        System.out.println("CPU: " + BenchReport.machine().get("cpu") + "; flags " + BenchReport.machine()
+                .get("cpu_vector_flags") + "; " + Runtime.getRuntime().availableProcessors() + " cores; load average "
+                + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("JVM: Java " + System.getProperty("java.version") + ", " + jitMode() + "; JPEG decoder: "
+                + ImageDecoder.jpegDecoder() + "; resampler Vector API: " + PilResampler.vectorPass());
+        List<String> rows = new ArrayList<>();
+        rows.add(row(positional.get(0), images.size(), "exact", web));
+        List<byte[]> phoneImages = List.of();
+        if (phone != null) {
+            if (!Files.isDirectory(phone)) {
+                BenchImages.main(new String[] {"sample-data", phone.toString(), "8", "1", "--phone"});
+            }
+            phoneImages = loadImages(phone);
+            rows.add(row(phone.toString(), phoneImages.size(), "exact", measure(phoneImages, seconds, exact)));
+        }
+        if (draft) {
+            PreprocessConfig auto = exact.withJpegDraft(JpegDraft.AUTO);
+            rows.add(row(positional.get(0), images.size(), "draft", measure(images, seconds, auto)));
+            if (!phoneImages.isEmpty()) {
+                rows.add(row(phone.toString(), phoneImages.size(), "draft", measure(phoneImages, seconds, auto)));
+            }
+        }
+        System.out.println("set | images | jpeg-draft | ms/image per core (CPU) | decode | resize | ms/image wall"
+                + " | images/s per core");
+        rows.forEach(System.out::println);
+    }
+
+    private static String row(String set, int images, String mode, Result r) {
+        return String.format("%s | %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f", set, images, mode, r.cpuMs(),
+                r.decodeMs(), r.resizeMs(), r.wallMs(), r.imagesPerSecond());
     }
 }

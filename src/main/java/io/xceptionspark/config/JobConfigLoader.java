@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.xceptionspark.image.Interpolation;
+import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
@@ -309,7 +310,8 @@ public final class JobConfigLoader {
         return new PreprocessOptions(parse(c, "preprocess.resize", ResizePolicy::parse, ResizePolicy.CROP),
                 interpolation, cropPct, bytes(c, "preprocess.max-file-bytes"),
                 longValue(c, "preprocess.max-pixels", 1, Long.MAX_VALUE), new Normalization(mean, std),
-                decodeTimeout(c, "preprocess.decode-timeout"));
+                decodeTimeout(c, "preprocess.decode-timeout"),
+                parse(c, "preprocess.jpeg-draft", JpegDraft::parse, JpegDraft.OFF));
     }
 
     /** The keys whose value auto means: from the pretrained configuration. */

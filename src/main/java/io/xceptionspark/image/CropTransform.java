@@ -52,6 +52,11 @@ public record CropTransform(int resizeWidth, int resizeHeight, int cropX, int cr
 
     /** Applies this plan to an image with PIL's resampling. */
     public RgbImage apply(RgbImage image, Interpolation interpolation) {
+        return apply(PackedRgb.of(image), interpolation);
+    }
+
+    /** Applies this plan to a packed picture as it appears upright. */
+    public RgbImage apply(PackedRgb image, Interpolation interpolation) {
         return PilResampler.resizeCropped(image, resizeWidth, resizeHeight, interpolation,
                 cropX, cropY, cropWidth, cropHeight);
     }

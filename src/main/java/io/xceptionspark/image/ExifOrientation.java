@@ -74,40 +74,14 @@ public final class ExifOrientation {
      * Turns the stored picture upright for the given orientation (1-8), as PIL's exif_transpose:
      * 2 mirror, 3 rotate 180, 4 flip vertically, 5 transpose, 6 rotate 90 clockwise,
      * 7 transverse, 8 rotate 90 counter-clockwise. Orientation 1 (or anything else) returns
-     * the same image.
+     * the same image. The mapping itself is {@link PackedRgb}'s, which the resampler reads through
+     * without copying; this copy is for callers that want the upright picture itself.
      */
     public static RgbImage apply(RgbImage in, int orientation) {
         if (orientation < 2 || orientation > 8) {
             return in;
         }
-        int w = in.width();
-        int h = in.height();
-        boolean swap = orientation >= 5;
-        int ow = swap ? h : w;
-        int oh = swap ? w : h;
-        byte[] src = in.pixels();
-        byte[] dst = new byte[src.length];
-        int o = 0;
-        for (int y = 0; y < oh; y++) {
-            for (int x = 0; x < ow; x++) {
-                // (sx, sy): the stored pixel that appears at (x, y) once upright.
-                int sx;
-                int sy;
-                switch (orientation) {
-                    case 2 -> { sx = w - 1 - x; sy = y; }
-                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
-                    case 4 -> { sx = x; sy = h - 1 - y; }
-                    case 5 -> { sx = y; sy = x; }
-                    case 6 -> { sx = y; sy = h - 1 - x; }
-                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
-                    default -> { sx = w - 1 - y; sy = x; } // 8
-                }
-                int s = (sy * w + sx) * 3;
-                dst[o++] = src[s];
-                dst[o++] = src[s + 1];
-                dst[o++] = src[s + 2];
-            }
-        }
-        return new RgbImage(ow, oh, dst);
+        PackedRgb stored = PackedRgb.of(in);
+        return new PackedRgb(stored.width(), stored.height(), stored.pixels(), orientation).toRgbImage();
     }
 }

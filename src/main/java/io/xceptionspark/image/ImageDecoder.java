@@ -17,7 +17,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes image file bytes to upright 8-bit RGB, as PIL's
@@ -59,25 +63,73 @@ public final class ImageDecoder {
     /** Formats holding several pictures of one icon, of which PIL shows the largest (ICO/CUR: see {@link IconEntry}). */
     private static final Set<ImageFormat> LARGEST_PICTURE = EnumSet.of(ImageFormat.ICNS);
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
+    private static final AtomicBoolean DRAFT_NOTE_LOGGED = new AtomicBoolean();
+
     private final long maxFileBytes;
     private final long maxPixels;
     private final DecodeDeadline deadline;
+    /** The preprocessing whose resize target a JPEG draft must cover; null: no draft decoding. */
+    private final PreprocessConfig draftFor;
+    /** The JPEG fast path ({@link #decodePacked}); null: the exact ImageIO path only. */
+    private final TurboJpeg turbo;
 
-    public ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout) {
+    ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout, PreprocessConfig draftFor,
+                 TurboJpeg turbo) {
         if (maxFileBytes < 1 || maxPixels < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxFileBytes = maxFileBytes;
         this.maxPixels = maxPixels;
         this.deadline = new DecodeDeadline(decodeTimeout);
+        this.draftFor = draftFor;
+        this.turbo = turbo;
+    }
+
+    public ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout) {
+        this(maxFileBytes, maxPixels, decodeTimeout, null, TurboJpeg.instance());
     }
 
     public ImageDecoder(long maxFileBytes, long maxPixels) {
         this(maxFileBytes, maxPixels, PreprocessConfig.DEFAULT_DECODE_TIMEOUT);
     }
 
+    /** With {@code config}'s limits and its {@code jpeg-draft} setting (draft decoding targets its resize). */
     public ImageDecoder(PreprocessConfig config) {
-        this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout());
+        this(config, TurboJpeg.instance());
+    }
+
+    /** {@code turbo} null: never TurboJPEG, the exact ImageIO path for every file (tests compare the two). */
+    ImageDecoder(PreprocessConfig config, TurboJpeg turbo) {
+        this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout(),
+                config.jpegDraft() == JpegDraft.AUTO ? config : null, turbo);
+        Optional<String> note = draftNote(config.jpegDraft(), turbo);
+        if (note.isPresent() && DRAFT_NOTE_LOGGED.compareAndSet(false, true)) {
+            LOG.warn(note.get()); // once per JVM: every task makes decoders
+        }
+    }
+
+    /**
+     * What a run with this {@code jpeg-draft} setting should tell the user about this JVM's JPEG decoding:
+     * empty when it does what was asked, else one sentence (draft asked for but no DCT-scaling decoder).
+     */
+    public static Optional<String> jpegDraftNote(JpegDraft draft) {
+        return draftNote(draft, TurboJpeg.instance());
+    }
+
+    /** The same for a decoder with {@code turbo} (null: none). */
+    static Optional<String> draftNote(JpegDraft draft, TurboJpeg turbo) {
+        if (draft != JpegDraft.AUTO || turbo != null) {
+            return Optional.empty();
+        }
+        String why = TurboJpeg.instance() == null ? TurboJpeg.status() : "this decoder does not use TurboJPEG";
+        return Optional.of("preprocess.jpeg-draft = auto, but no DCT-scaling JPEG decoder is installed: "
+                + why + ". JPEGs are decoded at full size (the exact path).");
+    }
+
+    /** Which JPEG decoder {@link #decodePacked} uses in this JVM (for logs and run summaries). */
+    public static String jpegDecoder() {
+        return TurboJpeg.status();
     }
 
     /** Whether this class path has a codec for {@code format}. */
@@ -92,6 +144,56 @@ public final class ImageDecoder {
      *                      bad content (codec runtime exceptions become CORRUPT)
      */
     public RgbImage decode(byte[] bytes) throws ImageFailure {
+        ImageFormat format = checkFile(bytes);
+        return ExifOrientation.apply(decodeStored(format, bytes), ExifOrientation.read(format, bytes));
+    }
+
+    /**
+     * Decodes {@code bytes} for resizing: the same pixels as {@link #decode}, packed and in stored
+     * orientation (the resampler reads them upright without a copy). JPEGs that {@link JpegFastPath}
+     * takes are decoded by TurboJPEG where it is installed, straight into the packed layout, and with
+     * {@code jpeg-draft = auto} at the DCT scale PIL's draft would choose for the resize target; every
+     * other file, and any JPEG TurboJPEG fails or warns on, goes the exact ImageIO path.
+     *
+     * @throws ImageFailure as {@link #decode}
+     */
+    public PackedRgb decodePacked(byte[] bytes) throws ImageFailure {
+        ImageFormat format = checkFile(bytes);
+        int orientation = ExifOrientation.read(format, bytes);
+        JpegFastPath.Frame frame = format == ImageFormat.JPEG && turbo != null ? JpegFastPath.frame(bytes) : null;
+        if (frame != null) {
+            ImageHeader.checkJpeg(bytes, maxPixels);
+            int scale = draftScale(frame, orientation);
+            try {
+                return deadline.run(abort -> turbo.decode(bytes, scale, maxPixels, orientation));
+            } catch (TurboJpeg.NotDecoded e) {
+                // a damaged file: the exact path below reports it (or decodes it) as it always did
+            } catch (IOException e) {
+                throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode JPEG: " + e.getMessage());
+            }
+        }
+        RgbImage stored = decodeStored(format, bytes);
+        return new PackedRgb(stored.width(), stored.height(), PackedRgb.of(stored).pixels(), orientation);
+    }
+
+    /** 1 (full size), or PIL's draft scale for the resize target of the upright picture. */
+    private int draftScale(JpegFastPath.Frame frame, int orientation) {
+        if (draftFor == null) {
+            return 1;
+        }
+        boolean transposed = orientation >= 5 && orientation <= 8;
+        int w = transposed ? frame.height() : frame.width();
+        int h = transposed ? frame.width() : frame.height();
+        try {
+            CropTransform plan = CropTransform.plan(w, h, draftFor);
+            return JpegFastPath.draftScale(w, h, plan.resizeWidth(), plan.resizeHeight());
+        } catch (IllegalArgumentException e) {
+            return 1; // no plan for this shape: the preprocessor reports it after a full-size decode
+        }
+    }
+
+    /** The checks every file passes before any decoding: size, format, a codec for it. */
+    private ImageFormat checkFile(byte[] bytes) throws ImageFailure {
         if (bytes == null || bytes.length == 0) {
             throw new ImageFailure(ImageErrorCode.EMPTY, "file is empty (0 bytes)");
         }
@@ -109,6 +211,11 @@ public final class ImageDecoder {
                     + (format == ImageFormat.JPEG2000 ? " (the optional jai-imageio-jpeg2000 codec is not on the"
                     + " class path; see docs/IMAGES.md)" : ""));
         }
+        return format;
+    }
+
+    /** The exact path: header checks, then the ImageIO codecs; the picture in stored orientation. */
+    private RgbImage decodeStored(ImageFormat format, byte[] bytes) throws ImageFailure {
         ImageHeader.GifLayout gif = null;
         switch (format) {
             case PNG -> ImageHeader.checkPng(bytes, maxPixels);
@@ -131,7 +238,7 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
         }
-        return ExifOrientation.apply(rgb, ExifOrientation.read(format, bytes));
+        return rgb;
     }
 
     /** ICO/CUR: the picture PIL shows, decoded by the PNG or BMP codecs (see {@link IconEntry}). */

@@ -17,15 +17,25 @@ package io.xceptionspark.image;
  *   <li>NEAREST takes source pixel {@code floor(scale * (x + 0.5))}, with the position
  *       accumulated step by step in double precision like Pillow.</li>
  * </ul>
- * The {@code resizeCropped} variant computes only the pixels inside a crop window of the resized
- * image; since every output pixel depends only on its own coordinates, the result is identical to
- * resizing everything and cropping afterwards, at a fraction of the cost.
+ *
+ * <p>How it is fast without changing a bit: the passes compute only the crop window of the resized
+ * image and only the source rows it reads (every output pixel depends only on its own coordinates);
+ * the source is a {@link PackedRgb} (one int load per source pixel for all three channels) read in
+ * its stored orientation through strides, so an EXIF-rotated photo is never copied upright; all
+ * arithmetic is PIL's 32-bit integer fixed point, whose sums do not depend on the order of the terms.
+ * A transposed orientation runs the first pass with the tap loop outermost-but-one, so that the 30-odd
+ * stored rows a column of outputs reads stay in cache.
  */
 public final class PilResampler {
-    private static final int PRECISION_BITS = 32 - 8 - 2;
+    static final int PRECISION_BITS = 32 - 8 - 2;
     private static final int HALF = 1 << (PRECISION_BITS - 1);
 
     private PilResampler() {
+    }
+
+    /** Whether the passes run on the Vector API, and why not (for benchmarks and logs). */
+    public static String vectorPass() {
+        return SimdSupport.status();
     }
 
     /** {@code image.resize((outW, outH), filter)} in PIL. */
@@ -39,42 +49,39 @@ public final class PilResampler {
      */
     public static RgbImage resizeCropped(RgbImage src, int outW, int outH, Interpolation filter,
                                          int cropX, int cropY, int cropW, int cropH) {
+        return resizeCropped(PackedRgb.of(src), outW, outH, filter, cropX, cropY, cropW, cropH);
+    }
+
+    /**
+     * The same for a packed picture, resized as it appears upright ({@link PackedRgb#uprightWidth()}
+     * x {@link PackedRgb#uprightHeight()}).
+     */
+    public static RgbImage resizeCropped(PackedRgb src, int outW, int outH, Interpolation filter,
+                                         int cropX, int cropY, int cropW, int cropH) {
         if (outW < 1 || outH < 1 || cropW < 1 || cropH < 1 || cropX < 0 || cropY < 0
                 || cropX + cropW > outW || cropY + cropH > outH) {
             throw new IllegalArgumentException("crop window " + cropW + "x" + cropH + "+" + cropX + "+" + cropY
                     + " outside " + outW + "x" + outH);
         }
-        int srcW = src.width();
-        int srcH = src.height();
-        if (outW == srcW && outH == srcH) {
-            return crop(src, cropX, cropY, cropW, cropH); // PIL returns a copy when the size is unchanged
-        }
-        if (filter == Interpolation.NEAREST) {
+        int srcW = src.uprightWidth();
+        int srcH = src.uprightHeight();
+        if (filter == Interpolation.NEAREST && (outW != srcW || outH != srcH)) {
             return nearest(src, outW, outH, cropX, cropY, cropW, cropH);
         }
         Kernel kernel = filter == Interpolation.BICUBIC ? Kernel.BICUBIC : Kernel.BILINEAR;
-        byte[] pixels = src.pixels();
-        int width = srcW;
-        int colOffset = 0;
-        int rowBase = 0;
-        Weights vertical = null;
-        if (outH != srcH) {
-            vertical = Weights.compute(srcH, outH, kernel, cropY, cropH);
-        }
-        if (outW != srcW) {
-            Weights horizontal = Weights.compute(srcW, outW, kernel, cropX, cropW);
-            int rowFrom = vertical != null ? vertical.firstSource() : cropY;
-            int rowTo = vertical != null ? vertical.endSource() : cropY + cropH;
-            pixels = horizontalPass(pixels, srcW, rowFrom, rowTo, horizontal);
-            width = cropW;
-            rowBase = rowFrom;
-        } else {
-            colOffset = cropX;
-        }
-        if (vertical == null) {
-            return new RgbImage(cropW, cropH, pixels);
-        }
-        return new RgbImage(cropW, cropH, verticalPass(pixels, width, colOffset, cropW, rowBase, vertical));
+        Weights vertical = outH != srcH ? Weights.compute(srcH, outH, kernel, cropY, cropH) : null;
+        int rowFrom = vertical != null ? vertical.firstSource() : cropY;
+        int rowTo = vertical != null ? vertical.endSource() : cropY + cropH;
+        // first pass: the crop's columns of source rows [rowFrom, rowTo), packed (PIL copies a pass it skips)
+        int[] rows = outW != srcW
+                ? horizontalPass(src, rowFrom, rowTo, Weights.compute(srcW, outW, kernel, cropX, cropW,
+                        simdRows(src) ? SimdSupport.LANES : 1), simdRows(src))
+                : copyColumns(src, rowFrom, rowTo, cropX, cropW);
+        byte[] out = vertical == null ? unpack(rows)
+                : SimdSupport.ENABLED ? SimdPasses.verticalPass(rows, cropW, rowFrom, vertical.min, vertical.len,
+                        vertical.k, vertical.ksize, vertical.count, HALF)
+                : verticalPass(rows, cropW, rowFrom, vertical);
+        return new RgbImage(cropW, cropH, out);
     }
 
     /** Copies a window of an image (PIL {@code crop}). */
@@ -89,74 +96,178 @@ public final class PilResampler {
         return new RgbImage(w, h, out);
     }
 
-    private static byte[] horizontalPass(byte[] src, int srcW, int rowFrom, int rowTo, Weights wx) {
-        int outW = wx.count;
-        byte[] out = new byte[3 * outW * (rowTo - rowFrom)];
-        int ksize = wx.ksize;
+    /** Whether the first pass over this picture runs on the Vector API: stored rows read left to right. */
+    private static boolean simdRows(PackedRgb src) {
+        return SimdSupport.ENABLED && src.xStep() == 1;
+    }
+
+    /**
+     * PIL's horizontal pass over upright rows [rowFrom, rowTo) for the outputs of {@code wx}, packed.
+     * Hot loop of a large photo: one int load per tap, three multiply-adds ({@code simd}: 16 taps at a
+     * time, {@link SimdPasses}; {@code wx} then has a stride that is a multiple of 16).
+     */
+    static int[] horizontalPass(PackedRgb src, int rowFrom, int rowTo, Weights wx, boolean simd) {
+        int count = wx.count;
+        int[] out = new int[count * (rowTo - rowFrom)];
+        int[] px = src.pixels();
+        int xStep = src.xStep();
+        int yStep = src.yStep();
+        int origin = src.origin();
         int[] k = wx.k;
+        int ksize = wx.ksize;
+        int[] start = new int[count]; // index offset of each output's first tap within a row
+        for (int i = 0; i < count; i++) {
+            start[i] = wx.min[i] * xStep;
+        }
+        if (simd) {
+            SimdPasses.horizontalPass(px, origin, yStep, rowFrom, rowTo, start, k, wx.ksize, wx.len, count, HALF, out);
+        } else if (xStep == 1) {
+            // rows are stored rows, taps contiguous and forward: the common case, kept free of a variable stride
+            // (the JIT then drops the bounds checks and unrolls)
+            rowsForward(px, origin, yStep, rowFrom, rowTo, start, wx, out);
+        } else if (xStep == -1) {
+            for (int y = rowFrom, o = 0; y < rowTo; y++) {
+                int rowStart = origin + y * yStep;
+                for (int i = 0; i < count; i++) {
+                    out[o++] = dot(px, rowStart + start[i], xStep, k, i * ksize, wx.len[i]);
+                }
+            }
+        } else {
+            // upright rows are stored columns: output column by output column, so that the stored rows
+            // under its taps are reused from cache by every upright row
+            for (int i = 0; i < count; i++) {
+                int base = origin + start[i];
+                int kb = i * ksize;
+                int n = wx.len[i];
+                for (int y = rowFrom, o = i; y < rowTo; y++, o += count) {
+                    out[o] = dot(px, base + y * yStep, xStep, k, kb, n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The first pass over stored rows read left to right (orientations 1 and 4): the hot loop of a large
+     * photo, in a method of its own with the taps indexed from a fixed start, so that the JIT compiles it
+     * on its own and drops the bounds checks (twice as fast as the general loop).
+     */
+    private static void rowsForward(int[] px, int origin, int yStep, int rowFrom, int rowTo, int[] start,
+                                    Weights wx, int[] out) {
+        int[] k = wx.k;
+        int[] len = wx.len;
+        int ksize = wx.ksize;
+        int count = wx.count;
         int o = 0;
         for (int y = rowFrom; y < rowTo; y++) {
-            int rowStart = 3 * y * srcW;
-            for (int xx = 0; xx < outW; xx++) {
-                int xmin = wx.min[xx];
-                int n = wx.len[xx];
-                int kb = xx * ksize;
+            int rowStart = origin + y * yStep;
+            for (int i = 0; i < count; i++) {
+                int p = rowStart + start[i];
+                int kb = i * ksize;
+                int n = len[i];
                 int s0 = HALF;
                 int s1 = HALF;
                 int s2 = HALF;
-                int p = rowStart + 3 * xmin;
-                for (int x = 0; x < n; x++, p += 3) {
-                    int c = k[kb + x];
-                    s0 += (src[p] & 0xFF) * c;
-                    s1 += (src[p + 1] & 0xFF) * c;
-                    s2 += (src[p + 2] & 0xFF) * c;
+                for (int t = 0; t < n; t++) {
+                    int v = px[p + t];
+                    int c = k[kb + t];
+                    s0 += (v & 0xFF) * c;
+                    s1 += (v >> 8 & 0xFF) * c;
+                    s2 += (v >> 16 & 0xFF) * c;
                 }
-                out[o++] = clip8(s0);
-                out[o++] = clip8(s1);
-                out[o++] = clip8(s2);
+                out[o++] = clip8(s0) | clip8(s1) << 8 | clip8(s2) << 16;
+            }
+        }
+    }
+
+    /** One output pixel of a pass: {@code n} taps from {@code p} by {@code step}, rounded and clipped, packed. */
+    private static int dot(int[] px, int p, int step, int[] k, int kb, int n) {
+        int s0 = HALF;
+        int s1 = HALF;
+        int s2 = HALF;
+        for (int t = 0; t < n; t++, p += step) {
+            int v = px[p];
+            int c = k[kb + t];
+            s0 += (v & 0xFF) * c;
+            s1 += (v >> 8 & 0xFF) * c;
+            s2 += (v >> 16 & 0xFF) * c;
+        }
+        return clip8(s0) | clip8(s1) << 8 | clip8(s2) << 16;
+    }
+
+    /** The first pass PIL skips when the width does not change: the window's columns of those rows. */
+    private static int[] copyColumns(PackedRgb src, int rowFrom, int rowTo, int x0, int w) {
+        int[] out = new int[w * (rowTo - rowFrom)];
+        int[] px = src.pixels();
+        int xStep = src.xStep();
+        for (int y = rowFrom, o = 0; y < rowTo; y++) {
+            for (int x = 0, p = src.origin() + y * src.yStep() + x0 * xStep; x < w; x++, p += xStep) {
+                out[o++] = px[p];
             }
         }
         return out;
     }
 
-    private static byte[] verticalPass(byte[] in, int inW, int colOffset, int outW, int rowBase, Weights wy) {
-        int rowLen = 3 * outW;
-        byte[] out = new byte[rowLen * wy.count];
-        int[] acc = new int[rowLen];
-        for (int yy = 0; yy < wy.count; yy++) {
-            java.util.Arrays.fill(acc, HALF);
-            int ymin = wy.min[yy] - rowBase;
-            int n = wy.len[yy];
+    /**
+     * PIL's vertical pass over the packed rows of the first pass (row {@code rowBase} first), as
+     * interleaved bytes. Weighted sums of whole rows: inner loops over contiguous arrays.
+     */
+    static byte[] verticalPass(int[] in, int width, int rowBase, Weights wy) {
+        byte[] out = new byte[3 * width * wy.count];
+        int[] r = new int[width];
+        int[] g = new int[width];
+        int[] b = new int[width];
+        for (int yy = 0, o = 0; yy < wy.count; yy++) {
+            java.util.Arrays.fill(r, HALF);
+            java.util.Arrays.fill(g, HALF);
+            java.util.Arrays.fill(b, HALF);
+            int first = wy.min[yy] - rowBase;
             int kb = yy * wy.ksize;
-            for (int y = 0; y < n; y++) {
-                int c = wy.k[kb + y];
-                int p = 3 * ((ymin + y) * inW + colOffset);
-                for (int i = 0; i < rowLen; i++) {
-                    acc[i] += (in[p + i] & 0xFF) * c;
+            for (int t = 0; t < wy.len[yy]; t++) {
+                int c = wy.k[kb + t];
+                int p = (first + t) * width;
+                for (int x = 0; x < width; x++) {
+                    int v = in[p + x];
+                    r[x] += (v & 0xFF) * c;
+                    g[x] += (v >> 8 & 0xFF) * c;
+                    b[x] += (v >> 16 & 0xFF) * c;
                 }
             }
-            int o = yy * rowLen;
-            for (int i = 0; i < rowLen; i++) {
-                out[o + i] = clip8(acc[i]);
+            for (int x = 0; x < width; x++) {
+                out[o++] = (byte) clip8(r[x]);
+                out[o++] = (byte) clip8(g[x]);
+                out[o++] = (byte) clip8(b[x]);
             }
         }
         return out;
     }
 
-    private static byte clip8(int v) {
+    private static byte[] unpack(int[] packed) {
+        byte[] out = new byte[3 * packed.length];
+        for (int i = 0, o = 0; i < packed.length; i++) {
+            int v = packed[i];
+            out[o++] = (byte) v;
+            out[o++] = (byte) (v >> 8);
+            out[o++] = (byte) (v >> 16);
+        }
+        return out;
+    }
+
+    /** A fixed-point sum to 0..255: PIL's clip8. */
+    static int clip8(int v) {
         if (v >= (1 << PRECISION_BITS << 8)) {
-            return (byte) 255;
+            return 255;
         }
         if (v <= 0) {
             return 0;
         }
-        return (byte) (v >> PRECISION_BITS);
+        return v >> PRECISION_BITS;
     }
 
-    private static RgbImage nearest(RgbImage src, int outW, int outH, int cropX, int cropY, int cropW, int cropH) {
-        int[] xs = nearestIndices(src.width(), outW);
-        int[] ys = nearestIndices(src.height(), outH);
-        byte[] in = src.pixels();
+    private static RgbImage nearest(PackedRgb src, int outW, int outH, int cropX, int cropY, int cropW, int cropH) {
+        int[] xs = nearestIndices(src.uprightWidth(), outW);
+        int[] ys = nearestIndices(src.uprightHeight(), outH);
+        int[] in = src.pixels();
         byte[] out = new byte[3 * cropW * cropH];
         int o = 0;
         for (int y = cropY; y < cropY + cropH; y++) {
@@ -167,10 +278,10 @@ public final class PilResampler {
                     o += 3; // outside the source: PIL leaves the (zero) fill
                     continue;
                 }
-                int p = 3 * (sy * src.width() + sx);
-                out[o++] = in[p];
-                out[o++] = in[p + 1];
-                out[o++] = in[p + 2];
+                int v = in[src.origin() + sx * src.xStep() + sy * src.yStep()];
+                out[o++] = (byte) v;
+                out[o++] = (byte) (v >> 8);
+                out[o++] = (byte) (v >> 16);
             }
         }
         return new RgbImage(cropW, cropH, out);
@@ -243,12 +354,18 @@ public final class PilResampler {
         }
 
         static Weights compute(int inSize, int outSize, Kernel kernel, int from, int count) {
+            return compute(inSize, outSize, kernel, from, count, 1);
+        }
+
+        /** The same, with each output's weights {@code ksize} apart, a multiple of {@code strideMultiple}. */
+        static Weights compute(int inSize, int outSize, Kernel kernel, int from, int count, int strideMultiple) {
             double scale = (double) inSize / outSize;
             double filterscale = Math.max(scale, 1.0);
             double support = kernel.support * filterscale;
-            int ksize = (int) Math.ceil(support) * 2 + 1;
+            int taps = (int) Math.ceil(support) * 2 + 1;
+            int ksize = (taps + strideMultiple - 1) / strideMultiple * strideMultiple; // zeros past the taps
             Weights w = new Weights(count, ksize);
-            double[] tmp = new double[ksize];
+            double[] tmp = new double[taps];
             double ss = 1.0 / filterscale;
             for (int i = 0; i < count; i++) {
                 int xx = from + i;

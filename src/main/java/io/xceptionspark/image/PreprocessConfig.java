@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param normalization per-channel mean and std applied to the resized 8-bit RGB
  * @param decodeTimeout images that take longer to decode fail with {@link ImageErrorCode#TIMEOUT};
  *                      zero means no limit
+ * @param jpegDraft     whether large JPEGs are decoded at a reduced size first ({@link JpegDraft})
  */
 public record PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
                                double cropPct, long maxFileBytes, long maxPixels, Normalization normalization,
-                               Duration decodeTimeout) {
+                               Duration decodeTimeout, JpegDraft jpegDraft) {
 
     /** PIL's {@code Image.MAX_IMAGE_PIXELS}: about a quarter gigabyte of 24-bit pixels. */
     public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
@@ -54,9 +55,18 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
             throw new IllegalArgumentException("max pixels must be positive, got " + maxPixels);
         }
         Objects.requireNonNull(decodeTimeout, "decodeTimeout");
+        Objects.requireNonNull(jpegDraft, "jpegDraft");
         if (decodeTimeout.isNegative()) {
             throw new IllegalArgumentException("decode timeout must not be negative, got " + decodeTimeout);
         }
+    }
+
+    /** Without JPEG draft decoding (the exact path). */
+    public PreprocessConfig(int height, int width, ResizePolicy resize, Interpolation interpolation,
+                            double cropPct, long maxFileBytes, long maxPixels, Normalization normalization,
+                            Duration decodeTimeout) {
+        this(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels, normalization, decodeTimeout,
+                JpegDraft.OFF);
     }
 
     /** With Keras' normalisation ({@link Normalization#INCEPTION}: x / 127.5 - 1) and the default decode timeout. */
@@ -87,27 +97,32 @@ public record PreprocessConfig(int height, int width, ResizePolicy resize, Inter
 
     public PreprocessConfig withSize(int newHeight, int newWidth) {
         return new PreprocessConfig(newHeight, newWidth, resize, interpolation, cropPct, maxFileBytes, maxPixels,
-                normalization, decodeTimeout);
+                normalization, decodeTimeout, jpegDraft);
     }
 
     public PreprocessConfig withResize(ResizePolicy newResize) {
         return new PreprocessConfig(height, width, newResize, interpolation, cropPct, maxFileBytes, maxPixels,
-                normalization, decodeTimeout);
+                normalization, decodeTimeout, jpegDraft);
     }
 
     public PreprocessConfig withInterpolation(Interpolation newInterpolation) {
         return new PreprocessConfig(height, width, resize, newInterpolation, cropPct, maxFileBytes, maxPixels,
-                normalization, decodeTimeout);
+                normalization, decodeTimeout, jpegDraft);
     }
 
     public PreprocessConfig withLimits(long newMaxFileBytes, long newMaxPixels) {
         return new PreprocessConfig(height, width, resize, interpolation, cropPct, newMaxFileBytes, newMaxPixels,
-                normalization, decodeTimeout);
+                normalization, decodeTimeout, jpegDraft);
     }
 
     public PreprocessConfig withDecodeTimeout(Duration newDecodeTimeout) {
         return new PreprocessConfig(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels,
-                newDecodeTimeout);
+                normalization, newDecodeTimeout, jpegDraft);
+    }
+
+    public PreprocessConfig withJpegDraft(JpegDraft newJpegDraft) {
+        return new PreprocessConfig(height, width, resize, interpolation, cropPct, maxFileBytes, maxPixels,
+                normalization, decodeTimeout, newJpegDraft);
     }
 
     /** Number of floats one prepared image occupies (3 * height * width). */

@@ -51,6 +51,12 @@ class ScoreCommandErrorsTest {
     }
 
     @Test
+    void unknownJpegDraftValue() {
+        assertFails(score("--set", "preprocess.jpeg-draft=fast"), ExitCodes.CONFIG, "preprocess.jpeg-draft", "'fast'",
+                "valid values: off, auto");
+    }
+
+    @Test
     void invalidInputPath() {
         input = tmp.resolve("no-such-dir");
         assertFails(score(), ExitCodes.CONFIG, "Input path", "no-such-dir", "does not exist", "input.paths");

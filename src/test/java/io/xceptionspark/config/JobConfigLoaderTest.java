@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.image.Interpolation;
+import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.ResizePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +146,15 @@ class JobConfigLoaderTest {
         assertTrue(problems(new JobConfigLoader().set("preprocess.decode-timeout", "soon"))
                 .contains("preprocess.decode-timeout"));
         assertTrue(problems(new JobConfigLoader().set("preprocess.decode-timeout", "2h")).contains("between 0"));
+    }
+
+    @Test
+    void jpegDraftIsOffUnlessAskedFor() {
+        assertEquals(JpegDraft.OFF, new JobConfigLoader().load().preprocess().jpegDraft());
+        assertEquals(JpegDraft.AUTO, new JobConfigLoader().set("preprocess.jpeg-draft", "AUTO").load().preprocess()
+                .toPreprocessConfig(299, 299).jpegDraft());
+        assertTrue(problems(new JobConfigLoader().set("preprocess.jpeg-draft", "1/8"))
+                .contains("valid values: off, auto"));
     }
 
     @Test

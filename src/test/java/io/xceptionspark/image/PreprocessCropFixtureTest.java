@@ -3,25 +3,37 @@ package io.xceptionspark.image;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The crop policy against PIL's evaluation transform (../shared/fixtures/preprocess-crop). */
+/**
+ * The crop policy against PIL's evaluation transform (../shared/fixtures/preprocess-crop): equal, byte for
+ * byte, both with TurboJPEG (which must be installed: scripts/test.sh installs it) and without it (the
+ * exact ImageIO path every machine has).
+ */
 class PreprocessCropFixtureTest {
-    private final ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.defaults());
+    private static final PreprocessConfig CONFIG = PreprocessConfig.defaults();
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} {2}")
     @CsvSource({
-            "chelsea.png, chelsea.png",
-            "coffee.png, coffee.png",
-            "dog.jpg, dog.png",
-            "rocket.jpg, rocket.png",
-            "camera.png, camera.png",
+            "chelsea.png, chelsea.png, turbojpeg",
+            "coffee.png, coffee.png, turbojpeg",
+            "dog.jpg, dog.png, turbojpeg",
+            "rocket.jpg, rocket.png, turbojpeg",
+            "camera.png, camera.png, turbojpeg",
+            "dog.jpg, dog.png, imageio",
+            "rocket.jpg, rocket.png, imageio",
     })
-    void cropMatchesPil(String source, String reference) throws ImageFailure {
+    void cropMatchesPil(String source, String reference, String decoder) throws ImageFailure {
+        TurboJpeg turbo = decoder.equals("turbojpeg") ? TurboJpeg.instance() : null;
+        if (decoder.equals("turbojpeg")) {
+            assertNotNull(turbo, TurboJpeg.status());
+        }
+        ImagePreprocessor preprocessor = new ImagePreprocessor(CONFIG, new ImageDecoder(CONFIG, turbo));
         RgbImage ours = preprocessor.prepareRgb(SharedFixtures.bytes("sample-images/" + source));
         RgbImage pil = SharedFixtures.referencePng("fixtures/preprocess-crop/" + reference);
         SharedFixtures.Diff diff = SharedFixtures.diff(ours, pil);
-        System.out.println("preprocess-crop " + source + ": " + diff);
-        assertTrue(diff.mean() <= 1.0 && diff.p99() <= 4, source + ": " + diff);
+        System.out.println("preprocess-crop " + source + " " + decoder + ": " + diff);
+        assertEquals(0, diff.max(), source + ": " + diff);
     }
 }
