@@ -90,7 +90,7 @@ public final class SyntheticOutput {
         long failed = paths.size() / 33;
         new RunSummary(output, "append", "both", MODEL, "299x299 crop bicubic crop_pct=0.8975 mean=0.5,0.5,0.5 std=0.5,0.5,0.5", day0.plus(2, ChronoUnit.DAYS).toString(), paths.size(), 0,
                 paths.size() - failed, failed, Map.of("EMPTY", (failed + 2) / 3, "UNSUPPORTED_FORMAT", (failed + 1) / 3,
-                "CORRUPT", failed / 3), partitions, 0, 0, 0)
+                "CORRUPT", failed / 3), partitions, 0, 0, 0, Map.of())
                 .writeBeside(output, spark.sparkContext().hadoopConfiguration());
     }
 

@@ -63,6 +63,21 @@ public final class ReportHtml {
 
     // ---- header: the last run's summary and the run history --------------------------------------------
 
+    /** The last run's time by stage: where a user sees whether decoding or the network is the bottleneck. */
+    private void stageTable(RunSummary s) {
+        if (s.stageSeconds().isEmpty()) {
+            return;
+        }
+        html.append("<table class=\"summary\" id=\"stages\">\n<tr><th colspan=\"3\">Time by stage (task seconds,"
+                + " summed over executors)</th></tr>\n");
+        Map<String, Double> shares = s.stageShares();
+        s.stageSeconds().forEach((stage, seconds) -> html.append("<tr><td>").append(esc(stage))
+                .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f s", seconds))
+                .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f%%", 100 * shares.get(stage)))
+                .append("</td></tr>\n"));
+        html.append("</table>\n");
+    }
+
     private void header() {
         ReportData.Totals t = data.totals();
         html.append("<header>\n<h1>xception-spark report</h1>\n<p class=\"output\">").append(esc(data.output()))
@@ -84,7 +99,6 @@ public final class ReportHtml {
             row("started at", s.startedAt());
             row("mode", s.mode());
             row("model", s.model());
-            row("precision", "float32"); // not in the summary yet: this version computes in float32 only
             row("save mode", s.saveMode());
             row("files listed", num(s.listed()));
             row("skipped", num(s.skipped()) + (s.skipped() > 0 ? " (already in the output)" : ""));
@@ -97,6 +111,7 @@ public final class ReportHtml {
                     s.scoringSeconds()));
             row("images/s", String.format(Locale.ROOT, "%.2f", s.imagesPerSecond()));
             html.append("</table>\n");
+            stageTable(s);
         } else {
             html.append("<p class=\"note\">No run summary (_xception_spark_summary.json) beside the output: the"
                     + " figures on the left are counted from its rows.</p>\n");

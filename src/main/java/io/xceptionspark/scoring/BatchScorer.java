@@ -28,6 +28,10 @@ public final class BatchScorer implements AutoCloseable {
     private final int width;
     private final float[] buffer;
     private final ModelCache.Lease lease;
+    /** Decode and resize times of the images this scorer prepared. */
+    private final ImagePreprocessor.StageTimes preprocessTimes = new ImagePreprocessor.StageTimes();
+    private long readNanos;
+    private long forwardNanos;
     private boolean closed;
 
     public BatchScorer(ScoringModel model, PreprocessConfig preprocess, int maxBatchSize, int intraOpThreads) {
@@ -86,7 +90,8 @@ public final class BatchScorer implements AutoCloseable {
                 results[i] = file.readFailure();
                 continue;
             }
-            Optional<PreparedImage.Failed> failure = preprocessor.prepareInto(file.bytes(), buffer, ready * floats);
+            Optional<PreparedImage.Failed> failure = preprocessor.prepareInto(file.bytes(), buffer, ready * floats,
+                    preprocessTimes);
             if (failure.isPresent()) {
                 results[i] = new ScoreResult.Failed(failure.get().code().name(), failure.get().message());
             } else {
@@ -107,14 +112,32 @@ public final class BatchScorer implements AutoCloseable {
         return results;
     }
 
+    /** Adds the time it took to read a file this scorer will score (the caller reads: {@link BatchingIterator}). */
+    public void addReadNanos(long nanos) {
+        readNanos += nanos;
+    }
+
+    /** Read, decode, resize/crop and forward time so far. */
+    public StageTimes stageTimes() {
+        StageTimes times = new StageTimes();
+        times.add(Stage.READ, readNanos);
+        times.add(Stage.DECODE, preprocessTimes.decodeNanos());
+        times.add(Stage.RESIZE, preprocessTimes.resizeNanos());
+        times.add(Stage.FORWARD, forwardNanos);
+        return times;
+    }
+
     private BatchOutput forward(int size) {
         // Task threads are pooled: (re)apply this thread's libtorch settings before every pass.
         InferenceThreads.prepareCurrentThread(intraOpThreads);
+        long start = System.nanoTime();
         try {
             return predictor.predict(new ImageBatch(buffer, size, height, width));
         } catch (TranslateException e) {
             throw new IllegalStateException("inference failed for a batch of " + size + " images with model "
                     + model.identity() + ": " + e.getMessage(), e);
+        } finally {
+            forwardNanos += System.nanoTime() - start;
         }
     }
 

@@ -50,7 +50,9 @@ public final class BatchingIterator<I, O> implements Iterator<O> {
         while (batch.size() < scorer.maxBatchSize() && inputs.hasNext()) {
             I input = inputs.next();
             batch.add(input);
+            long start = System.nanoTime();
             files.add(reader.apply(input));
+            scorer.addReadNanos(System.nanoTime() - start);
         }
         ScoreResult[] results = scorer.score(files);
         for (int i = 0; i < batch.size(); i++) {

@@ -10,6 +10,7 @@ import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.PartitionScorer;
 import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.RunCounters;
+import io.xceptionspark.spark.StageAccount;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -40,7 +41,7 @@ final class QueryEmbedder {
         PartitionScorer scorer = new PartitionScorer(settings.model(), settings.preprocess(), scoring, identity,
                 Instant.now(), OutputSchema.javaTimeValues(spark),
                 HadoopConfs.nonDefaults(spark.sparkContext().hadoopConfiguration()),
-                RunCounters.register(spark.sparkContext()));
+                RunCounters.register(spark.sparkContext()), StageAccount.register(spark.sparkContext()));
         int partitions = (int) Math.max(1, Math.min(listing.count(), spark.sparkContext().defaultParallelism()));
         return listing.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema))
                 .select(OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE, ResultColumns.ERROR_MESSAGE,

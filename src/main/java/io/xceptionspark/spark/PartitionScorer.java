@@ -41,14 +41,17 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final boolean java8Time;
     private final HashMap<String, String> hadoopConf;
     private final RunCounters counters;
+    private final StageAccount stages;
 
     /**
      * @param java8Time whether the session hands out java.time values (spark.sql.datetime.java8API.enabled)
      * @param hadoopConf the driver's non-default Hadoop settings
+     * @param counters the run's rows by outcome
+     * @param stages the run's time by stage
      */
     public PartitionScorer(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring, String modelIdentity,
                            Instant scoredAt, boolean java8Time, HashMap<String, String> hadoopConf,
-                           RunCounters counters) {
+                           RunCounters counters, StageAccount stages) {
         this.model = model;
         this.preprocess = preprocess;
         this.scoring = scoring;
@@ -57,12 +60,13 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.java8Time = java8Time;
         this.hadoopConf = hadoopConf;
         this.counters = counters;
+        this.stages = stages;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Configuration conf = HadoopConfs.rebuild(hadoopConf);
-        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, conf);
+        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, conf, stages);
         ResultColumns results = new ResultColumns(scoring);
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
         LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);

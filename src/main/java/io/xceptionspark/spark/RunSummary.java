@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,16 +31,29 @@ import org.apache.hadoop.fs.Path;
  * @param imagesPerSecond (scored + failed) / scoring seconds
  * @param scoringSeconds duration of the scoring and writing stage
  * @param durationSeconds duration of the whole run, listing included
+ * @param stageSeconds the scoring tasks' time by stage ({@link io.xceptionspark.scoring.Stage} labels, in stage
+ *                     order), summed over tasks on every executor: task seconds, not wall seconds
  */
 public record RunSummary(String output, String saveMode, String mode, String model, String preprocess,
                          String startedAt, long listed,
                          long skipped, long scored, long failed, Map<String, Long> failures, int partitions,
-                         double imagesPerSecond, double scoringSeconds, double durationSeconds) {
+                         double imagesPerSecond, double scoringSeconds, double durationSeconds,
+                         Map<String, Double> stageSeconds) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     public RunSummary {
         failures = Map.copyOf(failures);
+        // in stage order; summaries written before the stage account have none
+        stageSeconds = stageSeconds == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(stageSeconds));
+    }
+
+    /** Each stage's share of the summed task time (0 when nothing was timed), in stage order. */
+    public Map<String, Double> stageShares() {
+        double total = stageSeconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        Map<String, Double> shares = new LinkedHashMap<>();
+        stageSeconds.forEach((stage, seconds) -> shares.put(stage, total > 0 ? seconds / total : 0));
+        return shares;
     }
 
     /** The summary table printed at the end of a run. */
@@ -58,6 +73,12 @@ public record RunSummary(String output, String saveMode, String mode, String mod
         row(b, "partitions", Integer.toString(partitions));
         row(b, "images/s", String.format(Locale.ROOT, "%.2f", imagesPerSecond));
         row(b, "duration", String.format(Locale.ROOT, "%.1f s (scoring %.1f s)", durationSeconds, scoringSeconds));
+        if (!stageSeconds.isEmpty()) {
+            b.append("  time by stage (task seconds summed over executors)\n");
+            Map<String, Double> shares = stageShares();
+            stageSeconds.forEach((stage, seconds) -> row(b, "  " + stage,
+                    String.format(Locale.ROOT, "%8.1f s %5.1f%%", seconds, 100 * shares.get(stage))));
+        }
         return b.toString();
     }
 

@@ -69,11 +69,12 @@ public final class ScoringJob {
                     listed.count(), toScore, partitions, model.identity());
 
             RunCounters counters = RunCounters.register(spark.sparkContext());
+            StageAccount stages = StageAccount.register(spark.sparkContext());
             long scoringStart = System.nanoTime();
             if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
                 PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
                         model.identity().toString(), started, OutputSchema.javaTimeValues(spark), HadoopConfs.nonDefaults(hadoop),
-                        counters);
+                        counters, stages);
                 // runs of paths spread from the driver: the scoring stage is the job's first
                 Dataset<Row> scored = todo.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema));
                 ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
@@ -94,7 +95,7 @@ public final class ScoringJob {
                     started.toString(), listed.count(),
                     listed.count() - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
                     scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
-                    (System.nanoTime() - startNanos) / 1e9);
+                    (System.nanoTime() - startNanos) / 1e9, stages.seconds());
             summary.writeBeside(output.path(), hadoop);
             return summary;
         }

@@ -5,6 +5,8 @@ import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
+import io.xceptionspark.scoring.Stage;
+import io.xceptionspark.scoring.StageTimes;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
@@ -19,23 +21,42 @@ public final class TaskScorers {
 
     private TaskScorers() {}
 
+    /** {@link #open(ModelSpec, PreprocessOptions, ScoringOptions, Configuration, StageAccount)}, not accounted. */
+    public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
+                                   Configuration hadoop) {
+        return open(model, preprocess, scoring, hadoop, null);
+    }
+
     /**
      * A batch scorer for this task thread: the executor-wide model from {@link ModelCache} (loaded at most
      * once per JVM), a predictor of its own, libtorch threads = scoring.intra-op-threads or the task's
      * cpus; closed when the task completes (also when it fails).
      *
      * @param hadoop the configuration to read remote weights with, if this JVM has to load the model
+     * @param account where the task's time by stage goes when it completes (null: nowhere); the task's start
+     *                counts from this call
      */
     public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
-                            Configuration hadoop) {
+                                   Configuration hadoop, StageAccount account) {
         long start = System.nanoTime();
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
-        BatchScorer scorer = BatchScorer.holding(ModelCache.acquire(model, hadoop),
+        ModelCache.Lease lease = ModelCache.acquire(model, hadoop);
+        long modelLoad = System.nanoTime() - start;
+        BatchScorer scorer = BatchScorer.holding(lease,
                 preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
+        long opened = System.nanoTime();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> {
                 scorer.close();
+                if (account != null) {
+                    StageTimes times = scorer.stageTimes();
+                    times.add(Stage.MODEL_LOAD, modelLoad);
+                    times.add(Stage.TASK_START, opened - start - modelLoad);
+                    // the write stage is the rest of the task's wall time
+                    times.add(Stage.WRITE, Math.max(0, System.nanoTime() - start - times.total()));
+                    account.add(times);
+                }
                 // per task: shows what the first task of an executor pays (docs/CLUSTER.md, scripts/cluster-test.sh)
                 LOG.info(String.format("xception-spark: scoring task %d (stage %d) took %.2f s (scoring task #%d in this"
                         + " JVM)", context.partitionId(), context.stageId(), (System.nanoTime() - start) / 1e9,

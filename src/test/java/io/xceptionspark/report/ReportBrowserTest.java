@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import io.xceptionspark.bench.SyntheticOutput;
 import io.xceptionspark.cli.Main;
 import io.xceptionspark.config.ReportOptions;
+import io.xceptionspark.scoring.Stage;
 import io.xceptionspark.testing.Shared;
 import io.xceptionspark.testing.SparkTestSession;
 import java.io.ByteArrayOutputStream;
@@ -91,6 +92,10 @@ class ReportBrowserTest {
         assertEquals(1, browser.count("#history tr.run"));
         assertEquals("16", browser.eval("document.querySelector('#last-run').textContent.match(/files listed(\\d+)/)[1]")
                 .getAsString());
+        // the last run's time by stage: one row per stage, the forward pass among them
+        assertEquals(Stage.values().length, browser.count("#stages tr") - 1);
+        assertTrue(browser.eval("document.querySelector('#stages').textContent").getAsString()
+                .matches("(?s).*forward[0-9.]+ s[0-9.]+%.*"));
         assertSelfContained();
         assertSortedLowestFirst();
         assertLabelFilter();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.scoring.Stage;
 import io.xceptionspark.testing.Shared;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +226,27 @@ class ScoringJobEndToEndTest {
         assertEquals(summary, written);
         assertTrue(console.contains("files listed"), console);
         assertTrue(summary.table().contains("EMPTY"), summary.table());
+    }
+
+    /** The summary accounts for the scoring tasks' time by stage: every stage, adding up to the tasks' own time. */
+    @Test
+    void summaryAccountsForTheTasksTimeByStage() {
+        Map<String, Double> stages = summary.stageSeconds();
+        assertEquals(Arrays.stream(Stage.values()).map(Stage::label).toList(), List.copyOf(stages.keySet()));
+        for (Stage stage : List.of(Stage.READ, Stage.DECODE, Stage.RESIZE, Stage.FORWARD, Stage.WRITE)) {
+            assertTrue(stages.get(stage.label()) > 0, stage + ": " + stages);
+        }
+        double accounted = stages.values().stream().mapToDouble(Double::doubleValue).sum();
+        List<TaskInfo> scoring;
+        synchronized (TASKS) {
+            scoring = TASKS.values().stream().filter(l -> l.size() == summary.partitions()).findFirst().orElseThrow();
+        }
+        double taskSeconds = scoring.stream().mapToLong(TaskInfo::duration).sum() / 1e3;
+        // the account runs from the scorer's opening to the task's completion: inside each task's own duration
+        assertTrue(accounted <= taskSeconds + 0.05 && accounted >= 0.5 * taskSeconds,
+                "stages " + accounted + " s against tasks " + taskSeconds + " s: " + stages);
+        assertEquals(1.0, summary.stageShares().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+        assertTrue(summary.table().contains("time by stage"), summary.table());
     }
 
     private static int maxConcurrency(List<TaskInfo> tasks) {
