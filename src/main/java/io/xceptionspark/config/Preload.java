@@ -28,6 +28,15 @@ public enum Preload {
         };
     }
 
+    /**
+     * Whether the driver itself warms the model up before scoring: with local[N] masters its JVM runs the tasks
+     * (their first passes would otherwise pay for the libtorch graph's and the decoders' first use).
+     */
+    public boolean warmsTheDriver(String master) {
+        String m = master == null ? "" : master.strip().toLowerCase(Locale.ROOT);
+        return this != OFF && isLocal(m) && !m.startsWith("local-cluster");
+    }
+
     /** local, local[N], local[*], local-cluster[...] run the executors in (or beside) the driver's JVM. */
     public static boolean isLocal(String master) {
         return master == null || master.isBlank() || master.strip().toLowerCase(Locale.ROOT).startsWith("local");

@@ -49,6 +49,9 @@ public final class ScoringJob {
         ModelPreflight.Loaded loaded = ModelPreflight.load(config, hadoop, console);
         JobConfig job = loaded.config();
         ScoringModel model = loaded.model();
+        if (job.spark().preload().warmsTheDriver(spark.sparkContext().master())) {
+            WarmExecutorPlugin.warm(WarmExecutorPlugin.Warmup.of(job), 1);
+        }
         OutputOptions output = job.output();
         StructType schema = OutputSchema.of(job.scoring());
         String runId = runId(started);

@@ -49,18 +49,19 @@ public final class TaskScorers {
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> {
                 scorer.close();
+                StageTimes times = scorer.stageTimes();
+                times.add(Stage.MODEL_LOAD, modelLoad);
+                times.add(Stage.TASK_START, opened - start - modelLoad);
+                long took = System.nanoTime() - start;
+                // the write stage is the rest of the task's wall time
+                times.add(Stage.WRITE, Math.max(0, took - times.total()));
                 if (account != null) {
-                    StageTimes times = scorer.stageTimes();
-                    times.add(Stage.MODEL_LOAD, modelLoad);
-                    times.add(Stage.TASK_START, opened - start - modelLoad);
-                    // the write stage is the rest of the task's wall time
-                    times.add(Stage.WRITE, Math.max(0, System.nanoTime() - start - times.total()));
                     account.add(times);
                 }
                 // per task: shows what the first task of an executor pays (docs/CLUSTER.md, scripts/cluster-test.sh)
                 LOG.info(String.format("xception-spark: scoring task %d (stage %d) took %.2f s (scoring task #%d in this"
-                        + " JVM)", context.partitionId(), context.stageId(), (System.nanoTime() - start) / 1e9,
-                        TASKS.incrementAndGet()));
+                        + " JVM): %s", context.partitionId(), context.stageId(), took / 1e9, TASKS.incrementAndGet(),
+                        times.describe()));
             });
         }
         return scorer;

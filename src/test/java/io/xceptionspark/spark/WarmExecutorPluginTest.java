@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.Preload;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.testing.TestJobs;
 import java.nio.file.Path;
@@ -33,6 +34,18 @@ class WarmExecutorPluginTest {
         assertFalse(hasPlugin(SparkSessions.sparkConf(job("local[2]", "auto"), null)));
         assertTrue(hasPlugin(SparkSessions.sparkConf(job("local[2]", "true"), null)));
         assertFalse(hasPlugin(SparkSessions.sparkConf(job("spark://10.0.0.1:7077", "false"), null)));
+    }
+
+    /** With local[N] the driver's JVM runs the tasks: it warms the model itself, unless preload is false. */
+    @Test
+    void theDriverWarmsUpForLocalMastersOnly() {
+        assertTrue(Preload.AUTO.warmsTheDriver("local[*]"));
+        assertTrue(Preload.AUTO.warmsTheDriver("local"));
+        assertTrue(Preload.ON.warmsTheDriver("local[2]"));
+        assertFalse(Preload.OFF.warmsTheDriver("local[2]"));
+        assertFalse(Preload.AUTO.warmsTheDriver("local-cluster[2,1,1024]"), "its executors are other JVMs");
+        assertFalse(Preload.AUTO.warmsTheDriver("spark://10.0.0.1:7077"));
+        assertFalse(Preload.ON.warmsTheDriver("yarn"), "the executors warm up through the plugin");
     }
 
     @Test
