@@ -202,6 +202,19 @@ def heic_grid(image, tile, out_w, out_h, quality, tmp, rotation=None, exif=None)
     return write_heif(items, grid_id, props, assoc, refs)
 
 
+def without_exif(png):
+    """Drops eXIf chunks: heif-convert copies the HEIF's Exif (orientation 6 included) into the PNG of pixels it has
+    already turned upright, so a reader honouring PNG Exif (PIL's exif_transpose, this project) would turn them again."""
+    data = png.read_bytes()
+    out, pos = bytearray(data[:8]), 8
+    while pos < len(data):
+        length = struct.unpack(">I", data[pos:pos + 4])[0]
+        if data[pos + 4:pos + 8] != b"eXIf":
+            out += data[pos:pos + 12 + length]
+        pos += 12 + length
+    png.write_bytes(bytes(out))
+
+
 # ---- the fixtures ---------------------------------------------------------------------------------------------
 
 def main():
@@ -271,6 +284,7 @@ def main():
                 run("heif-convert", "--quiet", OUT / name, OUT / (name + ".png"))
             else:
                 run("djxl", OUT / name, OUT / (name + ".png"), "--num_threads=1", "--bits_per_sample=8", "--quiet")
+            without_exif(OUT / (name + ".png"))
             with Image.open(OUT / (name + ".png")) as im:
                 print(f"{name}: {(OUT / name).stat().st_size} bytes, reference {tool}: {im.size[0]}x{im.size[1]} "
                       f"{im.mode}")

@@ -1,0 +1,77 @@
+package io.xceptionspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.testing.SparkTestSession;
+import io.xceptionspark.testing.TestJobs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job end to end (local[2], Kryo registrationRequired) on a folder of HEIC, AVIF and JPEG XL files, each
+ * beside its reference decode as a PNG: every file is a row, the decodable ones are OK with the same embedding
+ * as their reference PNG (whose Exif the fixture script removed: the pixels are upright already), and a truncated HEIC is a CORRUPT row. Needs vips (scripts/install-image-decoders.sh).
+ */
+class HeifFormatsJobTest {
+    private static final List<String> FILES = List.of("coffee-grid.heic", "kitten-irot90.heic", "kitten-exif6.heic",
+            "chelsea-10bit.avif", "chelsea-alpha.jxl");
+
+    @Test
+    void heicAvifAndJxlFilesAreScoredLikeTheirReferenceDecodes(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = Files.createDirectories(tmp.resolve("phone photos"));
+        for (String file : FILES) {
+            Files.write(in.resolve("IMG " + file), resource(file));
+            Files.write(in.resolve("IMG " + file + ".png"), resource(file + ".png"));
+        }
+        byte[] heic = resource("kitten.heic");
+        Files.write(in.resolve("cut.heic"), Arrays.copyOf(heic, heic.length / 2));
+        Path out = tmp.resolve("out");
+        JobConfig job = TestJobs.small(List.of(in), out).set("scoring.mode", "embeddings").load();
+        RunSummary summary = ScoringJob.run(spark, job, new PrintStream(OutputStream.nullOutputStream()));
+
+        List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+        Map<String, Row> byName = rows.stream().collect(Collectors.toMap(
+                r -> r.<String>getAs("path").substring(r.<String>getAs("path").lastIndexOf('/') + 1), r -> r));
+        assertEquals(2 * FILES.size() + 1, rows.size(), "one row per file");
+        assertEquals(2 * FILES.size(), summary.scored());
+        for (String file : FILES) {
+            Row row = byName.get("IMG " + file);
+            Row reference = byName.get("IMG " + file + ".png");
+            assertEquals("OK", row.getAs("status"), file + ": " + row.getAs("error_message"));
+            assertNull(row.getAs("error_code"));
+            List<Float> ours = row.getList(row.fieldIndex("embedding"));
+            List<Float> theirs = reference.getList(reference.fieldIndex("embedding"));
+            double maxDiff = 0;
+            for (int i = 0; i < ours.size(); i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(ours.get(i) - theirs.get(i)));
+            }
+            // the same pixels give the same input and the same embedding, bit for bit
+            assertTrue(ours.equals(theirs), file + " scores unlike its reference decode: max |diff| " + maxDiff);
+        }
+        Row cut = byName.get("cut.heic");
+        assertEquals("CORRUPT", cut.getAs("error_code"), String.valueOf(cut.<String>getAs("error_message")));
+        assertTrue(cut.<String>getAs("error_message").contains("HEIC/HEIF"), cut.<String>getAs("error_message"));
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = HeifFormatsJobTest.class.getResourceAsStream("/io/xceptionspark/image/heif/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+}
