@@ -168,7 +168,7 @@ public final class ImageDecoder {
         List<ImageReaderSpi> png = READERS.get(ImageFormat.PNG);
         try {
             return deadline.run(abort -> {
-                byte[] decoded = vips.decodeToPng(bytes, format, maxPng, abort);
+                byte[] decoded = vips.decodeToPng(bytes, format, size.width() * size.height(), maxPng, abort);
                 ImageHeader.checkPng(decoded, maxPixels);
                 return decodeWithFallback(format, png, decoded, null, abort);
             });

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why a child process (docs/IMAGES.md has the measurements): these decoders are native code, and a
  * crash or an endless loop on a hostile file must cost one error row, not the executor JVM; a child
  * process is killed by the decode deadline ({@link DecodeDeadline.Abort#register(Process)}), which a
- * native call in this JVM could not be. Why {@code vips}: libheif's example tool {@code heif-convert}
+ * native call in this JVM could not be, and its memory is capped ({@link #MEMORY_BASE}). Why {@code vips}: libheif's example tool {@code heif-convert}
  * writes only zlib-compressed PNG (4.8 CPU-s for 12 MP), JPEG or 4:2:0 YCbCr, and the AVIF/JXL tools only
  * to files; {@code vips} reads standard input, writes uncompressed PNG to standard output, and its pixels
  * are libheif's and libjxl's own RGB conversion (bit-identical to heif-convert and djxl on the test files).
@@ -50,6 +50,16 @@ final class VipsDecoder {
     /** The whole command line after the executable: read standard input, write an uncompressed PNG to standard output. */
     static final List<String> ARGUMENTS = List.of("copy", "stdin", ".png[compression=0,filter=none,strip]");
     private static final int MAX_MESSAGE = 300;
+    /**
+     * The decoder's data-size limit ({@code ulimit -d}, RLIMIT_DATA: heap and private writable mappings, which is
+     * what it really allocates, unlike address-space reservations): this much plus {@link #MEMORY_PER_PIXEL} per
+     * pixel the file declares. Measured needs for 12 MP: a HEIC grid and a JPEG XL 150 MB, an AVIF 300 MB (about 25
+     * bytes per pixel), so the limit (1 GB for 12 MP) leaves three times that; a file whose coded data is larger than
+     * its header says makes the decoder fail its allocation and becomes an error row instead of taking gigabytes
+     * from the executor's machine.
+     */
+    static final long MEMORY_BASE = 256L << 20;
+    static final long MEMORY_PER_PIXEL = 64;
     private static final AtomicBoolean WARNED_MISSING = new AtomicBoolean();
     private static final AtomicInteger PIPE_IDS = new AtomicInteger();
     /** Feeds standard input and drains standard error of the child processes. */
@@ -124,17 +134,20 @@ final class VipsDecoder {
      * The decoded picture of {@code file} as an uncompressed PNG. {@code maxOutputBytes} bounds what is
      * read back (the decoder is killed past it); the deadline kills the process through {@code abort}.
      */
-    byte[] decodeToPng(byte[] file, ImageFormat format, long maxOutputBytes, DecodeDeadline.Abort abort)
-            throws IOException, ImageFailure {
+    byte[] decodeToPng(byte[] file, ImageFormat format, long declaredPixels, long maxOutputBytes,
+                       DecodeDeadline.Abort abort) throws IOException, ImageFailure {
         if (executable == null) {
             throw missing(format);
         }
-        List<String> command = new ArrayList<>(1 + ARGUMENTS.size());
-        command.add(executable.toString());
+        // sh sets the limit and replaces itself by the decoder ("$0" "$@": no quoting of the path)
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "ulimit -d " + memoryLimitKiB(declaredPixels) + " && exec \"$0\" \"$@\"", executable.toString()));
         command.addAll(ARGUMENTS);
         ProcessBuilder builder = new ProcessBuilder(command);
         // one thread per decode, as the task's other work: concurrent tasks x threads = cores
         builder.environment().put("VIPS_CONCURRENCY", "1");
+        // few malloc arenas: each thread's arena would reserve 64 MB
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         Process process;
         try {
             process = builder.start();
@@ -164,13 +177,20 @@ final class VipsDecoder {
                             + executable + " has no loader for it (libvips built without libheif or libjxl?); install"
                             + " Debian's " + PACKAGE + ", see docs/IMAGES.md");
                 }
+                String why = exit > 128 ? "the decoder crashed (signal " + (exit - 128) + ")"
+                        : "the decoder exited with status " + exit;
                 throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": "
-                        + (stderr.isEmpty() ? "the decoder exited with status " + exit : stderr));
+                        + (stderr.isEmpty() ? why : stderr));
             }
             return png;
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /** The decoder's memory limit in KiB for a picture of {@code declaredPixels}. */
+    static long memoryLimitKiB(long declaredPixels) {
+        return (MEMORY_BASE + MEMORY_PER_PIXEL * declaredPixels) >> 10;
     }
 
     private static Void feed(OutputStream in, byte[] file) {
@@ -197,7 +217,8 @@ final class VipsDecoder {
     /** All of {@code in}, or null as soon as it exceeds {@code limit} bytes. */
     private static byte[] readBounded(InputStream in, long limit) throws IOException {
         limit = Math.min(limit, Integer.MAX_VALUE - 16);
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 1 << 20));
+        // sized for 8-bit RGB, the usual picture (the limit allows 16-bit RGBA): no regrowth copies of ~36 MB for 12 MP
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) (limit / 3 + 4096));
         byte[] buffer = new byte[1 << 16];
         try (in) {
             for (int n; (n = in.read(buffer)) >= 0; ) {

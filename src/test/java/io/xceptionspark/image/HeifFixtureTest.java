@@ -137,6 +137,40 @@ class HeifFixtureTest {
     }
 
     @Test
+    void aGridWhoseDescriptorClaimsMoreThanItsHeaderIsCorrupt() throws Exception {
+        // the grid descriptor (in idat: version, flags, rows - 1, columns - 1, width, height) claims 32000 x 32000,
+        // within libheif's own limit of 32768 per side, while every ispe says 120 x 100 or 64 x 64
+        byte[] grid = resource("coffee-grid.heic");
+        int idat = indexOf(grid, "idat".getBytes(StandardCharsets.ISO_8859_1), 0);
+        assertEquals(120, (grid[idat + 8] & 0xFF) << 8 | grid[idat + 9] & 0xFF);
+        grid[idat + 8] = (byte) (32_000 >> 8);
+        grid[idat + 9] = (byte) 32_000;
+        grid[idat + 10] = (byte) (32_000 >> 8);
+        grid[idat + 11] = (byte) 32_000;
+        long start = System.nanoTime();
+        ImageFailure failure = assertThrows(ImageFailure.class, () -> decoder.decode(grid));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(ImageErrorCode.CORRUPT, failure.code(), failure.getMessage());
+        assertTrue(millis < 8000, "took " + millis + " ms");
+    }
+
+    @Test
+    void theDecoderRunsUnderAMemoryLimitSizedByTheDeclaredPicture() throws Exception {
+        Path limits = tmp.resolve("limits");
+        VipsDecoder probe = VipsDecoder.at(script("ulimit -d > '" + limits + "'\necho \"$@\" >> '" + limits
+                + "'\necho \"$MALLOC_ARENA_MAX $VIPS_CONCURRENCY\" >> '" + limits + "'\nexec /usr/bin/env vips \"$@\"\n"));
+        ImageDecoder probed = new ImageDecoder(PreprocessConfig.DEFAULT_MAX_FILE_BYTES,
+                PreprocessConfig.DEFAULT_MAX_PIXELS, Duration.ofSeconds(10), probe);
+        RgbImage decoded = probed.decode(resource("kitten.heic"));
+        assertEquals(160, decoded.width());
+        List<String> lines = Files.readAllLines(limits);
+        assertEquals(Long.toString(VipsDecoder.memoryLimitKiB(160 * 120)), lines.get(0));
+        assertEquals((256 << 10) + 64 * 160 * 120 / 1024, VipsDecoder.memoryLimitKiB(160 * 120));
+        assertEquals(String.join(" ", VipsDecoder.ARGUMENTS), lines.get(1));
+        assertEquals("2 1", lines.get(2));
+    }
+
+    @Test
     void aDecoderOverTheDeadlineIsKilled() throws Exception {
         Path pidFile = tmp.resolve("pid");
         VipsDecoder stuck = VipsDecoder.at(script("echo $$ > '" + pidFile + "'\nexec sleep 60\n"));
