@@ -40,7 +40,8 @@ import java.util.Set;
  * through jai-imageio-jpeg2000 when it is on the class path (optional, see docs/IMAGES.md). GIF: the
  * first frame only, placed on its logical screen as PIL does. ICO and CUR: the picture PIL shows,
  * cut out by {@link IconEntry} and decoded as the PNG or BMP it is. ICNS: the largest picture, as
- * PIL shows. PSD: the merged image.
+ * PIL shows. PSD: the merged image. HEIC/HEIF, AVIF and JPEG XL: libheif and libjxl through libvips'
+ * command-line tool in a child process per image, where the machine has it ({@link VipsDecoder}).
  *
  * <p>Every decode runs under a {@link DecodeDeadline}; an image over it fails with
  * {@link ImageErrorCode#TIMEOUT}.
