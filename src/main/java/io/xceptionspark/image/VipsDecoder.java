@@ -40,12 +40,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * informative (HEIF says so, and pillow-heif ignores it too) and is not applied again. Colour: ICC profiles
  * are not applied ({@code strip}), as for JPEG.
  *
- * <p>Where it is found: {@code vips} on the executor's {@code PATH}, else {@code /usr/local/bin} or
- * {@code /usr/bin}. Without it these formats fail with {@code UNSUPPORTED_FORMAT} naming the package to
- * install, logged once per JVM.
+ * <p>Where it is found: the executable named by the JVM system property {@value #EXECUTABLE_PROPERTY} if set
+ * (executors: {@code spark.executor.extraJavaOptions}), else {@code vips} on the executor's {@code PATH}, else
+ * {@code /usr/local/bin} or {@code /usr/bin}. Without it these formats fail with {@code UNSUPPORTED_FORMAT}
+ * naming the package to install, logged once per JVM; so does an executable that cannot be run.
  */
 final class VipsDecoder {
     static final String PACKAGE = "libvips-tools";
+    /** JVM system property: the decoder's executable, instead of {@code vips} looked up on the PATH. */
+    static final String EXECUTABLE_PROPERTY = "xceptionspark.vips";
     private static final Logger LOG = LoggerFactory.getLogger(VipsDecoder.class);
     /** The whole command line after the executable: read standard input, write an uncompressed PNG to standard output. */
     static final List<String> ARGUMENTS = List.of("copy", "stdin", ".png[compression=0,filter=none,strip]");
@@ -60,6 +63,9 @@ final class VipsDecoder {
      */
     static final long MEMORY_BASE = 256L << 20;
     static final long MEMORY_PER_PIXEL = 64;
+    /** The exit status of {@code sh -c 'exec ...'} when the executable is missing, and when it cannot be run. */
+    private static final int SHELL_NOT_FOUND = 127;
+    private static final int SHELL_NOT_EXECUTABLE = 126;
     private static final AtomicBoolean WARNED_MISSING = new AtomicBoolean();
     private static final AtomicInteger PIPE_IDS = new AtomicInteger();
     /** Feeds standard input and drains standard error of the child processes. */
@@ -70,28 +76,40 @@ final class VipsDecoder {
     });
 
     private final Path executable;
+    /** Where the decoder was looked for, for the message when it is not there. */
+    private final String lookedFor;
 
-    private VipsDecoder(Path executable) {
+    private VipsDecoder(Path executable, String lookedFor) {
         this.executable = executable;
+        this.lookedFor = lookedFor;
     }
 
-    /** The {@code vips} of this JVM's PATH (looked up once per JVM). */
+    /**
+     * The decoder of this JVM: the executable named by {@value #EXECUTABLE_PROPERTY}, else the {@code vips} of
+     * the PATH (looked up once per JVM).
+     */
     static VipsDecoder onPath() {
-        return OnPath.INSTANCE;
+        String configured = System.getProperty(EXECUTABLE_PROPERTY, "");
+        if (configured.isBlank()) {
+            return OnPath.INSTANCE;
+        }
+        Path path = Path.of(configured);
+        return new VipsDecoder(Files.isRegularFile(path) && Files.isExecutable(path) ? path : null,
+                "is not at " + path + " (system property " + EXECUTABLE_PROPERTY + ")");
     }
 
     /** A given executable (tests; it gets {@link #ARGUMENTS}). */
     static VipsDecoder at(Path executable) {
-        return new VipsDecoder(executable);
+        return new VipsDecoder(executable, "could not be run as " + executable);
     }
 
     /** No decoder: these formats fail with the install hint. */
     static VipsDecoder none() {
-        return new VipsDecoder(null);
+        return new VipsDecoder(null, "is not on the executor's PATH");
     }
 
     private static final class OnPath {
-        static final VipsDecoder INSTANCE = new VipsDecoder(find(System.getenv("PATH")));
+        static final VipsDecoder INSTANCE = new VipsDecoder(find(System.getenv("PATH")), "is not on the executor's PATH");
     }
 
     /** {@code vips} in the directories of {@code path}, then /usr/local/bin and /usr/bin; null if none. */
@@ -121,7 +139,7 @@ final class VipsDecoder {
     /** The failure of a file of {@code format} when there is no decoder; the first one per JVM is logged. */
     ImageFailure missing(ImageFormat format) {
         String message = format.displayName() + " image: no decoder on this executor. HEIC/HEIF, AVIF and JPEG XL are"
-                + " decoded by libvips' command-line tool 'vips', which is not on the executor's PATH; install it on"
+                + " decoded by libvips' command-line tool 'vips', which " + lookedFor + "; install it on"
                 + " every executor (Debian/Ubuntu: apt-get install " + PACKAGE + "), see docs/IMAGES.md";
         if (WARNED_MISSING.compareAndSet(false, true)) {
             LOG.warn("{} (further HEIC/AVIF/JPEG XL files fail with UNSUPPORTED_FORMAT without this message in the log)",
@@ -171,6 +189,10 @@ final class VipsDecoder {
             }
             feed.cancel(false);
             String stderr = message(errors);
+            if (exit == SHELL_NOT_FOUND || exit == SHELL_NOT_EXECUTABLE) {
+                // sh could not exec the decoder: it was removed or made unrunnable after the lookup
+                throw missing(format);
+            }
             if (exit != 0 || png.length == 0) {
                 if (stderr.toLowerCase(Locale.ROOT).contains("not a known")) {
                     throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, format.displayName() + " image: "

@@ -228,6 +228,47 @@ class HeifFixtureTest {
     }
 
     @Test
+    void aDecoderExecutableThatIsMissingOrCannotRunIsUnsupportedFormatNamingThePackage() throws Exception {
+        // sh cannot exec it (status 127, 126): the executable was removed or made unrunnable after the lookup
+        Path gone = tmp.resolve("no-such-dir/vips");
+        Path notExecutable = Files.writeString(tmp.resolve("vips-not-executable"), "#!/bin/sh\n");
+        for (Path executable : List.of(gone, notExecutable)) {
+            ImageDecoder broken = new ImageDecoder(PreprocessConfig.DEFAULT_MAX_FILE_BYTES,
+                    PreprocessConfig.DEFAULT_MAX_PIXELS, Duration.ofSeconds(10), VipsDecoder.at(executable));
+            ImageFailure failure = assertThrows(ImageFailure.class, () -> broken.decode(resource("kitten.heic")));
+            assertEquals(ImageErrorCode.UNSUPPORTED_FORMAT, failure.code(), failure.getMessage());
+            assertTrue(failure.getMessage().contains(executable.toString())
+                    && failure.getMessage().contains("apt-get install libvips-tools"), failure.getMessage());
+        }
+    }
+
+    @Test
+    void theSystemPropertyNamesTheDecoderExecutable() throws Exception {
+        Path gone = tmp.resolve("no-such-dir/vips");
+        String before = System.getProperty(VipsDecoder.EXECUTABLE_PROPERTY);
+        try {
+            System.setProperty(VipsDecoder.EXECUTABLE_PROPERTY, gone.toString());
+            assertFalse(VipsDecoder.onPath().available());
+            assertFalse(ImageDecoder.decodes(ImageFormat.AVIF));
+            ImageFailure failure = assertThrows(ImageFailure.class,
+                    () -> new ImageDecoder(PreprocessConfig.defaults()).decode(resource("chelsea-8bit.avif")));
+            assertEquals(ImageErrorCode.UNSUPPORTED_FORMAT, failure.code(), failure.getMessage());
+            assertTrue(failure.getMessage().contains("is not at " + gone + " (system property xceptionspark.vips)")
+                    && failure.getMessage().contains("apt-get install libvips-tools"), failure.getMessage());
+
+            Path real = VipsDecoder.find(System.getenv("PATH"));
+            System.setProperty(VipsDecoder.EXECUTABLE_PROPERTY, real.toString());
+            assertEquals(160, new ImageDecoder(PreprocessConfig.defaults()).decode(resource("kitten.heic")).width());
+        } finally {
+            if (before == null) {
+                System.clearProperty(VipsDecoder.EXECUTABLE_PROPERTY);
+            } else {
+                System.setProperty(VipsDecoder.EXECUTABLE_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void aVipsWithoutTheLoaderOrWithRunawayOutputGivesOneErrorEach() throws Exception {
         VipsDecoder noLoader = VipsDecoder.at(script(
                 "cat > /dev/null\necho 'VipsForeignLoad: \"stdin\" is not a known file format' >&2\nexit 1\n"));

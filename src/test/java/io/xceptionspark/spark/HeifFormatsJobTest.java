@@ -69,6 +69,46 @@ class HeifFormatsJobTest {
         assertTrue(cut.<String>getAs("error_message").contains("HEIC/HEIF"), cut.<String>getAs("error_message"));
     }
 
+    @Test
+    void withoutTheDecoderTheFilesAreUnsupportedFormatRowsNamingWhatToInstall(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        for (String file : List.of("kitten.heic", "chelsea-8bit.avif", "chelsea-lossy.jxl")) {
+            Files.write(in.resolve(file), resource(file));
+        }
+        Files.write(in.resolve("kitten.heic.png"), resource("kitten.heic.png"));
+        Path out = tmp.resolve("out");
+        JobConfig job = TestJobs.small(List.of(in), out).load();
+        // local[2]: the executors are this JVM, so the property reaches them as -D in extraJavaOptions would
+        Path missing = tmp.resolve("not-installed/vips");
+        String before = System.getProperty("xceptionspark.vips");
+        System.setProperty("xceptionspark.vips", missing.toString());
+        RunSummary summary;
+        try {
+            summary = ScoringJob.run(spark, job, new PrintStream(OutputStream.nullOutputStream()));
+        } finally {
+            if (before == null) {
+                System.clearProperty("xceptionspark.vips");
+            } else {
+                System.setProperty("xceptionspark.vips", before);
+            }
+        }
+        List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+        assertEquals(4, rows.size(), "one row per file");
+        assertEquals(1, summary.scored());
+        for (Row row : rows) {
+            String path = row.getAs("path");
+            if (path.endsWith(".png")) {
+                assertEquals("OK", row.getAs("status"), path);
+                continue;
+            }
+            String message = row.getAs("error_message");
+            assertEquals("UNSUPPORTED_FORMAT", row.getAs("error_code"), path + ": " + message);
+            assertTrue(message.contains("no decoder on this executor") && message.contains("is not at " + missing)
+                    && message.contains("apt-get install libvips-tools"), path + ": " + message);
+        }
+    }
+
     private static byte[] resource(String name) throws IOException {
         try (InputStream in = HeifFormatsJobTest.class.getResourceAsStream("/io/xceptionspark/image/heif/" + name)) {
             return in.readAllBytes();
