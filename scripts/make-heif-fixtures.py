@@ -5,7 +5,9 @@ Needs Debian's encoders and decoders (apt-get install libheif-examples libavif-b
 runs with /usr/bin/python3. The outputs are committed under src/test/resources/io/xceptionspark/image/heif/: each
 FILE with FILE.png beside it, the reference decode (heif-convert, i.e. libheif, for HEIC and AVIF; djxl, i.e. libjxl,
 for JPEG XL), and MANIFEST.tsv saying which tool made each and what the file exercises. Sources are small crops of
-sample-data/ photos (ICC profiles dropped: heif-convert refuses to write some of them into a PNG).
+sample-data/ photos (ICC profiles dropped: heif-convert refuses to write some of them into a PNG), except the three
+files that carry sample-data/rocket.jpg's Adobe RGB (1998) profile to show it is not applied (as for JPEG): a HEIC and
+an AVIF coded like a twin without it, and a lossless JPEG XL whose reference is its source picture.
 
 heif-enc cannot write a tiled (grid) HEIC, nor an irot/imir transform or an Exif item; iPhones write all three
 (512x512 HEVC tiles in a 'grid' item, irot, and Exif whose orientation repeats the transform). So the HEIC files with
@@ -156,10 +158,17 @@ def irot(quarter_turns_anticlockwise):
     return box("irot", bytes([quarter_turns_anticlockwise & 3]))
 
 
-def heic_single(image, quality, tmp, rotation=None, exif=None):
+def colr_icc(profile):
+    return box("colr", b"prof" + profile)
+
+
+def heic_single(image, quality, tmp, rotation=None, exif=None, icc=None):
     hvcc, data = encode_hevc(image, quality, tmp)
     props = [hvcc, ispe(*image.size)] + ([irot(rotation)] if rotation is not None else [])
     assoc = {1: [(1, True), (2, False)] + ([(3, True)] if rotation is not None else [])}
+    if icc is not None:
+        props.append(colr_icc(icc))
+        assoc[1].append((len(props), False))
     items = [(1, "hvc1", False, data, False)]
     refs = []
     if exif is not None:
@@ -203,13 +212,14 @@ def heic_grid(image, tile, out_w, out_h, quality, tmp, rotation=None, exif=None)
 
 
 def without_exif(png):
-    """Drops eXIf chunks: heif-convert copies the HEIF's Exif (orientation 6 included) into the PNG of pixels it has
-    already turned upright, so a reader honouring PNG Exif (PIL's exif_transpose, this project) would turn them again."""
+    """Drops eXIf and iCCP chunks: heif-convert copies the HEIF's Exif (orientation 6 included) into the PNG of pixels it
+    has already turned upright, so a reader honouring PNG Exif (PIL's exif_transpose, this project) would turn them
+    again; and the reference is the decoder's pixel values, with no profile for a reader to apply."""
     data = png.read_bytes()
     out, pos = bytearray(data[:8]), 8
     while pos < len(data):
         length = struct.unpack(">I", data[pos:pos + 4])[0]
-        if data[pos + 4:pos + 8] != b"eXIf":
+        if data[pos + 4:pos + 8] not in (b"eXIf", b"iCCP"):
             out += data[pos:pos + 12 + length]
         pos += 12 + length
     png.write_bytes(bytes(out))
@@ -231,6 +241,9 @@ def main():
         coffee = source("coffee.png", (128, 128), box=(100, 0, 500, 400))
         chelsea = source("chelsea.png", (150, 100))
         camera = source("camera.png", (96, 96), mode="L")
+        with Image.open(ROOT / "sample-data" / "rocket.jpg") as im:
+            adobe_rgb = im.info["icc_profile"]  # Adobe RGB (1998), 560 bytes: moves these pictures by ~5.7 levels
+        (tmp / "adobe-rgb.icc").write_bytes(adobe_rgb)
 
         def heif(name, data, what):
             (OUT / name).write_bytes(data)
@@ -244,6 +257,8 @@ def main():
         heif("coffee-grid.heic", heic_grid(coffee, 64, 120, 100, 60, tmp, rotation=3, exif=6),
              "iPhone layout: 2x2 grid of 64x64 HEVC tiles cropped to 120x100, irot 270 (= 90 clockwise) and Exif "
              "orientation 6 repeating it: upright is 100x120, rotated once")
+        heif("kitten-adobergb.heic", heic_single(kitten, 60, tmp, icc=adobe_rgb),
+             "kitten.heic's HEVC data with an Adobe RGB (1998) ICC profile (colr prof): not applied, as for JPEG")
 
         chelsea.save(tmp / "chelsea.png")
         kitten.save(tmp / "kitten.png")
@@ -261,6 +276,8 @@ def main():
              "-d", "10", "-y", "444", "--min", "20", "--max", "30")
         avif("chelsea-alpha.avif", "chelsea-alpha.png", "8-bit with an alpha plane (dropped, colour kept)",
              "-y", "420", "--min", "20", "--max", "30")
+        avif("chelsea-adobergb.avif", "chelsea.png", "chelsea-8bit.avif coded with an Adobe RGB (1998) ICC profile:"
+             " not applied, as for JPEG", "-y", "420", "--min", "20", "--max", "30", "--icc", tmp / "adobe-rgb.icc")
         avif("coffee-grid-irot-imir.avif", "coffee.png", "2x2 grid, irot 90 anticlockwise and imir",
              "-g", "2x2", "--irot", "1", "--imir", "0", "-y", "420", "--min", "20", "--max", "30")
 
@@ -272,6 +289,10 @@ def main():
         jxl("chelsea-lossy.jxl", "chelsea.png", "lossy (VarDCT, XYB), container-less codestream", "-d", "1.5")
         jxl("camera-gray-lossless.jxl", "camera.png", "8-bit gray, lossless (modular)", "-d", "0")
         jxl("chelsea-alpha.jxl", "chelsea-alpha.png", "with alpha (dropped, colour kept)", "-d", "1.5")
+        chelsea.save(tmp / "chelsea-adobergb.png", icc_profile=adobe_rgb)
+        jxl("chelsea-adobergb-lossless.jxl", "chelsea-adobergb.png", "lossless with an Adobe RGB (1998) ICC profile:"
+            " not applied, as for JPEG (reference: the source picture, which lossless coding keeps exactly)", "-d", "0")
+        manifest[-1] = (manifest[-1][0], "source", manifest[-1][2])
         exif6 = Image.Exif()
         exif6[0x0112] = 6
         kitten.save(tmp / "kitten-exif6.jpg", quality=85, exif=exif6.tobytes())
@@ -282,6 +303,8 @@ def main():
         for name, tool, _ in manifest:
             if tool == "heif-convert":
                 run("heif-convert", "--quiet", OUT / name, OUT / (name + ".png"))
+            elif tool == "source":
+                chelsea.save(OUT / (name + ".png"))
             else:
                 run("djxl", OUT / name, OUT / (name + ".png"), "--num_threads=1", "--bits_per_sample=8", "--quiet")
             without_exif(OUT / (name + ".png"))

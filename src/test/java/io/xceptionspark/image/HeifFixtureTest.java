@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * HEIC, AVIF and JPEG XL through {@link VipsDecoder}: the files made by scripts/make-heif-fixtures.py
  * (src/test/resources/io/xceptionspark/image/heif, MANIFEST.tsv) against the reference decodes beside them
- * (heif-convert for HEIC/AVIF, djxl for JPEG XL), orientation, the size guard, the deadline, damaged files and
- * a missing decoder. Needs {@code vips} (Debian's libvips-tools; scripts/test.sh installs it).
+ * (heif-convert for HEIC/AVIF, djxl for JPEG XL, the source picture for a lossless one), orientation, ICC
+ * profiles, the size guard, the deadline, damaged files and a missing decoder. Needs {@code vips} (Debian's libvips-tools; scripts/test.sh installs it).
  */
 class HeifFixtureTest {
     private static final String DIR = "heif/";
@@ -93,6 +93,22 @@ class HeifFixtureTest {
         RgbImage jxl = decoder.decode(resource("kitten-orient6-from-jpeg.jxl"));
         assertEquals(120, jxl.width());
         assertEquals(160, jxl.height());
+    }
+
+    @Test
+    void iccProfilesAreNotAppliedAsForJpeg() throws Exception {
+        // the same coded pictures as their twins, with sample-data/rocket.jpg's Adobe RGB (1998) profile, which
+        // would move these pixels by about 5.7 levels on average if applied (PIL ImageCms, Adobe RGB to sRGB)
+        byte[] colrProf = "colrprof".getBytes(StandardCharsets.ISO_8859_1);
+        for (String[] twins : new String[][] {{"kitten-adobergb.heic", "kitten.heic"},
+                {"chelsea-adobergb.avif", "chelsea-8bit.avif"}}) {
+            byte[] withProfile = resource(twins[0]);
+            assertTrue(indexOf(withProfile, colrProf, 0) >= 0, twins[0] + " has no ICC profile");
+            assertArrayEquals(decoder.decode(resource(twins[1])).pixels(), decoder.decode(withProfile).pixels(), twins[0]);
+        }
+        // lossless JPEG XL with the profile: exactly the pixel values it was made from
+        assertArrayEquals(reference("chelsea-adobergb-lossless.jxl").pixels(),
+                decoder.decode(resource("chelsea-adobergb-lossless.jxl")).pixels());
     }
 
     @Test
