@@ -6,6 +6,11 @@
 # does nothing when vips is already there.
 set -euo pipefail
 if ! command -v vips >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: vips is missing and cannot be installed here (installing Debian's libvips-tools needs root and" \
+      "apt-get); without it HeifFixtureTest and HeifFormatsJobTest fail, saying so" >&2
+    exit 1
+  fi
   echo "installing Debian's libvips-tools with apt-get (the HEIC/AVIF/JPEG XL decoder)..." >&2
   start=$(date +%s)
   export DEBIAN_FRONTEND=noninteractive

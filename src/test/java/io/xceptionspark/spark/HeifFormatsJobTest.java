@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.image.ImageDecoder;
+import io.xceptionspark.image.ImageFormat;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.IOException;
@@ -33,6 +35,8 @@ class HeifFormatsJobTest {
 
     @Test
     void heicAvifAndJxlFilesAreScoredLikeTheirReferenceDecodes(@TempDir Path tmp) throws Exception {
+        assertTrue(ImageDecoder.decodes(ImageFormat.HEIF), "this test needs libvips' command-line tool 'vips' on the"
+                + " PATH: apt-get install libvips-tools (scripts/install-image-decoders.sh, which scripts/test.sh runs)");
         SparkSession spark = SparkTestSession.get();
         Path in = Files.createDirectories(tmp.resolve("phone photos"));
         for (String file : FILES) {
