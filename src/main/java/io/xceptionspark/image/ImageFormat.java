@@ -39,9 +39,9 @@ public enum ImageFormat {
     JPEG2000("JPEG 2000"),
     /** HEIF with HEVC (HEIC) or another codec; decoded only where the executor has libvips' tool (VipsDecoder). */
     HEIF("HEIC/HEIF"),
-    /** HEIF with AV1; decoded as HEIF. */
+    /** HEIF with AV1; decoded as HEIF is. */
     AVIF("AVIF"),
-    /** JPEG XL codestream or ISO container; decoded as HEIF. */
+    /** JPEG XL codestream or ISO container; decoded by the same tool as HEIF. */
     JPEG_XL("JPEG XL"),
     DDS("DDS"),
     // Recognised so that the error names them, but not decoded (see docs/IMAGES.md):

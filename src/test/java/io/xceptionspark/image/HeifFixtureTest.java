@@ -307,6 +307,19 @@ class HeifFixtureTest {
     }
 
     @Test
+    void headerOnlyFilesAreCorruptNamingTheirFormat() {
+        // (these were UNSUPPORTED_FORMAT "... image: no decoder" before these formats were decoded)
+        byte[] heic = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
+        byte[] avif = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
+        byte[] jxl = {(byte) 0xFF, 0x0A, 0x7A, 0x1F, 0x42};
+        for (byte[] file : List.of(heic, avif, jxl)) {
+            ImageFailure failure = assertThrows(ImageFailure.class, () -> decoder.decode(file));
+            assertEquals(ImageErrorCode.CORRUPT, failure.code(), failure.getMessage());
+            assertTrue(failure.getMessage().contains(ImageFormat.sniff(file).displayName()), failure.getMessage());
+        }
+    }
+
+    @Test
     void vipsIsLookedUpOnThePath() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path fake = bin.resolve("vips");
