@@ -4,7 +4,9 @@
 # installing Debian's python3-torch/python3-h5py if missing) and the timm xception41/65/71 safetensors fixtures
 # (~2-3 min the first time) so the parity tests against official-layout files run too; where that is impossible
 # (no root, no Debian apt) those tests are skipped, loudly.
-# Installs Debian's chromium where it is missing, for the HTML report's browser test (which fails without it).
+# Installs Debian's chromium where it is missing, for the HTML report's browser test (which fails without it), and
+# libvips-tools (the HEIC/AVIF/JPEG XL decoder, scripts/install-image-decoders.sh), whose tests fail without it (where
+# it cannot be installed, loudly, and the run goes on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REF_DIR="$PWD/target/reference-model"
@@ -21,4 +23,6 @@ else
   echo "WARNING: could not make the timm fixtures; the xception41/65/71 parity tests will be SKIPPED." >&2
 fi
 EXTRA+=("-Dchromium.path=$(scripts/install-chromium.sh)")
+scripts/install-image-decoders.sh >/dev/null || echo "WARNING: could not install libvips-tools; the HEIC/AVIF/JPEG XL" \
+  "tests (HeifFixtureTest, HeifFormatsJobTest) will FAIL, each saying what to install." >&2
 exec mvn -B -ntp verify "${EXTRA[@]}" "$@"

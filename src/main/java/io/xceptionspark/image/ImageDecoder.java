@@ -40,7 +40,8 @@ import java.util.Set;
  * through jai-imageio-jpeg2000 when it is on the class path (optional, see docs/IMAGES.md). GIF: the
  * first frame only, placed on its logical screen as PIL does. ICO and CUR: the picture PIL shows,
  * cut out by {@link IconEntry} and decoded as the PNG or BMP it is. ICNS: the largest picture, as
- * PIL shows. PSD: the merged image.
+ * PIL shows. PSD: the merged image. HEIC/HEIF, AVIF and JPEG XL: libheif and libjxl through libvips'
+ * command-line tool in a child process per image, where the machine has it ({@link VipsDecoder}).
  *
  * <p>Every decode runs under a {@link DecodeDeadline}; an image over it fails with
  * {@link ImageErrorCode#TIMEOUT}.
@@ -58,18 +59,32 @@ public final class ImageDecoder {
     private static final Map<ImageFormat, List<ImageReaderSpi>> READERS = findReaders();
     /** Formats holding several pictures of one icon, of which PIL shows the largest (ICO/CUR: see {@link IconEntry}). */
     private static final Set<ImageFormat> LARGEST_PICTURE = EnumSet.of(ImageFormat.ICNS);
+    /** Formats decoded by libvips' command-line tool in a child process ({@link VipsDecoder}). */
+    static final Set<ImageFormat> VIPS_FORMATS = EnumSet.of(ImageFormat.HEIF, ImageFormat.AVIF, ImageFormat.JPEG_XL);
+    /**
+     * Most bytes a decoded picture's PNG may take per declared pixel: 4 channels of 16 bits (RGBA64), plus
+     * the row filter bytes and the zlib stored-block headers (5 bytes per 64 KiB), with room to spare.
+     */
+    private static final long PNG_BYTES_PER_PIXEL = 9;
 
     private final long maxFileBytes;
     private final long maxPixels;
     private final DecodeDeadline deadline;
+    private final VipsDecoder vips;
 
     public ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout) {
+        this(maxFileBytes, maxPixels, decodeTimeout, VipsDecoder.onPath());
+    }
+
+    /** With a given HEIC/AVIF/JPEG XL decoder (tests: a missing or misbehaving one). */
+    ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout, VipsDecoder vips) {
         if (maxFileBytes < 1 || maxPixels < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxFileBytes = maxFileBytes;
         this.maxPixels = maxPixels;
         this.deadline = new DecodeDeadline(decodeTimeout);
+        this.vips = vips;
     }
 
     public ImageDecoder(long maxFileBytes, long maxPixels) {
@@ -80,9 +95,9 @@ public final class ImageDecoder {
         this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout());
     }
 
-    /** Whether this class path has a codec for {@code format}. */
+    /** Whether this class path (or, for HEIC/AVIF/JPEG XL, this machine's PATH) has a codec for {@code format}. */
     public static boolean decodes(ImageFormat format) {
-        return READERS.containsKey(format);
+        return VIPS_FORMATS.contains(format) ? VipsDecoder.onPath().available() : READERS.containsKey(format);
     }
 
     /**
@@ -103,6 +118,9 @@ public final class ImageDecoder {
         if (format == null) {
             throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, "not an image format we recognise (starts with "
                     + hexPrefix(bytes) + "); docs/IMAGES.md lists the formats decoded");
+        }
+        if (VIPS_FORMATS.contains(format)) {
+            return decodeWithVips(format, bytes);
         }
         if (!READERS.containsKey(format)) {
             throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, format.displayName() + " image: no decoder"
@@ -132,6 +150,32 @@ public final class ImageDecoder {
             throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
         }
         return ExifOrientation.apply(rgb, ExifOrientation.read(format, bytes));
+    }
+
+    /**
+     * HEIC/HEIF, AVIF, JPEG XL: the size the container declares is checked first, then the decoder child
+     * process runs under the deadline and its PNG is read as a PNG file is. No EXIF orientation afterwards:
+     * the decoder applied the container's transforms (HEIF irot/imir, the JPEG XL codestream's orientation),
+     * which are authoritative; EXIF in these files only repeats them (see {@link VipsDecoder}).
+     */
+    private RgbImage decodeWithVips(ImageFormat format, byte[] bytes) throws ImageFailure {
+        HeifHeader.Size size = format == ImageFormat.JPEG_XL ? JxlHeader.read(bytes)
+                : HeifHeader.read(bytes, format.displayName(), maxPixels);
+        ImageHeader.checkPixels(size.width(), size.height(), maxPixels, format.displayName() + " header");
+        if (!vips.available()) {
+            throw vips.missing(format);
+        }
+        long maxPng = PNG_BYTES_PER_PIXEL * size.width() * size.height() + 8 * size.height() + 65_536;
+        List<ImageReaderSpi> png = READERS.get(ImageFormat.PNG);
+        try {
+            return deadline.run(abort -> {
+                byte[] decoded = vips.decodeToPng(bytes, format, size.width() * size.height(), maxPng, abort);
+                ImageHeader.checkPng(decoded, maxPixels);
+                return decodeWithFallback(format, png, decoded, null, abort);
+            });
+        } catch (IOException e) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
+        }
     }
 
     /** ICO/CUR: the picture PIL shows, decoded by the PNG or BMP codecs (see {@link IconEntry}). */

@@ -234,16 +234,6 @@ class FormatFixtureTest {
         assertTrue(components.getMessage().contains("16384 components, which do not fit"), components.getMessage());
     }
 
-    @Test
-    void heicAvifAndJpegXlAreNamed() {
-        byte[] heic = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
-        byte[] avif = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
-        byte[] jxl = {(byte) 0xFF, 0x0A, 0x7A, 0x1F, 0x42};
-        assertEquals("HEIC/HEIF image: no decoder", assertThrows(ImageFailure.class, () -> decoder.decode(heic)).getMessage());
-        assertEquals("AVIF image: no decoder", assertThrows(ImageFailure.class, () -> decoder.decode(avif)).getMessage());
-        assertEquals("JPEG XL image: no decoder", assertThrows(ImageFailure.class, () -> decoder.decode(jxl)).getMessage());
-    }
-
     /**
      * How much of this corpus (every file PIL decodes, one or two per format) we decode: printed
      * for docs/IMAGES.md, and held at its current level.
