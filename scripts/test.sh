@@ -1,24 +1,14 @@
 #!/usr/bin/env bash
-# The project's test command (README): the whole JUnit 5 suite with Maven.
-# First makes the full-size reference Xception files (Keras .h5 + TorchScript, ~1-2 min the first time,
-# installing Debian's python3-torch/python3-h5py if missing) and the timm xception41/65/71 safetensors fixtures
-# (~2-3 min the first time) so the parity tests against official-layout files run too; where that is impossible
-# (no root, no Debian apt) those tests are skipped, loudly.
-# Installs Debian's chromium where it is missing, for the HTML report's browser test (which fails without it).
+# The project's test command (README): the whole JUnit 5 suite with Maven (mvn verify). It needs nothing beside
+# the repository: the tests read src/test/data and sample-data/, and the parity tests write their full-size weights
+# files (Keras .h5, timm model.safetensors) in Java from the hash fixtures. Installs Debian's chromium where it is
+# missing, for the HTML report's browser test. Ends with the 10 slowest test classes. Extra arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REF_DIR="$PWD/target/reference-model"
-EXTRA=()
-if scripts/make-reference-model.sh "$REF_DIR" 7; then
-  EXTRA+=("-Dreference.model.dir=$REF_DIR")
-else
-  echo "WARNING: could not make the reference model files; the full-size reference parity tests will be SKIPPED." >&2
-fi
-TIMM_DIR="$PWD/target/timm-fixtures"
-if scripts/make-timm-fixtures.sh "$TIMM_DIR"; then
-  EXTRA+=("-Dtimm.fixtures.dir=$TIMM_DIR")
-else
-  echo "WARNING: could not make the timm fixtures; the xception41/65/71 parity tests will be SKIPPED." >&2
-fi
-EXTRA+=("-Dchromium.path=$(scripts/install-chromium.sh)")
-exec mvn -B -ntp verify "${EXTRA[@]}" "$@"
+mkdir -p target
+started=target/.test-started
+touch "$started"
+status=0
+mvn -B -ntp verify "-Dchromium.path=$(scripts/install-chromium.sh)" "$@" || status=$?
+scripts/lib/slowest-tests.sh target/surefire-reports "$started" 10 || true
+exit "$status"
