@@ -9,9 +9,18 @@ import org.apache.spark.sql.SparkSession;
  * The one Spark session the Spark tests share (starting Spark costs seconds): local[2], so two task
  * threads run concurrently, with the Kryo serializer, the project's registrator and
  * spark.kryo.registrationRequired=true and the SQL extensions, exactly as conf/spark-defaults.conf sets them,
- * and Delta Lake's extension and catalog, as the job adds them for output.format = delta.
+ * and Delta Lake's extension and catalog, as the job adds them for output.format = delta
+ * ({@link #DELTA_SNAPSHOT_PARTITIONS} aside).
  */
 public final class SparkTestSession {
+    /**
+     * Delta's log replay in 2 partitions instead of 50 (a test-only setting): the tests' tables have a handful of
+     * commits, and 50 tasks per snapshot cost the Delta tests most of their time on 2 cores (measured:
+     * ReportCommandTest's Delta case 120 s -> 74 s).
+     */
+    public static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+    public static final String DELTA_SNAPSHOT_PARTITIONS_VALUE = "2";
+
     private static SparkSession session;
 
     private SparkTestSession() {}
@@ -30,6 +39,7 @@ public final class SparkTestSession {
                     .config("spark.sql.extensions", XceptionExtensions.class.getName()
                             + ",io.delta.sql.DeltaSparkSessionExtension")
                     .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                    .config(DELTA_SNAPSHOT_PARTITIONS, DELTA_SNAPSHOT_PARTITIONS_VALUE)
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
         }
