@@ -5,7 +5,7 @@
 # missing, for the HTML report's browser test. Ends with the 10 slowest test classes. Extra arguments go to Maven.
 #
 # scripts/test.sh crash [MAVEN ARGS]: only the tests tagged "crash" (kill -9 of a child driver JVM mid-write,
-# ~4 min on 2 cores), which mvn verify leaves out (pom.xml, test.excludedGroups); .ci/run runs both.
+# 256 s of CPU), which mvn verify leaves out (pom.xml, test.excludedGroups); .ci/run runs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target
