@@ -70,7 +70,7 @@ class HeifFixtureTest {
                 : file.endsWith(".avif") ? ImageFormat.AVIF : ImageFormat.JPEG_XL;
         assertEquals(expectedFormat, ImageFormat.sniff(bytes), file);
         RgbImage ours = decoder.decode(bytes);
-        SharedFixtures.Diff diff = SharedFixtures.diff(ours, reference(file));
+        ImageFixtures.Diff diff = ImageFixtures.diff(ours, reference(file));
         System.out.println("heif " + file + ": " + ours.width() + "x" + ours.height() + " " + diff);
         assertTrue(diff.mean() <= MAX_MEAN && diff.max() <= MAX_DIFF, file + ": " + diff);
     }

@@ -46,7 +46,7 @@ class MutatedFilesTest {
     void everyMutantGivesOneResultWithoutHangOrBigHeap(@TempDir Path tmp) throws Exception {
         List<String> files = new ArrayList<>();
         for (String seed : SEEDS) {
-            files.add(SharedFixtures.path(seed).toAbsolutePath().toString());
+            files.add(ImageFixtures.path(seed).toAbsolutePath().toString());
         }
         files.addAll(generated(tmp));
         Set<ImageFormat> covered = EnumSet.noneOf(ImageFormat.class);

@@ -5,7 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The crop policy against PIL's evaluation transform (../shared/fixtures/preprocess-crop). */
+/** The crop policy against PIL's evaluation transform (src/test/data/fixtures/preprocess-crop). */
 class PreprocessCropFixtureTest {
     private final ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.defaults());
 
@@ -18,9 +18,9 @@ class PreprocessCropFixtureTest {
             "camera.png, camera.png",
     })
     void cropMatchesPil(String source, String reference) throws ImageFailure {
-        RgbImage ours = preprocessor.prepareRgb(SharedFixtures.bytes("sample-images/" + source));
-        RgbImage pil = SharedFixtures.referencePng("fixtures/preprocess-crop/" + reference);
-        SharedFixtures.Diff diff = SharedFixtures.diff(ours, pil);
+        RgbImage ours = preprocessor.prepareRgb(ImageFixtures.sampleBytes(source));
+        RgbImage pil = ImageFixtures.referencePng("fixtures/preprocess-crop/" + reference);
+        ImageFixtures.Diff diff = ImageFixtures.diff(ours, pil);
         System.out.println("preprocess-crop " + source + ": " + diff);
         assertTrue(diff.mean() <= 1.0 && diff.p99() <= 4, source + ": " + diff);
     }

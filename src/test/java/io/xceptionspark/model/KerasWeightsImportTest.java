@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.weights.KerasLayer;
 import io.xceptionspark.weights.KerasTensor;
 import io.xceptionspark.weights.KerasWeightsFile;
@@ -20,7 +20,7 @@ class KerasWeightsImportTest {
 
     @BeforeAll
     static void readFile() {
-        formulaLayers = KerasWeightsFile.read(Shared.path("fixtures/keras-formula/" + FILE)).layers();
+        formulaLayers = KerasWeightsFile.read(TestData.path("fixtures/keras-formula/" + FILE)).layers();
     }
 
     @Test

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import java.util.Iterator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,13 +30,13 @@ class XceptionGoldenParityTest {
         XceptionNetwork network = (XceptionNetwork) model.getBlock();
         for (Iterator<String> it = Golden.all().fieldNames(); it.hasNext(); ) {
             String image = it.next();
-            float[] input = Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + image));
+            float[] input = TestData.kerasInput(TestData.path(Golden.IMAGES + "/" + image));
             try (NDManager manager = model.getNDManager().newSubManager()) {
                 NDArray x = manager.create(input, new Shape(1, 3, 299, 299));
                 NDList out = network.forward(x, (s, a) -> { });
                 float[] logits = out.get(NetworkOutput.LOGITS_INDEX).toFloatArray();
                 Golden.assertMatches(image, logits, out.get(NetworkOutput.EMBEDDING_INDEX).toFloatArray(),
-                        Shared.topK(logits, 5));
+                        TestData.topK(logits, 5));
             }
         }
     }

@@ -2,9 +2,9 @@ package io.xceptionspark.weights;
 
 import io.jhdf.HdfFile;
 import io.jhdf.object.message.DataLayout;
-import org.junit.jupiter.api.BeforeAll;
+import io.xceptionspark.model.HashWeights;
+import io.xceptionspark.testing.HashFixtures;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,30 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Full-size, uncompressed, contiguous files in the official layout (all 134 layer names, weightless ones
- * with an empty weight_names), made by h5py through scripts/make-reference-model.sh. Runs only with
- * {@code -Dreference.model.dir=DIR}, so the suite never needs Python.
+ * Full-size files in the official layout (all 134 layer names, weightless layers included; contiguous,
+ * uncompressed datasets), as Keras' save_weights writes them: the hash fixture's weights written by
+ * {@link HashFixtures}.
  */
-@EnabledIfSystemProperty(named = "reference.model.dir", matches = ".+")
-class ReferenceModelFileTest {
-
-    private static Path dir;
-
-    @BeforeAll
-    static void locate() {
-        dir = Path.of(System.getProperty("reference.model.dir"));
-        assertTrue(Files.isRegularFile(dir.resolve("xception_ref.h5")),
-                "run scripts/make-reference-model.sh " + dir + " first");
-    }
+class KerasWeightsFileFullSizeTest {
 
     @Test
     void readsTheIncludeTopFile() throws IOException {
-        Path h5 = dir.resolve("xception_ref.h5");
+        Path h5 = HashFixtures.kerasH5(true);
         assertContiguous(h5, "block14_sepconv2/block14_sepconv2/pointwise_kernel:0");
 
         KerasWeightsFile file = KerasWeightsFile.read(h5);
 
-        List<String> all = Files.readAllLines(SharedFixtures.kerasLayersTxt()).stream().map(String::strip)
+        List<String> all = Files.readAllLines(WeightsFixtures.kerasLayersTxt()).stream().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
         assertEquals(134, all.size());
         assertEquals(all, file.layerNames());
@@ -56,12 +46,14 @@ class ReferenceModelFileTest {
         for (float v : file.layer("block14_sepconv2_bn").orElseThrow().weight("moving_variance").orElseThrow().data()) {
             assertTrue(v > 0, "BN variances are positive");
         }
+        // every value read back from the contiguous datasets, in Keras layout
+        assertEquals(HashWeights.keras(true), file.layers());
     }
 
     @Test
     void readsTheNoTopFileWithTheSameWeights() {
-        KerasWeightsFile top = KerasWeightsFile.read(dir.resolve("xception_ref.h5"));
-        KerasWeightsFile notop = KerasWeightsFile.read(dir.resolve("xception_ref_notop.h5"));
+        KerasWeightsFile top = KerasWeightsFile.read(HashFixtures.kerasH5(true));
+        KerasWeightsFile notop = KerasWeightsFile.read(HashFixtures.kerasH5(false));
 
         assertEquals(132, notop.layerNames().size());
         assertFalse(notop.layerNames().contains("avg_pool"));

@@ -1,6 +1,6 @@
 package io.xceptionspark.image;
 
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -9,18 +9,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Access to ../shared test material and pixel comparisons. */
-final class SharedFixtures {
-    private SharedFixtures() {
+/** The image test material ({@link TestData}) as bytes, and pixel comparisons. */
+final class ImageFixtures {
+    private ImageFixtures() {
     }
 
     static Path path(String relative) {
-        return Shared.path(relative);
+        return TestData.path(relative);
     }
 
+    /** A file under src/test/data, e.g. {@code edge-images/hopper.bmp}. */
     static byte[] bytes(String relative) {
+        return read(path(relative));
+    }
+
+    /** A sample photo of sample-data/, e.g. {@code chelsea.png}. */
+    static byte[] sampleBytes(String name) {
+        return read(TestData.sample(name));
+    }
+
+    static byte[] read(Path file) {
         try {
-            return Files.readAllBytes(path(relative));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

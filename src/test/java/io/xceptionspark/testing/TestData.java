@@ -10,20 +10,39 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import javax.imageio.ImageIO;
 
-/** Access to ../shared (test material only; the product never reads it). */
-public final class Shared {
-    private Shared() {}
+/**
+ * The test material in the repository: {@code src/test/data} (copies of the reference fixtures, damaged images and
+ * format samples, each folder with its README/SOURCES) and the sample photos of {@code sample-data/}. Paths are
+ * relative to the project directory, the working directory Maven's test runner uses.
+ */
+public final class TestData {
+    private static final Path DATA = Paths.get("src", "test", "data");
+    private static final Path SAMPLES = Paths.get("sample-data");
 
-    public static Path dir() {
-        Path dir = Paths.get(System.getProperty("shared.dir", "../shared")).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("test material not found at " + dir + " (expected ../shared)");
-        }
-        return dir;
+    private TestData() {}
+
+    /** A file or folder under src/test/data, e.g. {@code edge-images/hopper.bmp}. */
+    public static Path path(String relative) {
+        return existing(DATA).resolve(relative);
     }
 
-    public static Path path(String relative) {
-        return dir().resolve(relative);
+    /** The folder of the 13 sample photos (sample-data/, also the README's sample job input). */
+    public static Path samples() {
+        return existing(SAMPLES);
+    }
+
+    /** One sample photo, e.g. {@code dog.jpg}. */
+    public static Path sample(String name) {
+        return samples().resolve(name);
+    }
+
+    private static Path existing(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalStateException("test material not found at " + absolute
+                    + ": run the tests from the project directory (mvn does)");
+        }
+        return absolute;
     }
 
     public static JsonNode json(String relative) {
