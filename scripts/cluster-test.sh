@@ -8,7 +8,7 @@
 #      of conf/spark-defaults.conf (spark.executorEnv.GLIBC_TUNABLES) in its environment;
 #   2. throughput: the same 585 images (sample-data x 45) scored on the cluster (warm executors:
 #      scoring.preload, on by default for cluster masters; a C1-only driver) and in local[2], same settings, weights read
-#      through a Hadoop URI (viewfs:// over ../shared, SHA-256 checked) on every node; per executor, the model
+#      through a Hadoop URI (viewfs:// over src/test/data, SHA-256 checked) on every node; per executor, the model
 #      load, warm-up and first-task times; with --write-bench also a cluster run with scoring.preload=false
 #      (the "before" figures);
 #   3. a wrong model.weights-sha256 fails the submission at once with exit code 3 and a clear message;
@@ -19,8 +19,7 @@
 # Always stops the cluster it started (trap). Exit code 0 only when every check passed. Results and logs go
 # to target/cluster-test/ (report.txt, bench.json, one directory per run); with --write-bench the throughput
 # figures are also written to docs/bench/cluster.json. Takes ~6 minutes on 2 cores (~8 with --write-bench).
-# Environment: XCEPTION_SPARK_SHARED (instead of ../shared), LOCAL_CLUSTER_MASTER_PORT (default: the first free
-# port from 7077).
+# Environment: LOCAL_CLUSTER_MASTER_PORT (default: the first free port from 7077).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/spark-home.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/native-memory.sh"
@@ -28,8 +27,8 @@ cd "$XS_ROOT"
 
 WRITE_BENCH=0
 [[ "${1:-}" == "--write-bench" ]] && WRITE_BENCH=1
-SHARED="$(cd "${XCEPTION_SPARK_SHARED:-$XS_ROOT/../shared}" && pwd)"
-FORMULA="$SHARED/fixtures/keras-formula/xception_formula.h5"
+# the keras-formula test fixture: a full-size Xception weights file (same cost as ImageNet's), in the repository
+FORMULA="$XS_ROOT/src/test/data/fixtures/keras-formula/xception_formula.h5"
 FORMULA_SHA256=1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e
 FORMULA_MODEL="xception/keras-h5:sha256=${FORMULA_SHA256:0:12}"
 TEST_DIR="$XS_ROOT/target/cluster-test"
@@ -72,7 +71,7 @@ cleanup() {
   exit "$rc"
 }
 
-[[ -f "$FORMULA" ]] || { echo "cluster-test: $FORMULA not found (set XCEPTION_SPARK_SHARED)" >&2; exit 2; }
+[[ -f "$FORMULA" ]] || { echo "cluster-test: $FORMULA not found (run it from a complete checkout)" >&2; exit 2; }
 rm -rf "$TEST_DIR"
 mkdir -p "$TEST_DIR"
 : > "$REPORT"

@@ -7,8 +7,8 @@ if [ ! -x "$BIN" ]; then
   echo "installing Debian's chromium with apt-get (for the report's browser test)..." >&2
   start=$(date +%s)
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >&2
-  apt-get install -y -q --no-install-recommends chromium >&2
+  apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends chromium >&2
   echo "apt-get install took $(( $(date +%s) - start )) s" >&2
 fi
 [ -x "$BIN" ] || { echo "error: chromium is not at $BIN after installing it" >&2; exit 1; }

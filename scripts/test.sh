@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The project's test command (README): the whole JUnit 5 suite with Maven.
-# First makes the full-size reference Xception files (Keras .h5 + TorchScript, ~1-2 min the first time,
-# installing Debian's python3-torch/python3-h5py if missing) and the timm xception41/65/71 safetensors fixtures
-# (~2-3 min the first time) so the parity tests against official-layout files run too; where that is impossible
-# (no root, no Debian apt) those tests are skipped, loudly.
-# Installs Debian's chromium where it is missing, for the HTML report's browser test (which fails without it),
-# and Debian's libturbojpeg-java, for the TurboJPEG decoding test JpegFastPathTest (which fails without it).
+# The project's test command (README): the whole JUnit 5 suite with Maven (mvn verify). It needs nothing beside
+# the repository: the tests read src/test/data and sample-data/, and the parity tests write their full-size weights
+# files (Keras .h5, timm model.safetensors) in Java from the hash fixtures. Installs Debian's chromium where it is
+# missing, for the HTML report's browser test, Debian's libturbojpeg-java, for the TurboJPEG decoding tests
+# (JpegFastPathTest, PreprocessCropFixtureTest: they fail without it), and libvips-tools (the HEIC/AVIF/JPEG XL decoder,
+# scripts/install-image-decoders.sh), whose tests fail without it (where it cannot be installed, loudly, and the run
+# goes on). Ends with the 10 slowest test classes. Extra arguments go to Maven.
+#
+# scripts/test.sh crash [MAVEN ARGS]: only the tests tagged "crash" (kill -9 of a child driver JVM mid-write,
+# 256 s of CPU), which mvn verify leaves out (pom.xml, test.excludedGroups); .ci/run runs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REF_DIR="$PWD/target/reference-model"
-EXTRA=()
-if scripts/make-reference-model.sh "$REF_DIR" 7; then
-  EXTRA+=("-Dreference.model.dir=$REF_DIR")
+mkdir -p target
+started=target/.test-started
+touch "$started"
+status=0
+if [ "${1:-}" = crash ]; then
+  shift
+  mvn -B -ntp test -Dgroups=crash -Dtest.excludedGroups=none "$@" || status=$?
 else
-  echo "WARNING: could not make the reference model files; the full-size reference parity tests will be SKIPPED." >&2
+  scripts/install-turbojpeg.sh || echo "WARNING: could not install libturbojpeg-java; the TurboJPEG tests" \
+    "(JpegFastPathTest, PreprocessCropFixtureTest) will FAIL, each saying what to install." >&2
+  scripts/install-image-decoders.sh >/dev/null || echo "WARNING: could not install libvips-tools; the HEIC/AVIF/JPEG XL" \
+    "tests (HeifFixtureTest, HeifFormatsJobTest) will FAIL, each saying what to install." >&2
+  mvn -B -ntp verify "-Dchromium.path=$(scripts/install-chromium.sh)" "$@" || status=$?
 fi
-TIMM_DIR="$PWD/target/timm-fixtures"
-if scripts/make-timm-fixtures.sh "$TIMM_DIR"; then
-  EXTRA+=("-Dtimm.fixtures.dir=$TIMM_DIR")
-else
-  echo "WARNING: could not make the timm fixtures; the xception41/65/71 parity tests will be SKIPPED." >&2
-fi
-EXTRA+=("-Dchromium.path=$(scripts/install-chromium.sh)")
-scripts/install-turbojpeg.sh
-exec mvn -B -ntp verify "${EXTRA[@]}" "$@"
+scripts/lib/slowest-tests.sh target/surefire-reports "$started" 10 || true
+exit "$status"

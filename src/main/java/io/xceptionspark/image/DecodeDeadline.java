@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Stopping the decoder: on timeout its {@link ImageReader} is aborted
  * ({@link ImageReader#abort()}; the ImageIO readers check the flag between rows, strips or tiles
- * and return early) and its thread is interrupted. A decoder that honours neither (a loop that
+ * and return early), or its decoder child process ({@link VipsDecoder}) is killed, and its thread is
+ * interrupted. A decoder that honours neither (a loop that
  * never reaches an abort check) cannot be stopped safely in Java: its thread is abandoned, keeps
  * its CPU and memory until the decoder returns, and its result is discarded. Such threads are
  * daemons, so they never keep an executor JVM alive; {@link #abandoned()} counts those still
@@ -44,16 +45,28 @@ final class DecodeDeadline {
         T run(Abort abort) throws IOException, ImageFailure;
     }
 
-    /** Where a running decode registers the reader to abort; also tracks whether it outlived its deadline. */
+    /**
+     * Where a running decode registers what to stop (an ImageIO reader, or a decoder child process); also tracks
+     * whether it outlived its deadline.
+     */
     static final class Abort {
-        private volatile ImageReader reader;
+        private volatile Runnable stopper;
         private boolean requested;
         private boolean done;
 
         void register(ImageReader r) {
-            reader = r;
+            registerStopper(r::abort);
+        }
+
+        /** A decoder child process: killed on timeout, so it never outlives its image. */
+        void register(Process p) {
+            registerStopper(() -> p.destroyForcibly());
+        }
+
+        private void registerStopper(Runnable stop) {
+            stopper = stop;
             if (requested()) {
-                r.abort();
+                stop.run();
             }
         }
 
@@ -68,9 +81,9 @@ final class DecodeDeadline {
                 requested = true;
                 running = !done;
             }
-            ImageReader r = reader;
-            if (r != null) {
-                r.abort();
+            Runnable stop = stopper;
+            if (stop != null) {
+                stop.run();
             }
             return running;
         }

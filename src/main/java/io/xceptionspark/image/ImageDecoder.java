@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * through jai-imageio-jpeg2000 when it is on the class path (optional, see docs/IMAGES.md). GIF: the
  * first frame only, placed on its logical screen as PIL does. ICO and CUR: the picture PIL shows,
  * cut out by {@link IconEntry} and decoded as the PNG or BMP it is. ICNS: the largest picture, as
- * PIL shows. PSD: the merged image.
+ * PIL shows. PSD: the merged image. HEIC/HEIF, AVIF and JPEG XL: libheif and libjxl through libvips'
+ * command-line tool in a child process per image, where the machine has it ({@link VipsDecoder}).
  *
  * <p>Every decode runs under a {@link DecodeDeadline}; an image over it fails with
  * {@link ImageErrorCode#TIMEOUT}.
@@ -62,6 +63,13 @@ public final class ImageDecoder {
     private static final Map<ImageFormat, List<ImageReaderSpi>> READERS = findReaders();
     /** Formats holding several pictures of one icon, of which PIL shows the largest (ICO/CUR: see {@link IconEntry}). */
     private static final Set<ImageFormat> LARGEST_PICTURE = EnumSet.of(ImageFormat.ICNS);
+    /** Formats decoded by libvips' command-line tool in a child process ({@link VipsDecoder}). */
+    static final Set<ImageFormat> VIPS_FORMATS = EnumSet.of(ImageFormat.HEIF, ImageFormat.AVIF, ImageFormat.JPEG_XL);
+    /**
+     * Most bytes a decoded picture's PNG may take per declared pixel: 4 channels of 16 bits (RGBA64), plus
+     * the row filter bytes and the zlib stored-block headers (5 bytes per 64 KiB), with room to spare.
+     */
+    private static final long PNG_BYTES_PER_PIXEL = 9;
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
     private static final AtomicBoolean DRAFT_NOTE_LOGGED = new AtomicBoolean();
@@ -73,9 +81,11 @@ public final class ImageDecoder {
     private final PreprocessConfig draftFor;
     /** The JPEG fast path ({@link #decodePacked}); null: the exact ImageIO path only. */
     private final TurboJpeg turbo;
+    /** The HEIC/AVIF/JPEG XL decoder. */
+    private final VipsDecoder vips;
 
     ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout, PreprocessConfig draftFor,
-                 TurboJpeg turbo) {
+                 TurboJpeg turbo, VipsDecoder vips) {
         if (maxFileBytes < 1 || maxPixels < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -84,10 +94,16 @@ public final class ImageDecoder {
         this.deadline = new DecodeDeadline(decodeTimeout);
         this.draftFor = draftFor;
         this.turbo = turbo;
+        this.vips = vips;
     }
 
     public ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout) {
-        this(maxFileBytes, maxPixels, decodeTimeout, null, TurboJpeg.instance());
+        this(maxFileBytes, maxPixels, decodeTimeout, null, TurboJpeg.instance(), VipsDecoder.onPath());
+    }
+
+    /** With a given HEIC/AVIF/JPEG XL decoder (tests: a missing or misbehaving one). */
+    ImageDecoder(long maxFileBytes, long maxPixels, Duration decodeTimeout, VipsDecoder vips) {
+        this(maxFileBytes, maxPixels, decodeTimeout, null, TurboJpeg.instance(), vips);
     }
 
     public ImageDecoder(long maxFileBytes, long maxPixels) {
@@ -102,7 +118,7 @@ public final class ImageDecoder {
     /** {@code turbo} null: never TurboJPEG, the exact ImageIO path for every file (tests compare the two). */
     ImageDecoder(PreprocessConfig config, TurboJpeg turbo) {
         this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout(),
-                config.jpegDraft() == JpegDraft.AUTO ? config : null, turbo);
+                config.jpegDraft() == JpegDraft.AUTO ? config : null, turbo, VipsDecoder.onPath());
         Optional<String> note = draftNote(config.jpegDraft(), turbo);
         if (note.isPresent() && DRAFT_NOTE_LOGGED.compareAndSet(false, true)) {
             LOG.warn(note.get()); // once per JVM: every task makes decoders
@@ -132,9 +148,9 @@ public final class ImageDecoder {
         return TurboJpeg.status();
     }
 
-    /** Whether this class path has a codec for {@code format}. */
+    /** Whether this class path (or, for HEIC/AVIF/JPEG XL, this machine's PATH) has a codec for {@code format}. */
     public static boolean decodes(ImageFormat format) {
-        return READERS.containsKey(format);
+        return VIPS_FORMATS.contains(format) ? VipsDecoder.onPath().available() : READERS.containsKey(format);
     }
 
     /**
@@ -145,6 +161,9 @@ public final class ImageDecoder {
      */
     public RgbImage decode(byte[] bytes) throws ImageFailure {
         ImageFormat format = checkFile(bytes);
+        if (VIPS_FORMATS.contains(format)) {
+            return decodeWithVips(format, bytes); // upright: the container's own transforms applied, as pillow-heif
+        }
         return ExifOrientation.apply(decodeStored(format, bytes), ExifOrientation.read(format, bytes));
     }
 
@@ -159,6 +178,9 @@ public final class ImageDecoder {
      */
     public PackedRgb decodePacked(byte[] bytes) throws ImageFailure {
         ImageFormat format = checkFile(bytes);
+        if (VIPS_FORMATS.contains(format)) {
+            return PackedRgb.of(decodeWithVips(format, bytes));
+        }
         int orientation = ExifOrientation.read(format, bytes);
         JpegFastPath.Frame frame = format == ImageFormat.JPEG && turbo != null ? JpegFastPath.frame(bytes) : null;
         if (frame != null) {
@@ -206,7 +228,7 @@ public final class ImageDecoder {
             throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, "not an image format we recognise (starts with "
                     + hexPrefix(bytes) + "); docs/IMAGES.md lists the formats decoded");
         }
-        if (!READERS.containsKey(format)) {
+        if (!VIPS_FORMATS.contains(format) && !READERS.containsKey(format)) {
             throw new ImageFailure(ImageErrorCode.UNSUPPORTED_FORMAT, format.displayName() + " image: no decoder"
                     + (format == ImageFormat.JPEG2000 ? " (the optional jai-imageio-jpeg2000 codec is not on the"
                     + " class path; see docs/IMAGES.md)" : ""));
@@ -239,6 +261,32 @@ public final class ImageDecoder {
             throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
         }
         return rgb;
+    }
+
+    /**
+     * HEIC/HEIF, AVIF, JPEG XL: the size the container declares is checked first, then the decoder child
+     * process runs under the deadline and its PNG is read as a PNG file is. No EXIF orientation afterwards:
+     * the decoder applied the container's transforms (HEIF irot/imir, the JPEG XL codestream's orientation),
+     * which are authoritative; EXIF in these files only repeats them (see {@link VipsDecoder}).
+     */
+    private RgbImage decodeWithVips(ImageFormat format, byte[] bytes) throws ImageFailure {
+        HeifHeader.Size size = format == ImageFormat.JPEG_XL ? JxlHeader.read(bytes)
+                : HeifHeader.read(bytes, format.displayName(), maxPixels);
+        ImageHeader.checkPixels(size.width(), size.height(), maxPixels, format.displayName() + " header");
+        if (!vips.available()) {
+            throw vips.missing(format);
+        }
+        long maxPng = PNG_BYTES_PER_PIXEL * size.width() * size.height() + 8 * size.height() + 65_536;
+        List<ImageReaderSpi> png = READERS.get(ImageFormat.PNG);
+        try {
+            return deadline.run(abort -> {
+                byte[] decoded = vips.decodeToPng(bytes, format, size.width() * size.height(), maxPng, abort);
+                ImageHeader.checkPng(decoded, maxPixels);
+                return decodeWithFallback(format, png, decoded, null, abort);
+            });
+        } catch (IOException e) {
+            throw new ImageFailure(ImageErrorCode.CORRUPT, "cannot decode " + format.displayName() + ": " + e.getMessage());
+        }
     }
 
     /** ICO/CUR: the picture PIL shows, decoded by the PNG or BMP codecs (see {@link IconEntry}). */

@@ -3,8 +3,8 @@ package io.xceptionspark.image;
 /**
  * The image formats we recognise, by their leading bytes ("magic"), never by the file name: a JPEG
  * called {@code .png} is a JPEG. Recognised is not decoded: {@link ImageDecoder} has a codec for
- * some of these and names the others in its {@code UNSUPPORTED_FORMAT} message (docs/IMAGES.md
- * says why each is left undecoded).
+ * most of these (for HEIF, AVIF and JPEG XL where the executor has the decoder) and names the others
+ * in its {@code UNSUPPORTED_FORMAT} message (docs/IMAGES.md says why each is left undecoded).
  */
 public enum ImageFormat {
     JPEG("JPEG"),
@@ -37,11 +37,14 @@ public enum ImageFormat {
     HDR("Radiance HDR"),
     /** JPEG 2000 codestream (.j2k) or JP2 file; decoded only if the optional codec is installed. */
     JPEG2000("JPEG 2000"),
-    // Recognised so that the error names them, but not decoded (see docs/IMAGES.md):
+    /** HEIF with HEVC (HEIC) or another codec; decoded only where the executor has libvips' tool (VipsDecoder). */
     HEIF("HEIC/HEIF"),
+    /** HEIF with AV1; decoded as HEIF is. */
     AVIF("AVIF"),
+    /** JPEG XL codestream or ISO container; decoded by the same tool as HEIF. */
     JPEG_XL("JPEG XL"),
     DDS("DDS"),
+    // Recognised so that the error names them, but not decoded (see docs/IMAGES.md):
     BLP("BLP"),
     FTEX("FTEX"),
     FITS("FITS"),
@@ -97,12 +100,9 @@ public enum ImageFormat {
             return JPEG_XL;
         }
         if (startsWith(b, 4, 'f', 't', 'y', 'p') && b.length >= 12) {
-            String brand = new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-            if (brand.equals("avif") || brand.equals("avis")) {
-                return AVIF;
-            }
-            if (brand.startsWith("hei") || brand.startsWith("hev") || brand.equals("mif1") || brand.equals("msf1")) {
-                return HEIF;
+            ImageFormat heif = heifBrand(b);
+            if (heif != null) {
+                return heif;
             }
         }
         if (startsWith(b, 0, 'P', '7', ' ', '3', '3', '2')) {
@@ -194,6 +194,32 @@ public enum ImageFormat {
             return TGA;
         }
         return null;
+    }
+
+    /**
+     * HEIF by its ftyp box: the major brand (heic, heix, hevc, hevx, heim, heis, hevm, hevs; avif, avis), or for
+     * the generic mif1/msf1 the first AV1 or HEVC brand among the compatible ones (AVIF if avif/avis is there).
+     */
+    private static ImageFormat heifBrand(byte[] b) {
+        String major = new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (major.equals("avif") || major.equals("avis")) {
+            return AVIF;
+        }
+        if (major.startsWith("hei") || major.startsWith("hev")) {
+            return HEIF;
+        }
+        if (!major.equals("mif1") && !major.equals("msf1")) {
+            return null;
+        }
+        long boxSize = ImageHeader.u32(b, 0);
+        int end = (int) Math.min(b.length, Math.max(16, Math.min(boxSize, 4096)));
+        for (int at = 16; at + 4 <= end; at += 4) { // compatible brands follow the minor version
+            String brand = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (brand.equals("avif") || brand.equals("avis")) {
+                return AVIF;
+            }
+        }
+        return HEIF;
     }
 
     /** ICO/CUR: a non-empty directory whose first entry points inside the file. */

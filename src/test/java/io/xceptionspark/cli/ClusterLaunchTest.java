@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfigException;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,7 +51,7 @@ class ClusterLaunchTest {
     void theCommandLineRefusesBeforeSparkStarts() throws Exception {
         Path input = tmp.resolve("in");
         Files.createDirectories(input);
-        Files.copy(Shared.path("edge-images/hopper.bmp"), input.resolve("hopper.bmp"));
+        Files.copy(TestData.path("edge-images/hopper.bmp"), input.resolve("hopper.bmp"));
         Path output = tmp.resolve("out");
         // the tests run from target/classes, not a jar: nothing the executors could load
         CliRun run = CliRun.of("score", "--input", input.toString(), "--output", output.toString(),

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +21,8 @@ class PredictCommandTest {
     @Test
     void jsonMatchesGoldenForTheFormulaWeights() throws Exception {
         List<String> args = new ArrayList<>(List.of("predict", "--json", "--weights",
-                Shared.path(Golden.WEIGHTS).toString(), "--resize", "squash"));
-        try (Stream<Path> images = Files.list(Shared.path(Golden.IMAGES))) {
+                TestData.path(Golden.WEIGHTS).toString(), "--resize", "squash"));
+        try (Stream<Path> images = Files.list(TestData.path(Golden.IMAGES))) {
             images.sorted().map(Path::toString).forEach(args::add);
         }
         CliRun run = CliRun.of(args.toArray(String[]::new));
@@ -44,7 +44,7 @@ class PredictCommandTest {
                 assertEquals(Golden.top5Probabilities(image)[i], top.get(i).get("probability").floatValue(), 1e-3);
             }
             assertEquals(2048, o.get("embedding").size());
-            Golden.assertMatches(image, Shared.floats(o.get("logits")), Shared.floats(o.get("embedding")), top5);
+            Golden.assertMatches(image, TestData.floats(o.get("logits")), TestData.floats(o.get("embedding")), top5);
         }
         assertTrue(run.err().contains("model: xception/keras-h5:sha256="), run.err());
     }
@@ -52,14 +52,14 @@ class PredictCommandTest {
     @Test
     void torchScriptModelWithDeclaredOutputsMatchesItsGolden() throws Exception {
         List<String> args = new ArrayList<>(List.of("predict", "--json", "--model",
-                Shared.path(Golden.TORCHSCRIPT_MODEL).toString(), "--outputs", "logits,embedding", "--resize", "squash",
+                TestData.path(Golden.TORCHSCRIPT_MODEL).toString(), "--outputs", "logits,embedding", "--resize", "squash",
                 "--input-size", "299x299"));
-        try (Stream<Path> images = Files.list(Shared.path(Golden.IMAGES))) {
+        try (Stream<Path> images = Files.list(TestData.path(Golden.IMAGES))) {
             images.sorted().map(Path::toString).forEach(args::add);
         }
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.toString());
-        JsonNode golden = Shared.json(Golden.TORCHSCRIPT_DIR + "/golden.json");
+        JsonNode golden = TestData.json(Golden.TORCHSCRIPT_DIR + "/golden.json");
         String[] lines = run.out().strip().split("\n");
         assertEquals(5, lines.length, run.out());
         for (String line : lines) {
@@ -69,7 +69,7 @@ class PredictCommandTest {
             for (int i = 0; i < 5; i++) {
                 top5[i] = o.get("top_k").get(i).get("class_index").asInt();
             }
-            Golden.assertMatches(golden, image, Shared.floats(o.get("logits")), Shared.floats(o.get("embedding")), top5);
+            Golden.assertMatches(golden, image, TestData.floats(o.get("logits")), TestData.floats(o.get("embedding")), top5);
         }
         assertTrue(run.err().contains("model: torchscript/tiny_contract.pt"), run.err());
     }
@@ -78,8 +78,8 @@ class PredictCommandTest {
     void textOutputListsTop5PerImageAndReportsBadImages(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("images");
         Files.createDirectories(dir);
-        Files.copy(Shared.path("edge-images/hopper.bmp"), dir.resolve("hopper.bmp"));
-        Files.copy(Shared.path("edge-images/empty.jpg"), dir.resolve("empty.jpg"));
+        Files.copy(TestData.path("edge-images/hopper.bmp"), dir.resolve("hopper.bmp"));
+        Files.copy(TestData.path("edge-images/empty.jpg"), dir.resolve("empty.jpg"));
         CliRun run = CliRun.of("predict", "--weights", "none", "--input-size", "71x71", dir.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("empty.jpg: ERROR EMPTY"), run.out());
@@ -91,7 +91,7 @@ class PredictCommandTest {
     @Test
     void embeddingsOnlyModelPrintsEmbeddings() {
         CliRun run = CliRun.of("predict", "--json", "--weights", "none", "--include-top", "false", "--input-size", "71",
-                Shared.path("edge-images/hopper.bmp").toString());
+                TestData.path("edge-images/hopper.bmp").toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("\"embedding\":["), run.out());
         assertFalse(run.out().contains("top_k"), run.out());
@@ -101,8 +101,8 @@ class PredictCommandTest {
     @Test
     void bfloat16PredictionsKeepTheGoldenTop1() throws Exception {
         List<String> args = new ArrayList<>(List.of("predict", "--json", "--precision", "bfloat16", "--weights",
-                Shared.path(Golden.WEIGHTS).toString(), "--resize", "squash"));
-        try (Stream<Path> images = Files.list(Shared.path(Golden.IMAGES))) {
+                TestData.path(Golden.WEIGHTS).toString(), "--resize", "squash"));
+        try (Stream<Path> images = Files.list(TestData.path(Golden.IMAGES))) {
             images.sorted().map(Path::toString).forEach(args::add);
         }
         CliRun run = CliRun.of(args.toArray(String[]::new));
@@ -113,7 +113,7 @@ class PredictCommandTest {
         for (String line : lines) {
             JsonNode o = json.readTree(line);
             String image = Path.of(o.get("file").asText()).getFileName().toString();
-            int golden = Shared.ints(Golden.all().get(image).get("top5"))[0];
+            int golden = TestData.ints(Golden.all().get(image).get("top5"))[0];
             assertEquals(golden, o.get("top_k").get(0).get("class_index").asInt(), image);
         }
         assertTrue(run.err().contains("model: xception-bfloat16/keras-h5:sha256="), run.err());
@@ -122,12 +122,12 @@ class PredictCommandTest {
 
     @Test
     void unknownPrecisionOrBfloat16WithATorchScriptModelIsAConfigError() {
-        String image = Shared.path("edge-images/hopper.bmp").toString();
+        String image = TestData.path("edge-images/hopper.bmp").toString();
         CliRun unknown = CliRun.of("predict", "--weights", "none", "--precision", "fp16", image);
         assertEquals(ExitCodes.CONFIG, unknown.exitCode(), unknown.toString());
         assertTrue(unknown.err().contains("model.precision") && unknown.err().contains("float32, bfloat16")
                 && unknown.err().contains("fp16"), unknown.toString());
-        CliRun torchScript = CliRun.of("predict", "--model", Shared.path(Golden.TORCHSCRIPT_MODEL).toString(),
+        CliRun torchScript = CliRun.of("predict", "--model", TestData.path(Golden.TORCHSCRIPT_MODEL).toString(),
                 "--precision", "bfloat16", image);
         assertEquals(ExitCodes.CONFIG, torchScript.exitCode(), torchScript.toString());
         assertTrue(torchScript.err().contains("model.precision") && torchScript.err().contains("TorchScript")
@@ -138,13 +138,13 @@ class PredictCommandTest {
     @Test
     void badWeightsFileIsAClearModelError(@TempDir Path tmp) throws Exception {
         Path bad = Files.writeString(tmp.resolve("weights.h5"), "not an HDF5 file");
-        CliRun run = CliRun.of("predict", "--weights", bad.toString(), Shared.path("edge-images/hopper.bmp").toString());
+        CliRun run = CliRun.of("predict", "--weights", bad.toString(), TestData.path("edge-images/hopper.bmp").toString());
         assertEquals(ExitCodes.MODEL, run.exitCode(), run.toString());
         assertTrue(run.err().startsWith("xception-spark: error: "), run.toString());
         assertTrue(run.err().contains("weights.h5"), run.toString());
         assertFalse(run.err().contains("\tat "), run.toString());
         CliRun missing = CliRun.of("predict", "--weights", tmp.resolve("nope.h5").toString(),
-                Shared.path("edge-images/hopper.bmp").toString());
+                TestData.path("edge-images/hopper.bmp").toString());
         assertEquals(ExitCodes.MODEL, missing.exitCode(), missing.toString());
         assertTrue(missing.err().contains("nope.h5"), missing.toString());
     }

@@ -50,7 +50,7 @@ class ReportCommandTest {
         SparkSession spark = SparkTestSession.get();
         Path images = Files.createDirectories(tmp.resolve("images"));
         for (String name : new String[] {"dog.jpg", "eagle.jpg"}) {
-            Files.copy(io.xceptionspark.testing.Shared.path("sample-images").resolve(name), images.resolve(name));
+            Files.copy(io.xceptionspark.testing.TestData.sample(name), images.resolve(name));
         }
         Path table = tmp.resolve("table");
         String[] model = {"--set", "model.weights=none", "--set", "model.seed=4711", "--set", "model.input-height=71",
@@ -58,7 +58,7 @@ class ReportCommandTest {
         CliRun first = CliRun.of(concat(new String[] {"score", "--input", images.toString(), "--output",
             table.toString()}, model));
         assertEquals(0, first.exitCode(), first.toString());
-        Files.copy(io.xceptionspark.testing.Shared.path("sample-images").resolve("giraffe.jpg"),
+        Files.copy(io.xceptionspark.testing.TestData.sample("giraffe.jpg"),
                 images.resolve("giraffe.jpg"));
         CliRun second = CliRun.of(concat(new String[] {"score", "--incremental", "--input", images.toString(),
             "--output", table.toString()}, model));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ class ScoreCommandErrorsTest {
     void inputs() throws Exception {
         input = tmp.resolve("in");
         Files.createDirectories(input);
-        Files.copy(Shared.path("edge-images/hopper.bmp"), input.resolve("hopper.bmp"));
+        Files.copy(TestData.path("edge-images/hopper.bmp"), input.resolve("hopper.bmp"));
         output = tmp.resolve("out");
     }
 
@@ -102,7 +102,7 @@ class ScoreCommandErrorsTest {
         assertFails(score("--resize", "stretch"), ExitCodes.CONFIG, "preprocess.resize", "crop, squash");
         assertFails(score("--precision", "half"), ExitCodes.CONFIG, "model.precision", "float32, bfloat16", "half");
         assertFails(score("--precision", "bfloat16", "--model",
-                        Shared.path(io.xceptionspark.testing.Golden.TORCHSCRIPT_MODEL).toString()),
+                        TestData.path(io.xceptionspark.testing.Golden.TORCHSCRIPT_MODEL).toString()),
                 ExitCodes.CONFIG, "model.precision", "TorchScript model computes in the dtype it was saved with");
         assertFails(score("--set", "input.recursive=maybe"), ExitCodes.CONFIG, "input.recursive", "true or false");
         assertFails(score("--set", "input.modified-after=yesterday"), ExitCodes.CONFIG, "input.modified-after",
@@ -168,7 +168,7 @@ class ScoreCommandErrorsTest {
 
     @Test
     void kerasWeightsFileForATimmArchitectureIsAModelError() {
-        String h5 = Shared.path("fixtures/keras-formula/xception_formula.h5").toString();
+        String h5 = TestData.path("fixtures/keras-formula/xception_formula.h5").toString();
         assertFails(score("--architecture", "xception65", "--weights", h5), ExitCodes.MODEL, h5,
                 "is a Keras HDF5 (.h5) weights file, but model.architecture = xception65 takes timm's model.safetensors");
     }
@@ -182,7 +182,7 @@ class ScoreCommandErrorsTest {
     @Test
     void weightsChecksumMismatchIsAModelError() {
         String wrong = "0".repeat(64);
-        assertFails(score("--weights", Shared.path("fixtures/keras-formula/xception_formula.h5").toString(),
+        assertFails(score("--weights", TestData.path("fixtures/keras-formula/xception_formula.h5").toString(),
                 "--set", "model.weights-sha256=" + wrong), ExitCodes.MODEL, "checksum mismatch", wrong,
                 "1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e", "model.weights-sha256");
     }

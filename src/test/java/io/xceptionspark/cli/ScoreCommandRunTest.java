@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.spark.ScoringJob;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +18,8 @@ class ScoreCommandRunTest {
         SparkTestSession.get();
         Path in = tmp.resolve("in");
         Files.createDirectories(in);
-        Files.copy(Shared.path("edge-images/hopper.bmp"), in.resolve("hopper.bmp"));
-        Files.copy(Shared.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
+        Files.copy(TestData.path("edge-images/hopper.bmp"), in.resolve("hopper.bmp"));
+        Files.copy(TestData.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
         Path out = tmp.resolve("out");
         CliRun run = CliRun.of("score", "--input", in.toString(), "--output", out.toString(), "--mode", "both",
                 "--weights", "none", "--set", "model.input-height=71", "--set", "model.input-width=71", "--show", "5");
@@ -38,8 +38,8 @@ class ScoreCommandRunTest {
         SparkTestSession.get();
         Path in = tmp.resolve("in");
         Files.createDirectories(in);
-        Files.copy(Shared.path("edge-images/hopper.bmp"), in.resolve("hopper.bmp"));
-        Files.copy(Shared.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
+        Files.copy(TestData.path("edge-images/hopper.bmp"), in.resolve("hopper.bmp"));
+        Files.copy(TestData.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
         CliRun run = CliRun.of("score", "--input", in.toString(), "--output", tmp.resolve("out").toString(),
                 "--mode", "both", "--precision", "bfloat16", "--weights", "none", "--set", "model.input-height=71",
                 "--set", "model.input-width=71");

@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.xceptionspark.scoring.Scores;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.TestJobs;
 import io.xceptionspark.testing.SparkTestSession;
 import java.awt.Graphics2D;
@@ -62,7 +62,7 @@ class SearchCommandsTest {
         Files.createDirectories(variants);
         TestJobs.copySamples(images, "");
         for (String name : ORIGINALS) {
-            assertTrue(Files.exists(images.resolve(name)), name + " in sample-images");
+            assertTrue(Files.exists(images.resolve(name)), name + " in sample-data");
             BufferedImage original = ImageIO.read(images.resolve(name).toFile());
             String stem = name.substring(0, name.lastIndexOf('.'));
             write(scaled(original, 0.6), images.resolve(stem + "_small.jpg"), 0.9f);
@@ -199,7 +199,7 @@ class SearchCommandsTest {
     @Test
     void badInputIsExitTwoWithOneMessage() throws IOException {
         Path labelsOnly = tmp.resolve("labels-only");
-        List<String> args = new ArrayList<>(List.of("score", "--input", Shared.path("sample-images").resolve("dog.jpg")
+        List<String> args = new ArrayList<>(List.of("score", "--input", TestData.sample("dog.jpg")
                 .toString(), "--output", labelsOnly.toString(), "--mode", "labels"));
         args.addAll(List.of(MODEL));
         assertEquals(0, CliRun.of(args.toArray(String[]::new)).exitCode());

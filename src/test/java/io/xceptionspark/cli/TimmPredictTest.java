@@ -5,48 +5,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.xceptionspark.testing.Shared;
-import java.nio.file.Files;
+import io.xceptionspark.testing.HashFixtures;
+import io.xceptionspark.testing.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * {@code predict --architecture xception41} with a timm checkpoint directory (model.safetensors + config.json,
- * made by scripts/make-timm-fixtures.sh): the preprocessing comes from config.json and is reported, the
+ * {@code predict --architecture xception41} with a timm checkpoint directory (model.safetensors + config.json of the
+ * hash fixture, {@link HashFixtures}): the preprocessing comes from config.json and is reported, the
  * identity names the architecture and the file, and the 299x299 images (squash: no resampling) give the
  * reference's logits and embeddings.
  */
-@EnabledIfSystemProperty(named = "timm.fixtures.dir", matches = ".+")
 class TimmPredictTest {
     @Test
     void timmCheckpointDirectoryScoresWithItsPretrainedPreprocessing() throws Exception {
-        Path dir = Path.of(System.getProperty("timm.fixtures.dir")).resolve("xception41");
+        Path dir = HashFixtures.timmCheckpoint("xception41");
         List<String> args = new ArrayList<>(List.of("predict", "--json", "--architecture", "xception41", "--weights",
                 dir.resolve("model.safetensors").toString(), "--resize", "squash"));
-        try (Stream<Path> images = Files.list(Shared.path("fixtures/keras-formula/images299"))) {
-            images.sorted().map(Path::toString).forEach(args::add);
-        }
+        HashFixtures.images().stream().map(Path::toString).forEach(args::add);
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.err().matches("(?s).*model: timm/xception41:sha256=[0-9a-f]{12}\\n.*"), run.err());
         assertTrue(run.err().contains("preprocess: 299x299 squash bicubic crop_pct=0.903 mean=0.5,0.5,0.5"
                 + " std=0.5,0.5,0.5"), run.err());
-        JsonNode golden = new ObjectMapper().readTree(dir.resolve("golden.json").toFile());
+        JsonNode golden = HashFixtures.golden("xception41");
         String[] lines = run.out().strip().split("\n");
         assertEquals(golden.size(), lines.length, run.out());
         for (String line : lines) {
             JsonNode o = new ObjectMapper().readTree(line);
             JsonNode ref = golden.get(Path.of(o.get("file").asText()).getFileName().toString());
-            float[] logits = Shared.floats(o.get("logits"));
-            float[] embedding = Shared.floats(o.get("embedding"));
-            float[] refLogits = Shared.floats(ref.get("logits"));
-            float[] refEmbedding = Shared.floats(ref.get("embedding"));
-            assertTrue(Shared.maxAbsDiff(refLogits, logits) <= 1e-4 * Shared.maxAbs(refLogits), line);
-            assertTrue(Shared.maxAbsDiff(refEmbedding, embedding) <= 1e-4 * Shared.maxAbs(refEmbedding), line);
+            float[] logits = TestData.floats(o.get("logits"));
+            float[] embedding = TestData.floats(o.get("embedding"));
+            float[] refLogits = TestData.floats(ref.get("logits"));
+            float[] refEmbedding = TestData.floats(ref.get("embedding"));
+            double tolerance = HashFixtures.RELATIVE_TOLERANCE;
+            assertTrue(TestData.maxAbsDiff(refLogits, logits) <= tolerance * TestData.maxAbs(refLogits), line);
+            assertTrue(TestData.maxAbsDiff(refEmbedding, embedding) <= tolerance * TestData.maxAbs(refEmbedding), line);
             assertEquals(ref.get("top5").get(0).asInt(), o.get("top_k").get(0).get("class_index").asInt());
         }
     }

@@ -1,7 +1,9 @@
 package io.xceptionspark.image;
 
+import io.xceptionspark.testing.TestData;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,16 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** Damaged files never make the API throw; one preprocessor is safe to share between threads. */
 class DamagedInputTest {
-    private static final String[] FILES = {"sample-images/kitten-progressive.jpg", "edge-images/hopper.webp",
-            "edge-images/hopper.tif", "edge-images/hopper.bmp", "edge-images/p_trns_single.png",
-            "edge-images/iss634.gif", "edge-images/pil_sample_cmyk.jpg", "edge-images/hopper_orientation_6.jpg"};
+    private static final List<Path> FILES = List.of(TestData.sample("kitten-progressive.jpg"),
+            TestData.path("edge-images/hopper.webp"), TestData.path("edge-images/hopper.tif"),
+            TestData.path("edge-images/hopper.bmp"), TestData.path("edge-images/p_trns_single.png"),
+            TestData.path("edge-images/iss634.gif"), TestData.path("edge-images/pil_sample_cmyk.jpg"),
+            TestData.path("edge-images/hopper_orientation_6.jpg"));
 
     @Test
     void truncatedAndBitFlippedFilesGiveAValue() {
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.defaults());
         Random random = new Random(42);
-        for (String file : FILES) {
-            byte[] original = SharedFixtures.bytes(file);
+        for (Path file : FILES) {
+            byte[] original = ImageFixtures.read(file);
             for (int i = 1; i <= 8; i++) {
                 int cut = original.length * i / 9;
                 assertNotNull(preprocessor.prepare(java.util.Arrays.copyOf(original, cut)), file + " cut at " + cut);
@@ -44,8 +48,8 @@ class DamagedInputTest {
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.defaults());
         List<byte[]> files = new ArrayList<>();
         List<float[]> expected = new ArrayList<>();
-        for (String file : FILES) {
-            files.add(SharedFixtures.bytes(file));
+        for (Path file : FILES) {
+            files.add(ImageFixtures.read(file));
             expected.add(assertInstanceOf(PreparedImage.Ready.class, preprocessor.prepare(files.get(files.size() - 1))).chw());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -34,8 +34,8 @@ class DecompressionBombTest {
         Path bmpBomb = tmp.resolve("bomb.bmp");
         Files.write(bmpBomb, bmpClaiming(20_000, 20_000));
         List<String> files = new ArrayList<>(List.of(
-                SharedFixtures.path("edge-images/decompression_bomb.gif").toAbsolutePath().toString(),
-                SharedFixtures.path("edge-images/broken.png").toAbsolutePath().toString(),
+                ImageFixtures.path("edge-images/decompression_bomb.gif").toAbsolutePath().toString(),
+                ImageFixtures.path("edge-images/broken.png").toAbsolutePath().toString(),
                 bmpBomb.toString()));
         // Valid files of the plugin formats whose size fields are edited to claim billions of pixels
         Map<String, byte[]> edited = new java.util.LinkedHashMap<>();
@@ -82,9 +82,9 @@ class DecompressionBombTest {
         }
     }
 
-    /** A fixture of ../shared/fixtures/formats with {@code values} written at {@code offset}. */
+    /** A fixture of src/test/data/fixtures/formats with {@code values} written at {@code offset}. */
     private static byte[] edit(String fixture, int offset, int... values) {
-        byte[] b = SharedFixtures.bytes("fixtures/formats/" + fixture);
+        byte[] b = ImageFixtures.bytes("fixtures/formats/" + fixture);
         for (int i = 0; i < values.length; i++) {
             b[offset + i] = (byte) values[i];
         }
@@ -93,7 +93,7 @@ class DecompressionBombTest {
 
     /** Where the Xsiz field of test-card-lossless.jp2's SIZ segment is (after SOC, SIZ marker, Lsiz, Rsiz). */
     private static int sizOffset() {
-        byte[] b = SharedFixtures.bytes("fixtures/formats/test-card-lossless.jp2");
+        byte[] b = ImageFixtures.bytes("fixtures/formats/test-card-lossless.jp2");
         for (int i = 0; i + 3 < b.length; i++) {
             if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0x4F && (b[i + 2] & 0xFF) == 0xFF && (b[i + 3] & 0xFF) == 0x51) {
                 return i + 8;

@@ -5,7 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Decoding of unusual-but-valid files against PIL (../shared/fixtures/edge-decoded). */
+/** Decoding of unusual-but-valid files against PIL (src/test/data/fixtures/edge-decoded). */
 class EdgeDecodedFixtureTest {
     private final ImageDecoder decoder = new ImageDecoder(PreprocessConfig.defaults());
 
@@ -23,9 +23,9 @@ class EdgeDecodedFixtureTest {
             "pil_sample_cmyk.jpg, 1.0",
     })
     void decodesLikePil(String file, double maxMeanDiff) throws ImageFailure {
-        RgbImage ours = decoder.decode(SharedFixtures.bytes("edge-images/" + file));
-        RgbImage pil = SharedFixtures.referencePng("fixtures/edge-decoded/" + file + ".png");
-        SharedFixtures.Diff diff = SharedFixtures.diff(ours, pil);
+        RgbImage ours = decoder.decode(ImageFixtures.bytes("edge-images/" + file));
+        RgbImage pil = ImageFixtures.referencePng("fixtures/edge-decoded/" + file + ".png");
+        ImageFixtures.Diff diff = ImageFixtures.diff(ours, pil);
         System.out.println("edge-decoded " + file + ": " + diff);
         assertTrue(diff.mean() <= maxMeanDiff, file + ": " + diff);
     }

@@ -13,14 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every file in ../shared/edge-images gets the outcome its SOURCES.md table promises: scored,
+ * Every file in src/test/data/edge-images gets the outcome its SOURCES.md table promises: scored,
  * or one typed error; never an exception.
  */
 class EdgeImagesOutcomeTest {
     private final ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.defaults());
 
     private PreparedImage prepare(String file) {
-        return preprocessor.prepare(SharedFixtures.bytes("edge-images/" + file));
+        return preprocessor.prepare(ImageFixtures.bytes("edge-images/" + file));
     }
 
     private void assertScored(String file) {
@@ -151,7 +151,7 @@ class EdgeImagesOutcomeTest {
                 "truncated_image.png", "broken.png", "decompression_bomb.gif", "zero_width.gif", "empty.jpg",
                 "not-an-image.jpg");
         Set<String> present = new TreeSet<>();
-        try (Stream<Path> files = Files.list(SharedFixtures.path("edge-images"))) {
+        try (Stream<Path> files = Files.list(ImageFixtures.path("edge-images"))) {
             files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".md")).forEach(present::add);
         }
         assertEquals(new TreeSet<>(covered), present);

@@ -51,7 +51,7 @@ class ExifOrientationTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void tagIsReadFromJpegExif(int orientation) throws ImageFailure {
-        byte[] original = SharedFixtures.bytes("edge-images/hopper_orientation_6.jpg");
+        byte[] original = ImageFixtures.bytes("edge-images/hopper_orientation_6.jpg");
         ImageDecoder decoder = new ImageDecoder(PreprocessConfig.defaults());
         RgbImage stored = decoder.decode(withOrientation(original, 1));
         RgbImage decoded = decoder.decode(withOrientation(original, orientation));
@@ -61,8 +61,8 @@ class ExifOrientationTest {
 
     @Test
     void missingOrUnreadableExifMeansUpright() {
-        assertEquals(1, ExifOrientation.read(ImageFormat.JPEG, SharedFixtures.bytes("edge-images/hopper_gray.jpg")));
-        assertEquals(1, ExifOrientation.read(ImageFormat.PNG, SharedFixtures.bytes("edge-images/broken.png")));
+        assertEquals(1, ExifOrientation.read(ImageFormat.JPEG, ImageFixtures.bytes("edge-images/hopper_gray.jpg")));
+        assertEquals(1, ExifOrientation.read(ImageFormat.PNG, ImageFixtures.bytes("edge-images/broken.png")));
     }
 
     /** Rewrites the value of the first Orientation (0x0112) IFD entry of the file's EXIF block. */

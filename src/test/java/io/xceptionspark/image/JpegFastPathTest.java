@@ -59,12 +59,12 @@ class JpegFastPathTest {
         List<Named> set = new ArrayList<>();
         for (String sample : List.of("dog.jpg", "giraffe.jpg", "kitten.jpg", "kitten-progressive.jpg", "person.jpg",
                 "rocket.jpg", "eagle.jpg")) {
-            set.add(new Named(sample, SharedFixtures.bytes("sample-images/" + sample)));
+            set.add(new Named(sample, ImageFixtures.sampleBytes(sample)));
         }
         for (String edge : List.of("hopper_gray.jpg", "hopper_orientation_6.jpg", "pil_sample_cmyk.jpg")) {
-            set.add(new Named(edge, SharedFixtures.bytes("edge-images/" + edge)));
+            set.add(new Named(edge, ImageFixtures.bytes("edge-images/" + edge)));
         }
-        BufferedImage dog = ImageIO.read(new ByteArrayInputStream(SharedFixtures.bytes("sample-images/dog.jpg")));
+        BufferedImage dog = ImageIO.read(new ByteArrayInputStream(ImageFixtures.sampleBytes("dog.jpg")));
         BufferedImage phone = scaled(dog, 4032, 3024);
         set.add(new Named("4032x3024 4:2:0", jpeg(phone, 0.92f, false, 2, 2)));
         set.add(new Named("4032x3024 rotated 6", withExif(jpeg(phone, 0.92f, false, 2, 2), 6)));
@@ -132,7 +132,7 @@ class JpegFastPathTest {
     @Test
     void damagedAndUnsupportedJpegsFailAsOnTheExactPath() {
         for (String name : List.of("truncated_jpeg.jpg", "monkey12.jpg", "empty.jpg", "not-an-image.jpg")) {
-            byte[] bytes = SharedFixtures.bytes("edge-images/" + name);
+            byte[] bytes = ImageFixtures.bytes("edge-images/" + name);
             ImageErrorCode exact = failure(() -> new ImageDecoder(CONFIG, null).decode(bytes));
             ImageErrorCode fast = failure(() -> new ImageDecoder(CONFIG).decodePacked(bytes));
             assertNotNull(exact, name + " should fail");
@@ -163,7 +163,7 @@ class JpegFastPathTest {
         assertEquals(6, decoded.orientation());
         RgbImage exact = new ImagePreprocessor(CONFIG).prepareRgb(phone);
         RgbImage drafted = new ImagePreprocessor(draft).prepareRgb(phone);
-        SharedFixtures.Diff diff = SharedFixtures.diff(exact, drafted);
+        ImageFixtures.Diff diff = ImageFixtures.diff(exact, drafted);
         assertNotEquals(0.0, diff.mean(), "a draft is not the exact path");
         assertTrue(diff.mean() < 2.0, "draft vs exact: " + diff);
     }

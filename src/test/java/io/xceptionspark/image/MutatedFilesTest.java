@@ -46,7 +46,7 @@ class MutatedFilesTest {
     void everyMutantGivesOneResultWithoutHangOrBigHeap(@TempDir Path tmp) throws Exception {
         List<String> files = new ArrayList<>();
         for (String seed : SEEDS) {
-            files.add(SharedFixtures.path(seed).toAbsolutePath().toString());
+            files.add(ImageFixtures.path(seed).toAbsolutePath().toString());
         }
         files.addAll(generated(tmp));
         Set<ImageFormat> covered = EnumSet.noneOf(ImageFormat.class);
@@ -118,7 +118,11 @@ class MutatedFilesTest {
         assertTrue(outcomes.getOrDefault("READY", 0) > 0 && outcomes.getOrDefault("CORRUPT", 0) > 0, outcomes.toString());
     }
 
-    /** Seeds of the formats without a fixture: HDR (written by hand), IFF and PICT (TwelveMonkeys writers). */
+    /**
+     * Seeds of the formats without a fixture in ../shared: HDR (written by hand), IFF and PICT (TwelveMonkeys
+     * writers), and HEIC (one image and a grid), AVIF and JPEG XL (bare and in its container) from this
+     * project's test resources (decoded by vips in child processes).
+     */
     private static List<String> generated(Path dir) throws IOException {
         BufferedImage image = new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 16; y++) {
@@ -137,6 +141,12 @@ class MutatedFilesTest {
         Path hdr = dir.resolve("generated.hdr");
         Files.write(hdr, radiance(24, 16));
         out.add(hdr.toString());
+        for (String file : List.of("kitten.heic", "coffee-grid.heic", "chelsea-8bit.avif", "chelsea-lossy.jxl",
+                "kitten-orient6-from-jpeg.jxl")) {
+            Path p = dir.resolve(file);
+            Files.write(p, HeifFixtureTest.resource(file));
+            out.add(p.toString());
+        }
         return out;
     }
 

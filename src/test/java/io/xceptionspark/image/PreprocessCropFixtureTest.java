@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The crop policy against PIL's evaluation transform (../shared/fixtures/preprocess-crop): equal, byte for
+ * The crop policy against PIL's evaluation transform (src/test/data/fixtures/preprocess-crop): equal, byte for
  * byte, both with TurboJPEG (which must be installed: scripts/test.sh installs it) and without it (the
  * exact ImageIO path every machine has).
  */
@@ -30,9 +30,9 @@ class PreprocessCropFixtureTest {
             assertNotNull(turbo, TurboJpeg.status());
         }
         ImagePreprocessor preprocessor = new ImagePreprocessor(CONFIG, new ImageDecoder(CONFIG, turbo));
-        RgbImage ours = preprocessor.prepareRgb(SharedFixtures.bytes("sample-images/" + source));
-        RgbImage pil = SharedFixtures.referencePng("fixtures/preprocess-crop/" + reference);
-        SharedFixtures.Diff diff = SharedFixtures.diff(ours, pil);
+        RgbImage ours = preprocessor.prepareRgb(ImageFixtures.sampleBytes(source));
+        RgbImage pil = ImageFixtures.referencePng("fixtures/preprocess-crop/" + reference);
+        ImageFixtures.Diff diff = ImageFixtures.diff(ours, pil);
         System.out.println("preprocess-crop " + source + " " + decoder + ": " + diff);
         assertEquals(0, diff.max(), source + ": " + diff);
     }

@@ -18,7 +18,7 @@ class PreprocessPolicyTest {
     @ParameterizedTest
     @ValueSource(strings = {"camera.png", "chelsea.png", "dog.png"})
     void squashOn299IsIdentity(String name) throws ImageFailure {
-        byte[] file = SharedFixtures.bytes("fixtures/keras-formula/images299/" + name);
+        byte[] file = ImageFixtures.bytes("fixtures/keras-formula/images299/" + name);
         for (Interpolation interpolation : Interpolation.values()) {
             PreprocessConfig config = PreprocessConfig.defaults().withResize(ResizePolicy.SQUASH)
                     .withInterpolation(interpolation);
@@ -31,7 +31,7 @@ class PreprocessPolicyTest {
 
     @Test
     void outputIsChannelsFirstScaledToMinusOneOne() throws ImageFailure {
-        byte[] file = SharedFixtures.bytes("sample-images/chelsea.png");
+        byte[] file = ImageFixtures.sampleBytes("chelsea.png");
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.defaults());
         RgbImage rgb = preprocessor.prepareRgb(file);
         PreparedImage.Ready ready = assertInstanceOf(PreparedImage.Ready.class, preprocessor.prepare(file));
@@ -52,7 +52,7 @@ class PreprocessPolicyTest {
         int n = PreprocessConfig.defaults().floatsPerImage();
         float[] batch = new float[2 * n];
         java.util.Arrays.fill(batch, 7f);
-        byte[] file = SharedFixtures.bytes("sample-images/coffee.png");
+        byte[] file = ImageFixtures.sampleBytes("coffee.png");
         assertEquals(Optional.empty(), preprocessor.prepareInto(file, batch, n));
         PreparedImage.Ready ready = assertInstanceOf(PreparedImage.Ready.class, preprocessor.prepare(file));
         assertArrayEquals(ready.chw(), java.util.Arrays.copyOfRange(batch, n, 2 * n));
@@ -95,7 +95,7 @@ class PreprocessPolicyTest {
 
     @Test
     void everyInterpolationGivesAFullInput() {
-        byte[] file = SharedFixtures.bytes("sample-images/kitten-progressive.jpg");
+        byte[] file = ImageFixtures.sampleBytes("kitten-progressive.jpg");
         for (ResizePolicy policy : ResizePolicy.values()) {
             for (Interpolation interpolation : Interpolation.values()) {
                 PreprocessConfig config = PreprocessConfig.defaults().withResize(policy).withInterpolation(interpolation);
@@ -108,13 +108,13 @@ class PreprocessPolicyTest {
     @Test
     void fileNameDoesNotMatterOnlyContent() {
         PreparedImage result = new ImagePreprocessor(PreprocessConfig.defaults())
-                .prepare(SharedFixtures.bytes("sample-images/mountains-really-a-jpeg.png"));
+                .prepare(ImageFixtures.sampleBytes("mountains-really-a-jpeg.png"));
         assertInstanceOf(PreparedImage.Ready.class, result);
     }
 
     @Test
     void limitsAreConfigurable() {
-        byte[] file = SharedFixtures.bytes("sample-images/chelsea.png");
+        byte[] file = ImageFixtures.sampleBytes("chelsea.png");
         PreprocessConfig tinyFiles = PreprocessConfig.defaults().withLimits(1000, PreprocessConfig.DEFAULT_MAX_PIXELS);
         PreprocessConfig tinyPictures = PreprocessConfig.defaults().withLimits(1 << 20, 451 * 300 - 1);
         assertEquals(ImageErrorCode.TOO_LARGE, ((PreparedImage.Failed) new ImagePreprocessor(tinyFiles).prepare(file)).code());

@@ -3,7 +3,7 @@ package io.xceptionspark.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.inference.Predictor;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 /** One predictor reused over batches of different sizes (its input buffer is reused) gives fresh results. */
@@ -11,12 +11,12 @@ class PredictorReuseTest {
 
     @Test
     void consecutiveBatchesOfDifferentSizesMatchSingleImageRuns() throws Exception {
-        float[] a = Shared.kerasInput(Shared.path("fixtures/keras-formula/images299/dog.png"));
-        float[] b = Shared.kerasInput(Shared.path("fixtures/keras-formula/images299/rocket.png"));
+        float[] a = TestData.kerasInput(TestData.path("fixtures/keras-formula/images299/dog.png"));
+        float[] b = TestData.kerasInput(TestData.path("fixtures/keras-formula/images299/rocket.png"));
         float[] ab = new float[a.length * 2];
         System.arraycopy(a, 0, ab, 0, a.length);
         System.arraycopy(b, 0, ab, a.length, b.length);
-        try (ScoringModel model = TorchScriptModels.load(Shared.path("fixtures/torchscript-tiny/tiny_contract.pt"),
+        try (ScoringModel model = TorchScriptModels.load(TestData.path("fixtures/torchscript-tiny/tiny_contract.pt"),
                 OutputLayout.parseTorchScript("logits,embedding"), 299, 299, "");
              Predictor<ImageBatch, BatchOutput> reused = model.newPredictor()) {
             BatchOutput pair = reused.predict(new ImageBatch(ab, 2, 299, 299));

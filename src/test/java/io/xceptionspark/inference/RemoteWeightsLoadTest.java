@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.weights.LoopbackFileSystem;
 import io.xceptionspark.weights.WeightsException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class RemoteWeightsLoadTest {
     @Test
     void remoteUriIsCopiedToTheConfiguredCacheAndIdentifiedByItsChecksum() throws Exception {
         Path cacheDir = tmp.resolve("weights-cache");
-        String uri = LoopbackFileSystem.uri(Shared.path(Golden.WEIGHTS)).toString();
+        String uri = LoopbackFileSystem.uri(TestData.path(Golden.WEIGHTS)).toString();
         try (ScoringModel model = ModelLoader.load(spec(uri, FORMULA_SHA256.toUpperCase(), cacheDir),
                 LoopbackFileSystem.configuration())) {
             assertEquals("xception/keras-h5:sha256=1d630e5fc0e3", model.identity().toString());
@@ -44,14 +44,14 @@ class RemoteWeightsLoadTest {
     void checksumMismatchOfALocalFileNamesBothChecksums() {
         String wrong = "ab".repeat(32);
         WeightsException e = assertThrows(WeightsException.class,
-                () -> ModelLoader.load(spec(Shared.path(Golden.WEIGHTS).toString(), wrong, null)));
+                () -> ModelLoader.load(spec(TestData.path(Golden.WEIGHTS).toString(), wrong, null)));
         assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains(FORMULA_SHA256)
                 && e.getMessage().contains(wrong), e.getMessage());
     }
 
     @Test
     void fileShippedWithFilesIsFoundFromSparkSubmitsList() throws Exception {
-        Path shipped = Files.copy(Shared.path(Golden.WEIGHTS), tmp.resolve("shipped_formula.h5"));
+        Path shipped = Files.copy(TestData.path(Golden.WEIGHTS), tmp.resolve("shipped_formula.h5"));
         String before = System.getProperty("spark.files");
         System.setProperty("spark.files", shipped.toUri().toString());
         try (ScoringModel model = ModelLoader.load(spec("spark-files:shipped_formula.h5", FORMULA_SHA256, null))) {

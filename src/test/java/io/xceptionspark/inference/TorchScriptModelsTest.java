@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.inference.Predictor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,17 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The TorchScript path against fixtures/torchscript-tiny, and contract violations. */
 class TorchScriptModelsTest {
-    private static final Path TINY = Shared.path(Golden.TORCHSCRIPT_MODEL);
+    private static final Path TINY = TestData.path(Golden.TORCHSCRIPT_MODEL);
 
     @Test
     void tinyContractModelReproducesGoldenOutputsInOneBatch() throws Exception {
-        JsonNode golden = Shared.json(Golden.TORCHSCRIPT_DIR + "/golden.json");
+        JsonNode golden = TestData.json(Golden.TORCHSCRIPT_DIR + "/golden.json");
         List<String> names = new ArrayList<>();
         golden.fieldNames().forEachRemaining(names::add);
         int per = 3 * 299 * 299;
         float[] data = new float[names.size() * per];
         for (int i = 0; i < names.size(); i++) {
-            float[] x = Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + names.get(i)));
+            float[] x = TestData.kerasInput(TestData.path(Golden.IMAGES + "/" + names.get(i)));
             System.arraycopy(x, 0, data, i * per, per);
         }
         try (ScoringModel model = TorchScriptModels.load(TINY, OutputLayout.parseTorchScript("logits,embedding"),
@@ -38,7 +38,7 @@ class TorchScriptModelsTest {
             BatchOutput out = predictor.predict(new ImageBatch(data, names.size(), 299, 299));
             for (int i = 0; i < names.size(); i++) {
                 Golden.assertMatches(golden, names.get(i), out.logits()[i], out.embeddings()[i],
-                        Shared.topK(out.logits()[i], 5));
+                        TestData.topK(out.logits()[i], 5));
             }
         }
     }

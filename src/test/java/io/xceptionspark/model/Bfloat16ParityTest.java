@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import io.xceptionspark.inference.InferenceThreads;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.weights.KerasLayer;
 import io.xceptionspark.weights.KerasWeightsFile;
 import java.util.List;
@@ -37,11 +37,11 @@ class Bfloat16ParityTest {
     @BeforeAll
     static void readFixtures() {
         InferenceThreads.prepareCurrentThread(2);
-        withTop = KerasWeightsFile.read(Shared.path(Golden.WEIGHTS)).layers();
+        withTop = KerasWeightsFile.read(TestData.path(Golden.WEIGHTS)).layers();
         int per = 3 * 299 * 299;
         batch = new float[IMAGES.length * per];
         for (int i = 0; i < IMAGES.length; i++) {
-            System.arraycopy(Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + IMAGES[i])), 0, batch, i * per, per);
+            System.arraycopy(TestData.kerasInput(TestData.path(Golden.IMAGES + "/" + IMAGES[i])), 0, batch, i * per, per);
         }
     }
 
@@ -55,11 +55,11 @@ class Bfloat16ParityTest {
         int flips = 0;
         for (int i = 0; i < IMAGES.length; i++) {
             float[] ref = fp32[1][i];
-            worstLogits = Math.max(worstLogits, Shared.maxAbsDiff(ref, bf16[1][i]) / Shared.maxAbs(ref));
-            if (Shared.topK(ref, 1)[0] != Shared.topK(bf16[1][i], 1)[0]) {
+            worstLogits = Math.max(worstLogits, TestData.maxAbsDiff(ref, bf16[1][i]) / TestData.maxAbs(ref));
+            if (TestData.topK(ref, 1)[0] != TestData.topK(bf16[1][i], 1)[0]) {
                 flips++;
             }
-            assertEquals(Shared.topK(bf16[1][i], 1)[0], Shared.topK(bf16[2][i], 1)[0],
+            assertEquals(TestData.topK(bf16[1][i], 1)[0], TestData.topK(bf16[2][i], 1)[0],
                     IMAGES[i] + ": softmax keeps the logits' top-1");
             double sum = 0;
             for (float p : bf16[2][i]) {
@@ -181,7 +181,7 @@ class Bfloat16ParityTest {
         double worst = reportCosines(pooling + " " + h + "x" + w, fp32[0], bf16[0]);
         double worstRel = 0;
         for (int i = 0; i < IMAGES.length; i++) {
-            worstRel = Math.max(worstRel, Shared.maxAbsDiff(fp32[0][i], bf16[0][i]) / Shared.maxAbs(fp32[0][i]));
+            worstRel = Math.max(worstRel, TestData.maxAbsDiff(fp32[0][i], bf16[0][i]) / TestData.maxAbs(fp32[0][i]));
         }
         System.out.printf("bfloat16 on the formula fixture, pooling %s %dx%d: worst embedding cosine %.6f,"
                 + " max rel diff %.4f%n", pooling, h, w, worst, worstRel);

@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.weights.KerasLayer;
 import io.xceptionspark.weights.KerasTensor;
 import io.xceptionspark.weights.KerasWeightsFile;
@@ -28,7 +28,7 @@ class KerasWeightsImportTest {
 
     @BeforeAll
     static void readFile() {
-        formulaLayers = KerasWeightsFile.read(Shared.path("fixtures/keras-formula/" + FILE)).layers();
+        formulaLayers = KerasWeightsFile.read(TestData.path("fixtures/keras-formula/" + FILE)).layers();
     }
 
     @Test
@@ -54,13 +54,13 @@ class KerasWeightsImportTest {
                 formulaLayers, FILE, true);
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            NDArray x = manager.create(Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + image)),
+            NDArray x = manager.create(TestData.kerasInput(TestData.path(Golden.IMAGES + "/" + image)),
                     new Shape(1, 3, 299, 299));
             NDList out = predictor.predict(new NDList(x));
             assertEquals(1, out.size(), "the embedding only");
-            float[] golden = Shared.floats(Golden.all().get(image).get("embedding"));
+            float[] golden = TestData.floats(Golden.all().get(image).get("embedding"));
             float[] embedding = out.singletonOrThrow().toFloatArray();
-            assertTrue(Shared.maxAbsDiff(golden, embedding) <= 1e-3 * Shared.maxAbs(golden),
+            assertTrue(TestData.maxAbsDiff(golden, embedding) <= 1e-3 * TestData.maxAbs(golden),
                     "the notop network's embedding is the full file's");
         }
     }

@@ -1,60 +1,43 @@
 package io.xceptionspark.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xceptionspark.inference.BatchOutput;
 import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.ScoringModel;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.HashFixtures;
 import io.xceptionspark.weights.Checksums;
 import io.xceptionspark.weights.LoopbackFileSystem;
 import io.xceptionspark.weights.WeightsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * timm's aligned xception41/65/71 against an independent PyTorch reference (../shared/bench/timm_aligned_ref.py):
- * random BatchNorm-calibrated weights saved as model.safetensors with timm's keys, and the reference's logits and
- * pre-logits for the 299x299 images of fixtures/keras-formula/images299 (golden.json). Needs
- * {@code -Dtimm.fixtures.dir=DIR} (scripts/test.sh makes the files with scripts/make-timm-fixtures.sh).
+ * timm's aligned xception41/65/71 against an independent PyTorch reference with timm's keys: the hash fixtures'
+ * weights (src/test/data/fixtures/hash, BatchNorm-calibrated, random-looking) written as a hub checkpoint's
+ * model.safetensors ({@link HashFixtures}) and loaded as users load theirs, against the reference's logits and
+ * pre-logits for the 299x299 images of fixtures/keras-formula/images299 (golden.json): max |diff| <= 1e-4 of the
+ * largest reference value, the same top-5.
  */
-@EnabledIfSystemProperty(named = "timm.fixtures.dir", matches = ".+")
 class TimmAlignedParityTest {
-    /** The bar: max |diff| <= 1e-4 of the largest reference value, on logits and embeddings. */
-    private static final double RELATIVE_TOLERANCE = 1e-4;
-    private static Path dir;
-    private static List<Path> images;
     private static float[] batch;
+    private static int count;
 
     @BeforeAll
-    static void inputs() throws Exception {
-        dir = Path.of(System.getProperty("timm.fixtures.dir"));
-        try (Stream<Path> files = Files.list(Shared.path("fixtures/keras-formula/images299"))) {
-            images = files.sorted().toList();
-        }
-        int per = 3 * 299 * 299;
-        batch = new float[images.size() * per];
-        for (int i = 0; i < images.size(); i++) {
-            // timm's tf_in1k preprocessing at 299x299: mean = std = 0.5, i.e. x / 127.5 - 1, RGB, NCHW
-            System.arraycopy(Shared.kerasInput(images.get(i)), 0, batch, i * per, per);
-        }
+    static void inputs() {
+        // timm's tf_in1k preprocessing at 299x299: mean = std = 0.5, i.e. x / 127.5 - 1, RGB, NCHW
+        batch = HashFixtures.batch();
+        count = HashFixtures.images().size();
     }
 
     private static BatchOutput run(ModelSpec spec) throws Exception {
@@ -68,12 +51,12 @@ class TimmAlignedParityTest {
             if (identity != null) {
                 identity[0] = model.identity().toString();
             }
-            return predictor.predict(new ImageBatch(batch, images.size(), 299, 299));
+            return predictor.predict(new ImageBatch(batch, count, 299, 299));
         }
     }
 
     private static String weights(String arch) {
-        return dir.resolve(arch).resolve("model.safetensors").toString();
+        return HashFixtures.timmWeights(arch).toString();
     }
 
     @ParameterizedTest
@@ -124,37 +107,14 @@ class TimmAlignedParityTest {
                 0, "", "logits,embedding", "", false, true);
         BatchOutput out = run(notop);
         assertNull(out.logits());
-        JsonNode golden = golden("xception41");
-        for (int i = 0; i < images.size(); i++) {
-            assertClose(Shared.floats(golden.get(name(i)).get("embedding")), out.embeddings()[i], "embedding " + i);
+        for (int i = 0; i < count; i++) {
+            HashFixtures.assertMatchesGolden("xception41", i, null, out.embeddings()[i]);
         }
     }
 
-    private static void assertMatchesGolden(String arch, BatchOutput out) throws Exception {
-        JsonNode golden = golden(arch);
-        for (int i = 0; i < images.size(); i++) {
-            JsonNode ref = golden.get(name(i));
-            assertEquals(2048, out.embeddings()[i].length);
-            assertClose(Shared.floats(ref.get("logits")), out.logits()[i], arch + " logits " + name(i));
-            assertClose(Shared.floats(ref.get("embedding")), out.embeddings()[i], arch + " embedding " + name(i));
-            if (ref.get("top6_gap_min").asDouble() > 1e-3) {
-                assertArrayEquals(Shared.ints(ref.get("top5")), Shared.topK(out.logits()[i], 5), arch + " " + name(i));
-            }
+    private static void assertMatchesGolden(String arch, BatchOutput out) {
+        for (int i = 0; i < count; i++) {
+            HashFixtures.assertMatchesGolden(arch, i, out.logits()[i], out.embeddings()[i]);
         }
-    }
-
-    private static String name(int i) {
-        return images.get(i).getFileName().toString();
-    }
-
-    private static JsonNode golden(String arch) throws Exception {
-        return new ObjectMapper().readTree(dir.resolve(arch).resolve("golden.json").toFile());
-    }
-
-    private static void assertClose(float[] reference, float[] ours, String what) {
-        double err = Shared.maxAbsDiff(reference, ours);
-        double scale = Shared.maxAbs(reference);
-        System.out.printf("%s: max|diff| %.3g, max|ref| %.3g, relative %.3g%n", what, err, scale, err / scale);
-        assertTrue(err <= RELATIVE_TOLERANCE * scale, what + ": max |diff| " + err + " vs max |ref| " + scale);
     }
 }

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import java.util.Iterator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,14 +35,14 @@ class XceptionGoldenParityTest {
     static void assertGolden(Model model) throws TranslateException {
         for (Iterator<String> it = Golden.all().fieldNames(); it.hasNext(); ) {
             String image = it.next();
-            float[] input = Shared.kerasInput(Shared.path(Golden.IMAGES + "/" + image));
+            float[] input = TestData.kerasInput(TestData.path(Golden.IMAGES + "/" + image));
             try (NDManager manager = model.getNDManager().newSubManager();
                  Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
                 NDArray x = manager.create(input, new Shape(1, 3, 299, 299));
                 NDList out = predictor.predict(new NDList(x));
                 float[] logits = out.get(NetworkOutput.LOGITS_INDEX).toFloatArray();
                 Golden.assertMatches(image, logits, out.get(NetworkOutput.EMBEDDING_INDEX).toFloatArray(),
-                        Shared.topK(logits, 5));
+                        TestData.topK(logits, 5));
             }
         }
     }

@@ -9,7 +9,7 @@ import io.xceptionspark.bench.SyntheticOutput;
 import io.xceptionspark.cli.Main;
 import io.xceptionspark.config.ReportOptions;
 import io.xceptionspark.scoring.Stage;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -62,7 +62,7 @@ class ReportBrowserTest {
             Files.copy(p, in.resolve(p.getFileName()));
         }
         for (String broken : List.of("truncated_jpeg.jpg", "not-an-image.jpg", "empty.jpg")) {
-            Files.copy(Shared.path("edge-images/" + broken), in.resolve(broken));
+            Files.copy(TestData.path("edge-images/" + broken), in.resolve(broken));
         }
         Path out = tmp.resolve("out");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -24,9 +24,9 @@ class FormulaParityTest {
     void parquetLogitsAndEmbeddingsMatchGolden(@TempDir Path tmp) {
         Path out = tmp.resolve("formula");
         JobConfig job = new JobConfigLoader()
-                .setList("input.paths", List.of(Shared.path(Golden.IMAGES).toString()))
+                .setList("input.paths", List.of(TestData.path(Golden.IMAGES).toString()))
                 .set("output.path", out.toString())
-                .set("model.weights", Shared.path(Golden.WEIGHTS).toString())
+                .set("model.weights", TestData.path(Golden.WEIGHTS).toString())
                 .set("preprocess.resize", "squash")
                 .set("scoring.mode", "both")
                 .set("scoring.include-logits", "true")

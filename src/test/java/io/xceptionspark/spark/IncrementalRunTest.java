@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.OutputStream;
@@ -35,7 +35,7 @@ class IncrementalRunTest {
     void rescoresOnlyNewAndChangedFiles(@TempDir Path tmp) throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = tmp.resolve("landing");
-        Path edge = Shared.path("edge-images");
+        Path edge = TestData.path("edge-images");
         TestJobs.copy(in, edge.resolve("hopper.bmp"), edge.resolve("hopper_gray.jpg"), edge.resolve("i_trns.png"),
                 edge.resolve("empty.jpg"));
         Path out = tmp.resolve("scores");
@@ -91,7 +91,7 @@ class IncrementalRunTest {
     void appendingAnotherLayoutIsRefusedBeforeWriting(@TempDir Path tmp) throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = tmp.resolve("in");
-        TestJobs.copy(in, Shared.path("edge-images/hopper.bmp"));
+        TestJobs.copy(in, TestData.path("edge-images/hopper.bmp"));
         Path out = tmp.resolve("out");
         run(spark, TestJobs.small(List.of(in), out).set("scoring.mode", "embeddings").load());
         long files = Files.list(out).count();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.xceptionspark.config.InputOptions;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class ListingTest {
     @BeforeAll
     static void files() throws Exception {
         root = tmp.resolve("images");
-        Path edge = Shared.path("edge-images");
+        Path edge = TestData.path("edge-images");
         TestJobs.copy(root, edge.resolve("hopper.bmp"), edge.resolve("i_trns.png"), edge.resolve("empty.jpg"));
         TestJobs.copy(root.resolve("2024/05"), edge.resolve("hopper_gray.jpg"), edge.resolve("p_trns_single.png"));
         Files.setLastModifiedTime(root.resolve("i_trns.png"), FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
@@ -73,7 +73,7 @@ class ListingTest {
     @Test
     void pathsAreTheStringsABinaryFileScanGives() throws Exception {
         Path odd = tmp.resolve("odd names");
-        TestJobs.copy(odd, Shared.path("edge-images").resolve("hopper.bmp"));
+        TestJobs.copy(odd, TestData.path("edge-images").resolve("hopper.bmp"));
         for (String name : List.of("a b.bmp", "100%.bmp", "ü#x.bmp", "q?.bmp")) {
             Files.copy(odd.resolve("hopper.bmp"), odd.resolve(name));
         }

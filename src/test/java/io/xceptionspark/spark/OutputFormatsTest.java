@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.IOException;
@@ -59,7 +59,7 @@ class OutputFormatsTest {
     void embeddingColumnIsWhatVectorToolsReadAndFootersSayWhatMadeIt() throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = inputs(tmp.resolve("in"), "dog.jpg", "kitten.jpg", "eagle.jpg");
-        Files.copy(Shared.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
+        Files.copy(TestData.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
         Path out = tmp.resolve("out");
         ScoringJob.run(spark, TestJobs.small(List.of(in), out).set("scoring.mode", "both")
                 .set("scoring.normalize-embeddings", "true").set("input.images-per-partition", "2").load(), QUIET);
@@ -301,7 +301,7 @@ class OutputFormatsTest {
         commit.apply(journal, 1);
         assertEquals(2 + 3, ScoringResults.read(spark, out.toString()).count(), "one rename: the whole run");
 
-        Files.copy(Shared.path("sample-images/eagle.jpg"), in.resolve("eagle.jpg"));
+        Files.copy(TestData.sample("eagle.jpg"), in.resolve("eagle.jpg"));
         RunSummary next = ScoringJob.run(spark, incremental.load(), QUIET);
         assertEquals(1, next.scored(), "only eagle.jpg is new");
         Dataset<Row> all = ScoringResults.read(spark, out.toString());
@@ -339,7 +339,7 @@ class OutputFormatsTest {
                 .format(FooterParquetFormat.class.getName()).partitionBy("status").save(out.toString());
         assertTrue(Files.isDirectory(out.resolve("status=OK")));
 
-        Files.copy(Shared.path("sample-images/eagle.jpg"), in.resolve("eagle.jpg"));
+        Files.copy(TestData.sample("eagle.jpg"), in.resolve("eagle.jpg"));
         JobConfigLoader incremental = TestJobs.small(List.of(in), out).setList("output.partition-by", List.of("status"))
                 .set("output.incremental", "true").set("output.save-mode", "append");
         assertEquals(1, ScoringJob.run(spark, incremental.load(), QUIET).scored(), "only eagle.jpg is new");
@@ -361,7 +361,7 @@ class OutputFormatsTest {
     private static Path inputs(Path dir, String... samples) throws IOException {
         Files.createDirectories(dir);
         for (String s : samples) {
-            Files.copy(Shared.path("sample-images/" + s), dir.resolve(s));
+            Files.copy(TestData.sample(s), dir.resolve(s));
         }
         return dir;
     }

@@ -3,7 +3,7 @@ package io.xceptionspark.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.OutputStream;
@@ -27,7 +27,7 @@ class ReadmeSqlTest {
     void readmeQueriesRun(@TempDir Path tmp) throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = tmp.resolve("in");
-        Path edge = Shared.path("edge-images");
+        Path edge = TestData.path("edge-images");
         TestJobs.copy(in, edge.resolve("hopper.bmp"), edge.resolve("i_trns.png"), edge.resolve("empty.jpg"));
         Path out = tmp.resolve("scores");
         ScoringJob.run(spark, TestJobs.small(List.of(in), out).set("scoring.mode", "both").load(),

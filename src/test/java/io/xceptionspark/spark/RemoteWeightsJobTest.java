@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.testing.Golden;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import io.xceptionspark.weights.LoopbackFileSystem;
@@ -28,7 +28,7 @@ class RemoteWeightsJobTest {
 
     private static List<Row> run(SparkSession spark, Path tmp, String weights) throws Exception {
         Path input = tmp.resolve("in");
-        TestJobs.copy(input, Shared.path("sample-images/dog.jpg"), Shared.path("sample-images/eagle.jpg"));
+        TestJobs.copy(input, TestData.sample("dog.jpg"), TestData.sample("eagle.jpg"));
         Path out = tmp.resolve("out");
         JobConfig job = TestJobs.small(List.of(input), out).set("model.weights", weights)
                 .set("model.weights-sha256", "1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e")
@@ -43,7 +43,7 @@ class RemoteWeightsJobTest {
     @Test
     void weightsShippedWithTheJob(@TempDir Path tmp) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        Path shipped = Files.copy(Shared.path(Golden.WEIGHTS), tmp.resolve("job_shipped_formula.h5"));
+        Path shipped = Files.copy(TestData.path(Golden.WEIGHTS), tmp.resolve("job_shipped_formula.h5"));
         spark.sparkContext().addFile(shipped.toString());
         for (Row r : run(spark, tmp, "spark-files:job_shipped_formula.h5")) {
             assertEquals(FORMULA_MODEL, r.<String>getAs("model"));
@@ -55,7 +55,7 @@ class RemoteWeightsJobTest {
         SparkSession spark = SparkTestSession.get();
         spark.sparkContext().hadoopConfiguration().set("fs." + LoopbackFileSystem.SCHEME + ".impl",
                 LoopbackFileSystem.class.getName());
-        Path remote = Files.copy(Shared.path(Golden.WEIGHTS), tmp.resolve("uri_formula.h5"));
+        Path remote = Files.copy(TestData.path(Golden.WEIGHTS), tmp.resolve("uri_formula.h5"));
         for (Row r : run(spark, tmp, LoopbackFileSystem.uri(remote).toString())) {
             assertEquals(FORMULA_MODEL, r.<String>getAs("model"));
         }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.scoring.Stage;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.ByteArrayOutputStream;
@@ -77,8 +77,8 @@ class ScoringJobEndToEndTest {
     @BeforeAll
     static void run() throws IOException {
         SparkSession spark = SparkTestSession.get();
-        Path sample = Shared.path("sample-images");
-        Path edge = Shared.path("edge-images");
+        Path sample = TestData.samples();
+        Path edge = TestData.path("edge-images");
         try (Stream<Path> a = Files.list(sample); Stream<Path> b = Files.list(edge)) {
             inputFiles = Stream.concat(a, b).toList();
         }

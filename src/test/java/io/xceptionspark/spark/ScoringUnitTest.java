@@ -10,7 +10,7 @@ import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.OutputStream;
@@ -107,7 +107,7 @@ class ScoringUnitTest {
         // combinations are checked as the job checks them, before any work
         XceptionEmbedder embedder = new XceptionEmbedder().setIncludeLogits(true);
         SparkSession spark = SparkTestSession.get();
-        Dataset<Row> images = spark.read().format("binaryFile").load(Shared.path("edge-images").toString());
+        Dataset<Row> images = spark.read().format("binaryFile").load(TestData.path("edge-images").toString());
         JobConfigException combination = assertThrows(JobConfigException.class,
                 () -> embedder.transformSchema(images.schema()));
         assertTrue(combination.getMessage().contains("scoring.include-logits = true needs the classifier's logits"),
@@ -141,7 +141,7 @@ class ScoringUnitTest {
     @Test
     void theJobAndATransformerGiveIdenticalRows(@TempDir Path tmp) throws Exception {
         Path images = tmp.resolve("images");
-        Path edge = Shared.path("edge-images");
+        Path edge = TestData.path("edge-images");
         TestJobs.copy(images, edge.resolve("hopper.bmp"), edge.resolve("hopper_gray.jpg"), edge.resolve("not-an-image.jpg"),
                 Path.of("sample-data/coffee.png"), Path.of("sample-data/kitten-progressive.jpg"));
         Path jobFile = tmp.resolve("job.conf");

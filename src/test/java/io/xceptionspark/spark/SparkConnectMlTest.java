@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import java.util.List;
 import java.util.UUID;
@@ -56,7 +56,7 @@ class SparkConnectMlTest {
         assertEquals("xceptionLabeler_connect", labeler.uid());
         assertEquals(3, labeler.getTopK());
         assertEquals(8080L, labeler.getSeed());
-        List<Row> rows = labeler.transform(spark.read().format("binaryFile").load(Shared.path("edge-images/hopper.bmp")
+        List<Row> rows = labeler.transform(spark.read().format("binaryFile").load(TestData.path("edge-images/hopper.bmp")
                 .toString())).collectAsList();
         assertEquals(1, rows.size());
         assertEquals("OK", rows.get(0).getAs("status"));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.inference.ModelCache;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class TransformersTest {
 
     private static Path inputs(Path tmp) throws Exception {
         Path dir = tmp.resolve("images");
-        Path edge = Shared.path("edge-images");
+        Path edge = TestData.path("edge-images");
         TestJobs.copy(dir, edge.resolve("hopper.bmp"), edge.resolve("hopper_gray.jpg"), edge.resolve("not-an-image.jpg"));
         return dir;
     }
@@ -130,7 +130,7 @@ class TransformersTest {
         IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> labeler.transform(wrongType));
         assertTrue(type.getMessage().contains("must be binary"), type.getMessage());
         StructType schema = labeler.transformSchema(spark.read().format("binaryFile").load(
-                Shared.path("edge-images").toString()).schema());
+                TestData.path("edge-images").toString()).schema());
         IllegalArgumentException clash = assertThrows(IllegalArgumentException.class, () -> labeler.transformSchema(schema));
         assertTrue(clash.getMessage().contains("already exists"), clash.getMessage());
         assertEquals(loads, ModelCache.loadCount(), "no model was loaded for an invalid input");

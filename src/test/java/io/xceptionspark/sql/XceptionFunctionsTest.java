@@ -10,7 +10,7 @@ import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.scoring.Scores;
 import io.xceptionspark.spark.ScoringJob;
-import io.xceptionspark.testing.Shared;
+import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -44,8 +44,8 @@ class XceptionFunctionsTest {
     @BeforeAll
     static void scoreWithTheJob() {
         spark = SparkTestSession.get();
-        Path sample = Shared.path("sample-images");
-        Path edge = Shared.path("edge-images");
+        Path sample = TestData.samples();
+        Path edge = TestData.path("edge-images");
         inputs = "'" + sample + "', '" + edge + "'";
         JobConfigLoader loader = new JobConfigLoader()
                 .setList("input.paths", List.of(sample.toString(), edge.toString()))
@@ -61,8 +61,8 @@ class XceptionFunctionsTest {
     }
 
     private static List<Row> query(String select) {
-        spark.read().format("binaryFile").load(Shared.path("sample-images").toString(),
-                Shared.path("edge-images").toString()).createOrReplaceTempView("images");
+        spark.read().format("binaryFile").load(TestData.samples().toString(),
+                TestData.path("edge-images").toString()).createOrReplaceTempView("images");
         return spark.sql(select).collectAsList();
     }
 
@@ -112,7 +112,7 @@ class XceptionFunctionsTest {
                 + " xception_similarity(xception_embedding(a.content), xception_embedding(b.content)) AS vectors,"
                 + " xception_similarity(a.content, a.content) AS itself"
                 + " FROM images a JOIN images b ON a.path < b.path"
-                + " WHERE a.path LIKE '%sample-images%' AND b.path LIKE '%sample-images%' AND a.path LIKE '%.jpg'");
+                + " WHERE a.path LIKE '%sample-data%' AND b.path LIKE '%sample-data%' AND a.path LIKE '%.jpg'");
         assertTrue(rows.size() >= 10);
         for (Row r : rows) {
             if (r.isNullAt(r.fieldIndex("images"))) {

@@ -9,9 +9,25 @@ import org.apache.spark.sql.SparkSession;
  * The one Spark session the Spark tests share (starting Spark costs seconds): local[2], so two task
  * threads run concurrently, with the Kryo serializer, the project's registrator and
  * spark.kryo.registrationRequired=true and the SQL extensions, exactly as conf/spark-defaults.conf sets them,
- * and Delta Lake's extension and catalog, as the job adds them for output.format = delta.
+ * and Delta Lake's extension and catalog, as the job adds them for output.format = delta
+ * (but for the two test-only settings below, which keep Delta's small-table work from spreading over thousands of
+ * tasks on 2 cores).
  */
 public final class SparkTestSession {
+    /**
+     * Delta's log replay in 2 partitions instead of 50 (a test-only setting): the tests' tables have a handful of
+     * commits, and 50 tasks per snapshot cost the Delta tests a large share of their time on 2 cores (measured:
+     * ReportCommandTest's Delta case 120 s -> 74 s).
+     */
+    public static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+    public static final String DELTA_SNAPSHOT_PARTITIONS_VALUE = "2";
+    /**
+     * Delta's VACUUM lists the table in this many tasks (Spark's default 10,000): 4 here (test-only). Measured:
+     * ReadmeSqlTest's VACUUM of a 3-row table 64.7 s -> 6.3 s.
+     */
+    public static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    public static final String LISTING_PARALLELISM_VALUE = "4";
+
     private static SparkSession session;
 
     private SparkTestSession() {}
@@ -30,6 +46,8 @@ public final class SparkTestSession {
                     .config("spark.sql.extensions", XceptionExtensions.class.getName()
                             + ",io.delta.sql.DeltaSparkSessionExtension")
                     .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                    .config(DELTA_SNAPSHOT_PARTITIONS, DELTA_SNAPSHOT_PARTITIONS_VALUE)
+                    .config(LISTING_PARALLELISM, LISTING_PARALLELISM_VALUE)
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
         }

@@ -27,10 +27,10 @@ public final class TestJobs {
                 .set("model.input-width", "71");
     }
 
-    /** Copies ../shared's 13 sample photos into a directory (created if needed), each name after {@code prefix}. */
+    /** Copies the 13 sample photos of sample-data/ into a directory (created if needed), each name after {@code prefix}. */
     public static void copySamples(Path dir, String prefix) throws java.io.IOException {
         Files.createDirectories(dir);
-        try (java.util.stream.Stream<Path> sample = Files.list(Shared.path("sample-images"))) {
+        try (java.util.stream.Stream<Path> sample = Files.list(TestData.samples())) {
             for (Path f : sample.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList()) {
                 Files.copy(f, dir.resolve(prefix + f.getFileName()));
             }

@@ -26,7 +26,7 @@ class ChecksumsTest {
 
     @Test
     void digestsOfAFileLargerThanTheBuffer() {
-        Path h5 = SharedFixtures.formulaH5(); // 1.9 MB, many buffer fills (values from md5sum/sha256sum)
+        Path h5 = WeightsFixtures.formulaH5(); // 1.9 MB, many buffer fills (values from md5sum/sha256sum)
         assertEquals("3039e52a64b7c8a44685c5efe8d58af6", Checksums.md5(h5));
         assertEquals("1d630e5fc0e35f081f54bc185a2e8747d41d0aaa581993071c265d321c5ab41e", Checksums.sha256(h5));
         assertEquals("1d630e5fc0e3", Checksums.shortId(h5));

@@ -3,6 +3,8 @@ package io.xceptionspark.weights;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
+import io.xceptionspark.testing.Golden;
+import io.xceptionspark.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,33 +56,33 @@ class KerasWeightsFileFailuresTest {
 
     @Test
     void jpegFile() {
-        Path jpeg = SharedFixtures.shared().resolve("sample-images/dog.jpg");
+        Path jpeg = TestData.sample("dog.jpg");
         failsReading(jpeg, "not an HDF5 file", "JPEG");
     }
 
     @Test
     void torchScriptZip() {
-        failsReading(SharedFixtures.shared().resolve("fixtures/torchscript-tiny/tiny_contract.pt"),
+        failsReading(TestData.path(Golden.TORCHSCRIPT_MODEL),
                 "not an HDF5 file", "zip");
     }
 
     @Test
     void truncatedToHalf() throws IOException {
-        byte[] all = Files.readAllBytes(SharedFixtures.formulaH5());
+        byte[] all = Files.readAllBytes(WeightsFixtures.formulaH5());
         Path p = Files.write(tmp.resolve("half.h5"), Arrays.copyOf(all, all.length / 2));
         failsReading(p, "truncated", all.length / 2 + " bytes", "header says " + all.length, "again");
     }
 
     @Test
     void truncatedInsideTheHeader() throws IOException {
-        byte[] all = Files.readAllBytes(SharedFixtures.formulaH5());
+        byte[] all = Files.readAllBytes(WeightsFixtures.formulaH5());
         Path p = Files.write(tmp.resolve("cut.h5"), Arrays.copyOf(all, 20));
         failsReading(p, "truncated");
     }
 
     @Test
     void corruptMetadata() throws IOException {
-        byte[] all = Files.readAllBytes(SharedFixtures.formulaH5());
+        byte[] all = Files.readAllBytes(WeightsFixtures.formulaH5());
         Arrays.fill(all, 200, 4000, (byte) 0x5a); // the root group's structures, past the superblock
         Path p = Files.write(tmp.resolve("corrupt.h5"), all);
         failsReading(p, "corrupt", "again");
@@ -88,7 +90,7 @@ class KerasWeightsFileFailuresTest {
 
     @Test
     void corruptCompressedData() throws IOException {
-        byte[] all = Files.readAllBytes(SharedFixtures.formulaH5());
+        byte[] all = Files.readAllBytes(WeightsFixtures.formulaH5());
         int mid = all.length / 2;
         Arrays.fill(all, mid, mid + 50_000, (byte) 0x00); // inside gzip chunks
         Path p = Files.write(tmp.resolve("corrupt-data.h5"), all);
@@ -98,7 +100,7 @@ class KerasWeightsFileFailuresTest {
     /** Random byte damage anywhere: the read succeeds or fails with a WeightsException, never anything else. */
     @Test
     void randomDamageNeverEscapesAsAnotherException() throws IOException {
-        byte[] orig = Files.readAllBytes(SharedFixtures.formulaH5());
+        byte[] orig = Files.readAllBytes(WeightsFixtures.formulaH5());
         java.util.Random random = new java.util.Random(1);
         for (int k = 0; k < 24; k++) {
             byte[] b = orig.clone();

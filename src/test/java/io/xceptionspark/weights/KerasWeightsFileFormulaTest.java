@@ -21,12 +21,12 @@ class KerasWeightsFileFormulaTest {
 
     @BeforeAll
     static void read() {
-        file = KerasWeightsFile.read(SharedFixtures.formulaH5());
+        file = KerasWeightsFile.read(WeightsFixtures.formulaH5());
     }
 
     /** Keras' layer order without the weightless layers (input, activations, pooling, adds). */
     static List<String> weightedKerasLayers() throws IOException {
-        return Files.readAllLines(SharedFixtures.kerasLayersTxt()).stream().map(String::strip)
+        return Files.readAllLines(WeightsFixtures.kerasLayersTxt()).stream().map(String::strip)
                 .filter(n -> n.matches("conv2d_\\d+|batch_normalization_\\d+|block\\d+_(conv|sepconv)\\d(_bn)?|predictions"))
                 .toList();
     }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Layouts other than the plain save_weights one, from small files written by h5py
+ * The official save_weights layout's details and the layouts other than it, from small files written by h5py
  * (src/test/resources/io/xceptionspark/weights/make_fixtures.py).
  */
 class KerasWeightsFileLayoutsTest {
@@ -51,5 +51,32 @@ class KerasWeightsFileLayoutsTest {
         assertEquals(List.of("a", "b", "c"), file.layerNames());
         assertEquals('c', file.layer("c").orElseThrow().weights().get(0).data()[0]);
         assertEquals(java.util.Optional.empty(), file.kerasVersion());
+    }
+
+    /**
+     * The official files' layout: fixed-length strings, weightless layers listed with an empty (dtype S1)
+     * weight_names, contiguous datasets. KerasWeightsFileFullSizeTest reads a full-size file of this layout but
+     * for the empty arrays, which jhdf cannot write.
+     */
+    @Test
+    void readsTheOfficialSaveWeightsLayoutWithEmptyWeightNames() throws IOException {
+        Path h5 = resource("save_weights_official.h5");
+        try (io.jhdf.HdfFile f = new io.jhdf.HdfFile(h5)) {
+            assertEquals(io.jhdf.object.message.DataLayout.CONTIGUOUS,
+                    f.getDatasetByPath("conv/conv/kernel:0").getDataLayout());
+            assertEquals(0, f.getByPath("conv_act").getAttribute("weight_names").getSize());
+        }
+
+        KerasWeightsFile file = KerasWeightsFile.read(h5);
+
+        assertEquals(List.of("input_1", "conv", "conv_act", "predictions"), file.layerNames());
+        assertEquals(List.of("conv", "predictions"), file.layers().stream().map(KerasLayer::name).toList());
+        assertEquals("2.1.3", file.kerasVersion().orElseThrow());
+        assertEquals("tensorflow", file.backend().orElseThrow());
+        assertArrayEquals(new int[] {3, 3, 3, 2}, file.layer("conv").orElseThrow().weights().get(0).shape());
+        assertEquals(53 / 8f, file.layer("conv").orElseThrow().weights().get(0).data()[53]);
+        assertEquals(List.of("predictions/kernel:0", "predictions/bias:0"),
+                file.layer("predictions").orElseThrow().weights().stream().map(KerasTensor::name).toList());
+        assertEquals(54 + 6 + 3, file.parameterCount());
     }
 }

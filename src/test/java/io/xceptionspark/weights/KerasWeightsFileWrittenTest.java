@@ -33,7 +33,7 @@ class KerasWeightsFileWrittenTest {
             WritableGroup conv = f.putGroup("conv");
             conv.putAttribute("weight_names", new String[] {"conv/kernel:0"});
             conv.putGroup("conv").putDataset("kernel:0", new float[][][][] {{{{1, 2}, {3, 4}, {5, 6}}}});
-            f.putGroup("act"); // no weight_names (jhdf cannot write an empty array; xception_ref.h5 covers that)
+            f.putGroup("act"); // no weight_names (jhdf cannot write an empty array; save_weights_official.h5 has one)
             WritableGroup dense = f.putGroup("dense");
             // bias before kernel: the order of weight_names wins, not the group's listing order
             dense.putAttribute("weight_names", new String[] {"dense/bias:0", "dense/kernel:0"});

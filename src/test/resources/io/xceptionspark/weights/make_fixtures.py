@@ -4,6 +4,9 @@
   variable-length string attributes, a weightless layer with an empty weight_names, a float64 weight.
 - split_layer_names.h5: the save_weights layout with layer_names split into layer_names0/1, as Keras
   does for attributes over HDF5's 64 KiB object-header limit.
+- save_weights_official.h5: the official ImageNet files' layout (Keras 2.1 save_weights): fixed-length byte
+  string attributes, every layer listed, a weightless layer's weight_names an empty array of dtype S1,
+  contiguous uncompressed datasets.
 """
 import os
 
@@ -39,3 +42,17 @@ with h5py.File(os.path.join(here, "split_layer_names.h5"), "w") as f:
         g = f.create_group(n)
         g.attrs["weight_names"] = np.array([(n + "/w:0").encode()])
         g.create_dataset(n + "/w:0", data=np.array([ord(n)], dtype=np.float32))
+
+with h5py.File(os.path.join(here, "save_weights_official.h5"), "w") as f:
+    f.attrs["layer_names"] = np.array([b"input_1", b"conv", b"conv_act", b"predictions"])
+    f.attrs["backend"] = b"tensorflow"
+    f.attrs["keras_version"] = b"2.1.3"
+    for n in ("input_1", "conv_act"):
+        f.create_group(n).attrs["weight_names"] = np.array([], dtype="S1")
+    g = f.create_group("conv")
+    g.attrs["weight_names"] = np.array([b"conv/kernel:0"])
+    g.create_dataset("conv/kernel:0", data=np.arange(3 * 3 * 3 * 2, dtype=np.float32).reshape(3, 3, 3, 2) / 8)
+    g = f.create_group("predictions")
+    g.attrs["weight_names"] = np.array([b"predictions/kernel:0", b"predictions/bias:0"])
+    g.create_dataset("predictions/kernel:0", data=np.full((2, 3), -0.25, dtype=np.float32))
+    g.create_dataset("predictions/bias:0", data=np.array([1, 2, 3], dtype=np.float32))
