@@ -24,7 +24,8 @@ package io.xceptionspark.image;
  * its stored orientation through strides, so an EXIF-rotated photo is never copied upright; all
  * arithmetic is PIL's 32-bit integer fixed point, whose sums do not depend on the order of the terms.
  * A transposed orientation runs the first pass with the tap loop outermost-but-one, so that the 30-odd
- * stored rows a column of outputs reads stay in cache.
+ * stored rows a column of outputs reads stay in cache. Where {@link SimdSupport} allows (AVX-512, C2,
+ * the incubator module) both passes run on the Vector API ({@link SimdPasses}), with the same sums.
  */
 public final class PilResampler {
     static final int PRECISION_BITS = 32 - 8 - 2;
