@@ -74,7 +74,7 @@ public final class PilResampler {
         int rowFrom = vertical != null ? vertical.firstSource() : cropY;
         int rowTo = vertical != null ? vertical.endSource() : cropY + cropH;
         // first pass: the crop's columns of source rows [rowFrom, rowTo), packed (PIL copies a pass it skips)
-        boolean simd = SimdSupport.ENABLED;
+        boolean simd = Math.abs(src.xStep()) == 1 ? SimdSupport.ROWS : SimdSupport.ENABLED;
         int[] rows = outW != srcW
                 ? horizontalPass(src, rowFrom, rowTo, Weights.compute(srcW, outW, kernel, cropX, cropW,
                         simd ? SimdSupport.LANES : 1), simd)

@@ -17,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  */
 final class SimdPasses {
+    /** The first pass over stored rows: 16 taps at a time (used only where that is the CPU's width). */
     private static final VectorSpecies<Integer> SPECIES = IntVector.SPECIES_512;
+    /** The other passes: the CPU's own width (16 lanes with AVX-512, 8 with AVX2). */
+    private static final VectorSpecies<Integer> WIDE = IntVector.SPECIES_PREFERRED;
 
     private SimdPasses() {
     }
@@ -85,7 +88,7 @@ final class SimdPasses {
     static void horizontalPassTransposed(int[] px, int origin, int xStep, int yStep, int rowFrom, int rowTo,
                                          int[] start, int[] k, int ksize, int[] len, int count, int half,
                                          int[] out) {
-        int lanes = SPECIES.length();
+        int lanes = WIDE.length();
         int[] packed = new int[lanes];
         for (int i = 0; i < count; i++) {
             int base = origin + start[i];
@@ -94,11 +97,11 @@ final class SimdPasses {
             int y = rowFrom;
             for (; y + lanes <= rowTo; y += lanes) {
                 int low = yStep == 1 ? base + y : base - (y + lanes - 1); // lowest index of the 16
-                IntVector r = IntVector.broadcast(SPECIES, half);
+                IntVector r = IntVector.broadcast(WIDE, half);
                 IntVector g = r;
                 IntVector b = r;
                 for (int t = 0, p = low; t < n; t++, p += xStep) {
-                    IntVector v = IntVector.fromArray(SPECIES, px, p);
+                    IntVector v = IntVector.fromArray(WIDE, px, p);
                     int c = k[kb + t];
                     r = r.add(v.and(0xFF).mul(c));
                     g = g.add(v.lanewise(VectorOperators.LSHR, 8).and(0xFF).mul(c));
@@ -136,18 +139,18 @@ final class SimdPasses {
                                int count, int half) {
         byte[] out = new byte[3 * width * count];
         int[] packed = new int[width];
-        int vectorEnd = SPECIES.loopBound(width);
+        int vectorEnd = WIDE.loopBound(width);
         for (int yy = 0, o = 0; yy < count; yy++) {
             int first = (min[yy] - rowBase) * width;
             int kb = yy * ksize;
             int n = len[yy];
             int x = 0;
-            for (; x < vectorEnd; x += SPECIES.length()) {
-                IntVector r = IntVector.broadcast(SPECIES, half);
+            for (; x < vectorEnd; x += WIDE.length()) {
+                IntVector r = IntVector.broadcast(WIDE, half);
                 IntVector g = r;
                 IntVector b = r;
                 for (int t = 0, p = first + x; t < n; t++, p += width) {
-                    IntVector v = IntVector.fromArray(SPECIES, in, p);
+                    IntVector v = IntVector.fromArray(WIDE, in, p);
                     int c = k[kb + t];
                     r = r.add(v.and(0xFF).mul(c));
                     g = g.add(v.lanewise(VectorOperators.LSHR, 8).and(0xFF).mul(c));
