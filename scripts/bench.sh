@@ -4,7 +4,7 @@
 #   2. the network's forward images/s on ready tensors (batch 1/8/32 x 1/2 threads, and 2 concurrent
 #      single-thread streams as the Spark job runs them), resident memory over forward passes; then forward
 #      images/s and GFLOP/s of each built-in architecture (xception, timm's xception41/65/71), batch 1 and 8
-#   3. decode + preprocess images/s per core
+#   3. decode + preprocess images/s per core (web-size and phone-size JPEGs, exact and jpeg-draft = auto)
 #   4. the whole Spark job's images/s (local[*]): wall time on N1 and N2 JPEGs, the slope excludes start-up;
 #      the driver/executor JVM's resident memory sampled through the N2 run
 #   5. the Python peer (../shared/bench/python_peer.py: PIL + TorchScript) on the same images and weights, when
@@ -69,7 +69,9 @@ echo "== forward of every built-in architecture (xception, timm xception41/65/71
 "${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark --variants "${SECONDS_PER_POINT:-5}" docs/bench/network-variants.json
 
 echo "== decode + preprocess"
-PRE=$("${JAVA[@]}" io.xceptionspark.bench.PreprocessBenchmark "$WORK/images-$N1" 10 | tee /dev/stderr | \
+# + 8 phone-size JPEGs (4032x3024, half with EXIF orientation 6) and jpeg-draft = auto: CPU ms per image
+PRE=$("${JAVA[@]}" io.xceptionspark.bench.PreprocessBenchmark "$WORK/images-$N1" 10 --phone "$WORK/phone-8" --draft \
+  | tee /dev/stderr | \
   grep -oE '[0-9]+(\.[0-9]+)? images/s' | head -1 | grep -oE '^[0-9.]+')
 
 PEER=0

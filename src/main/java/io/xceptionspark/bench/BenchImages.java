@@ -16,7 +16,7 @@ import javax.imageio.ImageIO;
  * scaled from the photos in a source folder (so decoding costs what real photos cost); with
  * {@code --phone}, phone-size JPEGs instead: each photo upscaled (bicubic) to 4032x3024 (3024x4032 if
  * portrait) and saved at quality 0.92, as a phone saves them (real phone photos carry more detail, so
- * they decode somewhat slower). Usage: BenchImages SOURCE_DIR OUT_DIR COUNT [SEED] [--phone].
+ * they decode somewhat slower); every other one with EXIF orientation 6, as a phone stores a portrait photo. Usage: BenchImages SOURCE_DIR OUT_DIR COUNT [SEED] [--phone].
  */
 public final class BenchImages {
     private BenchImages() {}
@@ -36,7 +36,8 @@ public final class BenchImages {
         for (int i = 0; i < count; i++) {
             BufferedImage photo = photos.get(i % photos.size());
             if (phone) {
-                writePhone(photo, i / photos.size() % 2 == 1, out.resolve(String.format("phone-%04d.jpg", i)));
+                writePhone(photo, i / photos.size() % 2 == 1, i % 2 == 1 ? 6 : 1,
+                        out.resolve(String.format("phone-%04d.jpg", i)));
                 continue;
             }
             int longer = 400 + random.nextInt(501);
@@ -59,8 +60,11 @@ public final class BenchImages {
                 + out);
     }
 
-    /** The photo upscaled to phone size (12 MP, its orientation kept), saved at quality 0.92. */
-    static void writePhone(BufferedImage photo, boolean mirrored, Path file) throws IOException {
+    /**
+     * The photo upscaled to phone size (12 MP, its orientation kept), saved at quality 0.92; with EXIF
+     * {@code orientation} 6 as a phone stores a portrait photo (the same stored pixels, shown rotated).
+     */
+    static void writePhone(BufferedImage photo, boolean mirrored, int orientation, Path file) throws IOException {
         boolean portrait = photo.getHeight() > photo.getWidth();
         int w = portrait ? 3024 : 4032;
         int h = portrait ? 4032 : 3024;
@@ -77,12 +81,34 @@ public final class BenchImages {
         javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
         param.setCompressionQuality(0.92f);
-        try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(file.toFile())) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(stream);
             writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
         } finally {
             writer.dispose();
         }
+        Files.write(file, orientation == 1 ? bytes.toByteArray() : withExifOrientation(bytes.toByteArray(), orientation));
+    }
+
+    /** {@code jpeg} with an EXIF APP1 segment holding only the orientation tag, right after SOI. */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, IFD0 at 8
+                1, 0, // one entry
+                0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, // Orientation, SHORT, 1
+                0, 0, 0, 0}; // no next IFD
+        byte[] exif = new byte[6 + tiff.length];
+        System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 0, 6);
+        System.arraycopy(tiff, 0, exif, 6, tiff.length);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write((exif.length + 2) >> 8);
+        out.write((exif.length + 2) & 0xFF);
+        out.write(exif, 0, exif.length);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
     }
 
     private static BufferedImage readOrNull(Path file) {

@@ -26,6 +26,10 @@ public final class DraftDeviation {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: DraftDeviation WEIGHTS.h5 IMAGE_DIR...");
+            System.exit(2);
+        }
         PreprocessConfig exact = PreprocessConfig.defaults();
         PreprocessConfig auto = exact.withJpegDraft(JpegDraft.AUTO);
         ImagePreprocessor exactPrep = new ImagePreprocessor(exact);

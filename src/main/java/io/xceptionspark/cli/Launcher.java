@@ -46,7 +46,9 @@ final class Launcher {
     static String sparkSubmitLine(String master, List<String> args) {
         StringBuilder b = new StringBuilder("spark-submit --master ").append(quote(master));
         sparkDefaults().ifPresent(f -> b.append(" --properties-file ").append(quote(f.toString())));
-        String javaOptions = "-Dai.djl.offline=true" + confDir().map(d -> " -D" + CONF_DIR_PROPERTY + "=" + d).orElse("");
+        // replaces spark.driver.extraJavaOptions, so it repeats the module the resampler's Vector API needs
+        String javaOptions = "-Dai.djl.offline=true --add-modules=jdk.incubator.vector"
+                + confDir().map(d -> " -D" + CONF_DIR_PROPERTY + "=" + d).orElse("");
         b.append(" --driver-java-options ").append(quote(javaOptions));
         b.append(" --class ").append(Main.class.getName()).append(' ').append(quote(jar()));
         b.append(args.stream().map(Launcher::quote).collect(Collectors.joining(" ", " ", "")));

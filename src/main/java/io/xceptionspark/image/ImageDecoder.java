@@ -73,6 +73,7 @@ public final class ImageDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
     private static final AtomicBoolean DRAFT_NOTE_LOGGED = new AtomicBoolean();
+    private static final AtomicBoolean PATHS_LOGGED = new AtomicBoolean();
 
     private final long maxFileBytes;
     private final long maxPixels;
@@ -119,6 +120,10 @@ public final class ImageDecoder {
     ImageDecoder(PreprocessConfig config, TurboJpeg turbo) {
         this(config.maxFileBytes(), config.maxPixels(), config.decodeTimeout(),
                 config.jpegDraft() == JpegDraft.AUTO ? config : null, turbo, VipsDecoder.onPath());
+        if (PATHS_LOGGED.compareAndSet(false, true)) {
+            // once per JVM (each executor's log): which fast paths this JVM has, and why not
+            LOG.info("JPEG decoding: {}; resampler Vector API: {}", TurboJpeg.status(), SimdSupport.status());
+        }
         Optional<String> note = draftNote(config.jpegDraft(), turbo);
         if (note.isPresent() && DRAFT_NOTE_LOGGED.compareAndSet(false, true)) {
             LOG.warn(note.get()); // once per JVM: every task makes decoders

@@ -24,7 +24,8 @@ package io.xceptionspark.image;
  * its stored orientation through strides, so an EXIF-rotated photo is never copied upright; all
  * arithmetic is PIL's 32-bit integer fixed point, whose sums do not depend on the order of the terms.
  * A transposed orientation runs the first pass with the tap loop outermost-but-one, so that the 30-odd
- * stored rows a column of outputs reads stay in cache.
+ * stored rows a column of outputs reads stay in cache. Where {@link SimdSupport} allows (AVX-512, C2,
+ * the incubator module) both passes run on the Vector API ({@link SimdPasses}), with the same sums.
  */
 public final class PilResampler {
     static final int PRECISION_BITS = 32 - 8 - 2;
@@ -73,9 +74,10 @@ public final class PilResampler {
         int rowFrom = vertical != null ? vertical.firstSource() : cropY;
         int rowTo = vertical != null ? vertical.endSource() : cropY + cropH;
         // first pass: the crop's columns of source rows [rowFrom, rowTo), packed (PIL copies a pass it skips)
+        boolean simd = Math.abs(src.xStep()) == 1 ? SimdSupport.ROWS : SimdSupport.ENABLED;
         int[] rows = outW != srcW
                 ? horizontalPass(src, rowFrom, rowTo, Weights.compute(srcW, outW, kernel, cropX, cropW,
-                        simdRows(src) ? SimdSupport.LANES : 1), simdRows(src))
+                        simd ? SimdSupport.LANES : 1), simd)
                 : copyColumns(src, rowFrom, rowTo, cropX, cropW);
         byte[] out = vertical == null ? unpack(rows)
                 : SimdSupport.ENABLED ? SimdPasses.verticalPass(rows, cropW, rowFrom, vertical.min, vertical.len,
@@ -96,15 +98,10 @@ public final class PilResampler {
         return new RgbImage(w, h, out);
     }
 
-    /** Whether the first pass over this picture runs on the Vector API: stored rows read left to right. */
-    private static boolean simdRows(PackedRgb src) {
-        return SimdSupport.ENABLED && src.xStep() == 1;
-    }
-
     /**
      * PIL's horizontal pass over upright rows [rowFrom, rowTo) for the outputs of {@code wx}, packed.
-     * Hot loop of a large photo: one int load per tap, three multiply-adds ({@code simd}: 16 taps at a
-     * time, {@link SimdPasses}; {@code wx} then has a stride that is a multiple of 16).
+     * Hot loop of a large photo: one int load per tap, three multiply-adds ({@code simd}: on the Vector
+     * API, {@link SimdPasses}; {@code wx} then has a stride that is a multiple of 16).
      */
     static int[] horizontalPass(PackedRgb src, int rowFrom, int rowTo, Weights wx, boolean simd) {
         int count = wx.count;
@@ -119,8 +116,20 @@ public final class PilResampler {
         for (int i = 0; i < count; i++) {
             start[i] = wx.min[i] * xStep;
         }
-        if (simd) {
-            SimdPasses.horizontalPass(px, origin, yStep, rowFrom, rowTo, start, k, wx.ksize, wx.len, count, HALF, out);
+        if (simd && xStep == 1) {
+            SimdPasses.horizontalPass(px, origin, yStep, rowFrom, rowTo, start, k, ksize, wx.len, count, HALF, out);
+        } else if (simd && xStep == -1) {
+            // taps run right to left in memory: the same forward pass from each window's lowest address,
+            // with the weights mirrored
+            Weights mirrored = wx.mirrored();
+            for (int i = 0; i < count; i++) {
+                start[i] = -(wx.min[i] + wx.len[i] - 1);
+            }
+            SimdPasses.horizontalPass(px, origin, yStep, rowFrom, rowTo, start, mirrored.k, ksize, wx.len, count,
+                    HALF, out);
+        } else if (simd) {
+            SimdPasses.horizontalPassTransposed(px, origin, xStep, yStep, rowFrom, rowTo, start, k, ksize, wx.len,
+                    count, HALF, out);
         } else if (xStep == 1) {
             // rows are stored rows, taps contiguous and forward: the common case, kept free of a variable stride
             // (the JIT then drops the bounds checks and unrolls)
@@ -387,6 +396,19 @@ public final class PilResampler {
                 w.len[i] = Math.max(xmax, 0);
             }
             return w;
+        }
+
+        /** The same weights, each output's taps in reverse order (still from the start of its stride). */
+        Weights mirrored() {
+            Weights m = new Weights(count, ksize);
+            for (int i = 0; i < count; i++) {
+                m.min[i] = min[i];
+                m.len[i] = len[i];
+                for (int t = 0; t < len[i]; t++) {
+                    m.k[i * ksize + t] = k[i * ksize + len[i] - 1 - t];
+                }
+            }
+            return m;
         }
 
         /** First source index any of these outputs reads. */

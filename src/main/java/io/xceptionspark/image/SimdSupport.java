@@ -9,9 +9,11 @@ import java.lang.management.ManagementFactory;
  *
  * <p>It does only where that is faster than the scalar loop, measured (docs/PERFORMANCE.md): the JVM was
  * started with {@code --add-modules jdk.incubator.vector} (the launchers and conf/spark-defaults.conf add
- * it), the CPU has 512-bit vectors (16 int lanes: AVX-512; with AVX2's 8 lanes the per-pixel lane sums
- * made it slower than scalar), and C2 compiles (under C1 only, {@code -XX:TieredStopAtLevel=1}, vector
- * operations are not intrinsified and run ~70x slower than scalar). {@code -Dxception-spark.simd=off}
+ * it), the CPU has vectors of at least 8 int lanes (AVX2), and C2 compiles (under C1 only,
+ * {@code -XX:TieredStopAtLevel=1}, vector operations are not intrinsified and run ~70x slower than scalar).
+ * The first pass over stored rows sums 16 lanes per output pixel, which pays off only with 16 lanes
+ * (AVX-512; with AVX2's 8 it was slower than scalar): {@link #ROWS}. The other passes have no lane sums
+ * and win at 8 lanes as at 16: {@link #ENABLED}. {@code -Dxception-spark.simd=off}
  * turns it off. The two paths give identical bytes (same integer sums), so this changes speed only.
  */
 final class SimdSupport {
@@ -20,7 +22,10 @@ final class SimdSupport {
     static final int LANES = 16;
     private static final String MODULE = "jdk.incubator.vector";
     private static final String STATUS = check();
+    /** The passes without lane sums (second pass; first pass of a transposed picture): 8 or 16 lanes. */
     static final boolean ENABLED = STATUS.startsWith("on");
+    /** The first pass over stored rows, whose lane sums pay off only with 16 lanes. */
+    static final boolean ROWS = ENABLED && STATUS.startsWith("on (Vector API, 512");
 
     private SimdSupport() {
     }
@@ -43,8 +48,12 @@ final class SimdSupport {
         }
         try {
             int lanes = SimdPasses.preferredLanes();
+            if (lanes < 8) {
+                return "off (" + lanes * 32 + "-bit vectors)";
+            }
             if (lanes < LANES) {
-                return "off (" + lanes * 32 + "-bit vectors: slower than scalar here; needs AVX-512)";
+                return "on (Vector API, " + lanes * 32 + "-bit; the first pass over stored rows scalar: its lane"
+                        + " sums are slower than scalar with fewer than 16 lanes)";
             }
         } catch (LinkageError e) {
             return "off (" + e + ")";

@@ -25,6 +25,8 @@ class ScoreCommandRunTest {
                 "--weights", "none", "--set", "model.input-height=71", "--set", "model.input-width=71", "--show", "5");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("spark-submit --master"), run.out());
+        assertTrue(run.out().contains("--driver-java-options '-Dai.djl.offline=true --add-modules=jdk.incubator.vector"),
+                "the driver options replace spark-defaults.conf's, so they carry the Vector API module: " + run.out());
         assertTrue(run.out().contains("xception-spark run summary"), run.out());
         assertTrue(run.out().matches("(?s).*scored\\s+1\\n.*failed\\s+1\\n\\s+EMPTY\\s+1\\n.*"), run.out());
         assertTrue(run.out().contains("hopper.bmp") && run.out().contains("2048 floats"), run.out());

@@ -255,21 +255,6 @@ class JpegFastPathTest {
 
     /** {@code jpeg} with an EXIF APP1 segment holding only the orientation tag, right after SOI. */
     static byte[] withExif(byte[] jpeg, int orientation) {
-        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, IFD0 at 8
-                1, 0, // one entry
-                0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, // Orientation, SHORT, 1
-                0, 0, 0, 0}; // no next IFD
-        byte[] exif = new byte[6 + tiff.length];
-        System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 0, 6);
-        System.arraycopy(tiff, 0, exif, 6, tiff.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(0xE1);
-        out.write((exif.length + 2) >> 8);
-        out.write((exif.length + 2) & 0xFF);
-        out.write(exif, 0, exif.length);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
+        return io.xceptionspark.bench.BenchImages.withExifOrientation(jpeg, orientation);
     }
 }
