@@ -1,201 +1,189 @@
 #!/usr/bin/env bash
-# The benchmark (not a test): one command that measures, in one run, on the same images and weights:
-#   1. libtorch float32 matmul GFLOP/s (the machine's practical ceiling), 1 and 2 threads
-#   2. the network's forward images/s on ready tensors (batch 1/8/32 x 1/2 threads, and 2 concurrent
-#      single-thread streams as the Spark job runs them), resident memory over forward passes; then forward
-#      images/s and GFLOP/s of each built-in architecture (xception, timm's xception41/65/71), batch 1 and 8
-#   3. decode + preprocess images/s per core (web-size and phone-size JPEGs, exact and jpeg-draft = auto)
-#   4. the whole Spark job's images/s (local[*]): wall time on N1 and N2 JPEGs, the slope excludes start-up;
-#      the driver/executor JVM's resident memory sampled through the N2 run
-#   5. the Python peer (../shared/bench/python_peer.py: PIL + TorchScript) on the same images and weights, when
-#      ../shared is there (skipped, saying so, when it is not)
-#   6. model.precision = bfloat16: forward bfloat16 vs float32 (1 thread; concurrent streams), resident memory
-#      over N2 forward passes, and the job in bfloat16 (N1 then N2 images, RSS sampled) vs the peer
-# It prints a table with the ratios and writes docs/bench/bench.json (+ network.json).
-# Weights: ../shared/bench/xception_ref.py makes a Keras .h5 for the Java side and the identical
-# TorchScript for the peer (scripts/make-reference-model.sh; installs Debian's python3-torch/-h5py); without
-# ../shared the Java side runs the test suite's hash-fixture weights (full-size, BatchNorm-calibrated .h5).
-# Run it on an otherwise idle machine. Knobs: N1 (144), N2 (2000), SECONDS_PER_POINT (5), MEMORY_PASSES (300),
-# BF16=0 to skip part 6.
+# The benchmark (not a test): the whole Spark job against its own forward pass and against the strong Python peer,
+# in one run, on image sets the benchmark makes itself, with the CPU model and flags printed. Figures: docs/bench/
+# bench.json, and the table at the end (docs/PERFORMANCE.md quotes it).
+#
+#   1. the machine: CPU model, flags, cores, Java
+#   2. weights: the hash fixture's Keras xception (full-size .h5, BatchNorm-calibrated, written in Java from
+#      src/test/data/fixtures/hash), used by the job and by the peer
+#   3. image sets: web-size JPEGs (400-900 px, from sample-data) and phone-size JPEGs (4032x3024, quality 0.92,
+#      every other one with EXIF orientation 6)
+#   4. the forward pass on ready tensors, float32 and bfloat16, 2 concurrent single-thread streams (as the job runs
+#      on 2 cores), alternating rounds (PrecisionBenchmark)
+#   5. the job (scripts/xception-spark score, local[*], --mode both), its run summary's images/s and time by stage:
+#      web set in both precisions at 8 and 48 images per task, phone set in both precisions (8 per task) and with
+#      preprocess.jpeg-draft = auto; resident memory sampled every second
+#   6. the strong Python peer (../shared/bench/python_peer_strong.py: PIL + the network traced, frozen and
+#      optimised for inference, channels-last, 2 processes x 1 thread), float32 and bfloat16, both sets, when
+#      ../shared is beside the repository; skipped, saying so, when it is not
+#   7. memory over a long run: the bfloat16 job over N_LONG web images, RSS after warm-up
+# Run it on an otherwise idle machine. Knobs: N_WEB (288), N_PHONE (96), N_LONG (2000, 0 skips part 7),
+# SECONDS_PER_POINT (5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-N1=${N1:-144}
-N2=${N2:-2000}
+N_WEB=${N_WEB:-288}
+N_PHONE=${N_PHONE:-96}
+N_LONG=${N_LONG:-2000}
 WORK=$ROOT/target/bench
-REF=$ROOT/target/reference-model
 mkdir -p "$WORK" docs/bench
-PY=/usr/bin/python3
+PEER_PY=$ROOT/../shared/bench/python_peer_strong.py
+
+echo "== machine"
+CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+CPU_FLAGS=$(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2- | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_bf16|amx_bf16|amx_tile)$' | tr '\n' ' ')
+echo "CPU: $CPU_MODEL; $(nproc) cores; flags: $CPU_FLAGS"
+java -version 2>&1 | head -1
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== build"
 mvn -B -ntp -q -DskipTests package
-# the launcher's classpath: Maven's compile+provided list, then the shaded jar (it carries the runtime-scoped rest)
 CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar"
-# the launchers' allocator settings (conf/spark-defaults.conf) for every JVM here, job and benchmarks alike
 source scripts/lib/native-memory.sh
 xs_export_malloc_tunables conf
-echo "GLIBC_TUNABLES=${GLIBC_TUNABLES:-}"
-JAVA=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true --add-modules=jdk.incubator.vector -cp "$CP")
+JAVA=(java -Xms1g -Xmx2g -Dai.djl.offline=true --add-modules=jdk.incubator.vector -cp "$CP")
 
-PEER_PY=../shared/bench/python_peer.py
-if [ -f "$PEER_PY" ]; then
-  echo "== reference weights (Keras .h5 + identical TorchScript)"
-  scripts/make-reference-model.sh "$REF" 7
-  WEIGHTS=$REF/xception_ref.h5
-  if ! "$PY" -c 'import torch, PIL, numpy' 2>/dev/null; then
-    apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pil python3-numpy python3-torch
-  fi
-else
-  echo "== $PEER_PY not found: the Python peer (part 5) is skipped; weights: the hash fixture's Keras .h5"
-  WEIGHTS=$WORK/xception_hash.h5
-  # HashFixtures is test code: the build above compiled it (-DskipTests compiles the tests, runs none)
-  [ -s "$WEIGHTS" ] || java -cp "$ROOT/target/test-classes:$CP" io.xceptionspark.testing.HashFixtures "$WEIGHTS"
-fi
+echo "== weights: the hash fixture's Keras xception (.h5, written in Java)"
+WEIGHTS=$WORK/xception_hash.h5
+# HashFixtures is test code: the build above compiled it (-DskipTests compiles the tests, runs none)
+[ -s "$WEIGHTS" ] || java -cp "$ROOT/target/test-classes:$CP" io.xceptionspark.testing.HashFixtures "$WEIGHTS"
 
-echo "== images"
-for n in "$N1" "$N2"; do
-  [ -d "$WORK/images-$n" ] && [ "$(ls "$WORK/images-$n" | wc -l)" -eq "$n" ] || {
-    rm -rf "$WORK/images-$n"
-    "${JAVA[@]}" io.xceptionspark.bench.BenchImages sample-data "$WORK/images-$n" "$n" 1
-  }
-done
+echo "== image sets"
+make_set() { # DIR COUNT [--phone]
+  local dir=$1 n=$2
+  [ -d "$dir" ] && [ "$(ls "$dir" | wc -l)" -eq "$n" ] && return
+  rm -rf "$dir"
+  "${JAVA[@]}" io.xceptionspark.bench.BenchImages sample-data "$dir" "$n" 1 ${3:-}
+}
+WEB=$WORK/web-$N_WEB
+PHONE=$WORK/phone-$N_PHONE
+make_set "$WEB" "$N_WEB"
+make_set "$PHONE" "$N_PHONE" --phone
 
-echo "== network (ready tensors) and matmul ceiling"
-"${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark "$WEIGHTS" "${SECONDS_PER_POINT:-5}" \
-  "${MEMORY_PASSES:-300}" docs/bench/network.json
+echo "== forward pass on ready tensors, float32 and bfloat16, 2 streams"
+"${JAVA[@]}" io.xceptionspark.bench.PrecisionBenchmark "$WEIGHTS" "${SECONDS_PER_POINT:-5}" 50 "$WORK/forward.json"
 
-echo "== forward of every built-in architecture (xception, timm xception41/65/71; random weights, folded; float32 and bfloat16, 1 thread)"
-"${JAVA[@]}" io.xceptionspark.bench.NetworkBenchmark --variants "${SECONDS_PER_POINT:-5}" docs/bench/network-variants.json
-
-echo "== decode + preprocess"
-# + 8 phone-size JPEGs (4032x3024, half with EXIF orientation 6) and jpeg-draft = auto: CPU ms per image
-PRE=$("${JAVA[@]}" io.xceptionspark.bench.PreprocessBenchmark "$WORK/images-$N1" 10 --phone "$WORK/phone-8" --draft \
-  | tee /dev/stderr | \
-  grep -oE '[0-9]+(\.[0-9]+)? images/s' | head -1 | grep -oE '^[0-9.]+')
-
-PEER=0
-if [ -f "$PEER_PY" ]; then
-  echo "== Python peer (same images, same weights as TorchScript)"
-  PEER=$("$PY" "$PEER_PY" "$REF/xception_ref.pt" "$WORK/images-$N1" 1 2 | tee /dev/stderr | \
-    grep -oE '= [0-9.]+ img/s' | grep -oE '[0-9.]+')
-fi
-
-run_job() { # N OUT [rss-file [extra score flags...]]
-  local n=$1 out=$2 rss=${3:-}
-  shift 3 2>/dev/null || shift $#
-  local start end pid
-  start=$(date +%s.%N)
-  # Fixed, pre-touched heap: RSS growth then shows native/off-heap memory, not a young generation the JVM
-  # is still expanding into (which only ever grows up to -Xmx).
-  XCEPTION_SPARK_DRIVER_MEMORY=2g XCEPTION_SPARK_JAVA_OPTS="-Xms2g -XX:+AlwaysPreTouch" \
-  scripts/xception-spark score --input "$WORK/images-$n" --output "$out" --mode both \
-    --weights "$WEIGHTS" --set output.save-mode=overwrite "$@" > "$WORK/job-$n$*.log" 2>&1 &
+# run_job NAME DIR PRECISION IMAGES_PER_TASK [--set KEY=VALUE...]: the job's summary JSON and peak RSS (KB) in $WORK
+run_job() {
+  local name=$1 dir=$2 precision=$3 per_task=$4
+  shift 4
+  local out=$WORK/out-$name rss=$WORK/rss-$name.txt pid
+  echo "-- job $name: $(ls "$dir" | wc -l) images, $precision, $per_task per task $*"
+  XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/xception-spark score --input "$dir" --output "$out" --mode both \
+    --weights "$WEIGHTS" --precision "$precision" --set output.save-mode=overwrite \
+    --set input.images-per-partition="$per_task" --set input.tasks-per-core=1 "$@" > "$WORK/job-$name.log" 2>&1 &
   pid=$!
-  if [ -n "$rss" ]; then
-    : > "$rss"
-    while kill -0 "$pid" 2>/dev/null; do
-      awk -v t="$(date +%s)" '/VmRSS/ {print t, $2}' "/proc/$pid/status" >> "$rss" 2>/dev/null || true
-      sleep 2
-    done
-  fi
-  wait "$pid"
-  end=$(date +%s.%N)
-  "$PY" -c "print($end - $start)"
+  : > "$rss"
+  while kill -0 "$pid" 2>/dev/null; do
+    # the launcher execs the JVM: the pid is the JVM's
+    awk -v t="$(date +%s)" '/VmRSS/ {print t, $2}' "/proc/$pid/status" >> "$rss" 2>/dev/null || true
+    sleep 1
+  done
+  wait "$pid" || { tail -20 "$WORK/job-$name.log"; exit 1; }
+  cp "$out/_xception_spark_summary.json" "$WORK/summary-$name.json"
+  grep -E '^  (images/s|duration)|^    ' "$WORK/job-$name.log" || true
 }
 
-echo "== Spark job, local[*]: $N1 then $N2 images"
-T1=$(run_job "$N1" "$WORK/out-$N1")
-T2=$(run_job "$N2" "$WORK/out-$N2" "$WORK/rss-$N2.txt")
-tail -n 3 "$WORK/job-$N2.log"
+echo "== the job"
+run_job web-fp32-8 "$WEB" float32 8
+run_job web-fp32-48 "$WEB" float32 48
+run_job web-bf16-8 "$WEB" bfloat16 8
+run_job web-bf16-48 "$WEB" bfloat16 48
+run_job phone-fp32-8 "$PHONE" float32 8
+run_job phone-bf16-8 "$PHONE" bfloat16 8
+run_job phone-bf16-8-draft "$PHONE" bfloat16 8 --set preprocess.jpeg-draft=auto
 
-BF16_T1=0; BF16_T2=0
-if [ "${BF16:-1}" != 0 ]; then
-  echo "== bfloat16: forward vs float32 (same weights, alternating rounds), memory over $N2 passes"
-  "${JAVA[@]}" io.xceptionspark.bench.PrecisionBenchmark "$WEIGHTS" "${SECONDS_PER_POINT:-5}" "$N2" \
-    docs/bench/precision.json
-  echo "== bfloat16: Spark job, local[*]: $N1 then $N2 images"
-  BF16_T1=$(run_job "$N1" "$WORK/out-bf16-$N1" "" --precision bfloat16)
-  BF16_T2=$(run_job "$N2" "$WORK/out-bf16-$N2" "$WORK/rss-bf16-$N2.txt" --precision bfloat16)
-  tail -n 3 "$WORK/job-$N2--precision bfloat16.log"
+: > "$WORK/peer.txt"
+if [ -f "$PEER_PY" ]; then
+  echo "== strong Python peer (same images, same weights)"
+  PY=/usr/bin/python3
+  if ! "$PY" -c 'import torch, PIL, numpy, h5py' 2>/dev/null; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pil python3-numpy \
+      python3-torch python3-h5py
+  fi
+  # the same weights; the peer's reader wants the (empty) weight_names attribute Keras writes on weightless layers,
+  # which the Java HDF5 writer cannot write
+  PEER_WEIGHTS=$WORK/xception_hash_peer.h5
+  cp "$WEIGHTS" "$PEER_WEIGHTS"
+  "$PY" - "$PEER_WEIGHTS" <<'EOF'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    for name in f.attrs["layer_names"]:
+        group = f.require_group(name.decode() if isinstance(name, bytes) else name)
+        if "weight_names" not in group.attrs:
+            group.attrs.create("weight_names", np.array([], dtype="S1"))
+EOF
+  for set in web phone; do
+    dir=$WEB; [ "$set" = phone ] && dir=$PHONE
+    for precision in fp32 bf16; do
+      line=$("$PY" "$PEER_PY" "$PEER_WEIGHTS" "$dir" "$precision" 2 | tail -1)
+      echo "$line"
+      echo "$set $precision $(echo "$line" | grep -oE '= [0-9.]+ img/s' | grep -oE '[0-9.]+')" >> "$WORK/peer.txt"
+    done
+  done
+else
+  echo "== strong Python peer: SKIPPED ($PEER_PY not found: it is reference material beside the repository)"
 fi
 
-"$PY" - "$N1" "$N2" "$T1" "$T2" "$PRE" "$PEER" "$WORK/rss-$N2.txt" "$BF16_T1" "$BF16_T2" "$WORK/rss-bf16-$N2.txt" <<'PYEOF'
+if [ "$N_LONG" -gt 0 ]; then
+  echo "== memory over a long run: bfloat16 job over $N_LONG web images"
+  make_set "$WORK/web-$N_LONG" "$N_LONG"
+  run_job long-bf16-8 "$WORK/web-$N_LONG" bfloat16 8
+fi
+
+python3 - "$WORK" "$CPU_MODEL" "$CPU_FLAGS" "$N_LONG" <<'PYEOF'
 import json, os, sys, datetime
-n1, n2, t1, t2, pre, peer, rss_file = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), \
-    float(sys.argv[5]), float(sys.argv[6]), sys.argv[7]
-bf16_t1, bf16_t2, bf16_rss_file = float(sys.argv[8]), float(sys.argv[9]), sys.argv[10]
-peer = peer or None  # 0: the Python peer was skipped (no ../shared)
-def per_peer(x):
-    return round(x / peer, 3) if peer else None
-net = json.load(open("docs/bench/network.json"))
-job = (n2 - n1) / (t2 - t1)
-cores = net["machine"]["cores"]
-fwd_streams = max(v for k, v in net.items() if k.startswith("forward_") and "_streams_" in k)
-# the job's slope is a throughput over minutes: compare it with the forward's window throughputs, not medians
-fwd_best = max([p["images_per_s_window"] for p in net["forward"] if p["threads"] == cores] + [fwd_streams])
-best_frac = {t: max(p["fraction_of_matmul"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
-best_frac_window = {t: max(p["fraction_of_matmul_window"] for p in net["forward"] if p["threads"] == t) for t in (1, 2)}
-def rss_growth(path):
-    rss = [int(l.split()[1]) for l in open(path) if l.strip()]
-    warm = rss[len(rss) // 5:]  # after warm-up: the first fifth of the run is start-up and model load
-    return rss, warm, (max(warm) - warm[0]) / warm[0] if warm else float("nan")
-rss, warm, growth = rss_growth(rss_file)
-report = {
-    "date": net["date"], "machine": net["machine"], "images": {"n1": n1, "n2": n2},
-    "matmul_gflops": net["matmul_gflops"],
-    "forward_best_fraction_of_matmul_by_threads": best_frac,
-    "forward_best_fraction_of_matmul_window_by_threads": best_frac_window,
-    "forward_images_per_s_best_using_all_cores": fwd_best,
-    "preprocess_images_per_s_per_core": pre,
-    "python_peer_images_per_s": peer,
-    "job_wall_s": {str(n1): round(t1, 1), str(n2): round(t2, 1)},
-    "job_images_per_s_slope": round(job, 3),
-    "job_vs_python_peer": per_peer(job),
-    "job_vs_forward": round(job / fwd_best, 3),
-    "job_rss_mb": {"samples": len(rss), "after_warmup_first": warm[0] // 1024 if warm else None,
-                   "after_warmup_max": max(warm) // 1024 if warm else None, "growth_after_warmup": round(growth, 3)},
-}
-bf16_rows = []
-if bf16_t2 > 0:
-    prec = json.load(open("docs/bench/precision.json"))
-    bf16_job = (n2 - n1) / (bf16_t2 - bf16_t1)
-    bf16_fwd = max(v for k, v in prec.items() if k.startswith("bfloat16_") and k.endswith("_streams_images_per_s"))
-    _, bf16_warm, bf16_growth = rss_growth(bf16_rss_file)
-    streams_key = next(k for k in prec if k.startswith("bfloat16_vs_float32_") and k.endswith("_streams"))
-    report["bfloat16"] = {
-        "cpu_native": prec["bfloat16_native"], "cpu_flags": prec["bfloat16_cpu_flags"],
-        "forward_vs_float32_1_thread": prec["bfloat16_vs_float32_1_thread"],
-        "forward_vs_float32_streams": prec[streams_key],
-        "forward_streams_images_per_s": bf16_fwd,
-        "forward_rss_growth_after_warmup": prec.get("bfloat16_rss_growth_after_warmup"),
-        "job_wall_s": {str(n1): round(bf16_t1, 1), str(n2): round(bf16_t2, 1)},
-        "job_images_per_s_slope": round(bf16_job, 3),
-        "job_vs_python_peer": per_peer(bf16_job),
-        "job_vs_bfloat16_forward": round(bf16_job / bf16_fwd, 3),
-        "job_rss_growth_after_warmup": round(bf16_growth, 3),
-    }
-    bf16_rows = [("bfloat16 CPU support", "native" if prec["bfloat16_native"] else "EMULATED"),
-                 ("bf16 / fp32 forward, 1 thread (target >= 1.7)", prec["bfloat16_vs_float32_1_thread"]),
-                 ("bf16 / fp32 forward, concurrent streams (target >= 1.7)", prec[streams_key]),
-                 (f"bf16 Spark job img/s (slope {n1} -> {n2} images)", round(bf16_job, 2)),
-                 ("bf16 job / Python peer (target >= 1.8)", per_peer(bf16_job)),
-                 ("bf16 job / bf16 forward (target >= 0.9)", round(bf16_job / bf16_fwd, 2)),
-                 ("bf16 job RSS growth after warm-up (flat)", f"{100 * bf16_growth:.1f}%")]
+work, cpu, flags, n_long = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+fwd = json.load(open(os.path.join(work, "forward.json")))
+streams = next(k for k in fwd if k.startswith("float32_") and k.endswith("_streams_images_per_s"))
+forward = {"float32": fwd[streams], "bfloat16": fwd[streams.replace("float32", "bfloat16")]}
+peer = {}
+for line in open(os.path.join(work, "peer.txt")):
+    s, p, v = line.split()
+    peer[(s, {"fp32": "float32", "bf16": "bfloat16"}[p])] = float(v)
+
+def job(name):
+    summary = json.load(open(os.path.join(work, f"summary-{name}.json")))
+    rss = [int(l.split()[1]) for l in open(os.path.join(work, f"rss-{name}.txt")) if l.strip()]
+    stages = summary.get("stageSeconds", {})
+    total = sum(stages.values()) or 1
+    return {"images_per_s": round(summary["imagesPerSecond"], 2), "partitions": summary["partitions"],
+            "scoring_s": round(summary["scoringSeconds"], 1), "peak_rss_mb": max(rss) // 1024 if rss else None,
+            "rss_mb_after_warmup": [rss[len(rss) // 5] // 1024, max(rss[len(rss) // 5:]) // 1024] if rss else None,
+            "stage_share": {k: round(v / total, 3) for k, v in stages.items()}}
+
+names = ["web-fp32-8", "web-fp32-48", "web-bf16-8", "web-bf16-48", "phone-fp32-8", "phone-bf16-8", "phone-bf16-8-draft"]
+if n_long:
+    names.append("long-bf16-8")
+jobs = {n: job(n) for n in names}
+rows = []
+def ratio(a, b):
+    return round(a / b, 2) if b else None
+for n in ["web-fp32-8", "web-fp32-48", "web-bf16-8", "web-bf16-48"]:
+    p = "float32" if "fp32" in n else "bfloat16"
+    rows.append((f"job / forward (2 streams), {p}, web, {n.split('-')[-1]} per task (target >= 0.9)",
+                 ratio(jobs[n]["images_per_s"], forward[p])))
+for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8", "phone", "bfloat16", 1.3),
+                        ("phone-bf16-8-draft", "phone", "bfloat16", 2.0), ("web-fp32-8", "web", "float32", 1.0),
+                        ("phone-fp32-8", "phone", "float32", 1.0)]:
+    label = f"job / strong peer, {p}, {s}" + (", jpeg-draft=auto" if "draft" in n else "") + f" (target >= {target})"
+    rows.append((label, ratio(jobs[n]["images_per_s"], peer.get((s, p))) if (s, p) in peer else "peer skipped"))
+report = {"date": datetime.date.today().isoformat(), "cpu": cpu, "cpu_flags": flags.split(),
+          "forward_2_streams_images_per_s": forward, "peer_images_per_s": {f"{s} {p}": v for (s, p), v in peer.items()},
+          "jobs": jobs, "ratios": dict(rows)}
 json.dump(report, open("docs/bench/bench.json", "w"), indent=2)
+print(f"\nCPU: {cpu}; flags: {flags}")
+print(f"forward, 2 streams x 1 thread: float32 {forward['float32']} img/s, bfloat16 {forward['bfloat16']} img/s")
+print("strong peer img/s: " + (", ".join(f"{s} {p} {v}" for (s, p), v in peer.items()) or "skipped"))
+print(f"\n{'job':22s} {'img/s':>7s} {'tasks':>5s} {'peak RSS MB':>11s}  time by stage (share)")
+for n, j in jobs.items():
+    shares = " ".join(f"{k} {100 * v:.0f}%" for k, v in j["stage_share"].items() if v >= 0.005)
+    print(f"{n:22s} {j['images_per_s']:7.2f} {j['partitions']:5d} {str(j['peak_rss_mb']):>11s}  {shares}")
+if n_long:
+    print(f"long run RSS after warm-up: {jobs['long-bf16-8']['rss_mb_after_warmup']} MB (first, max)")
 print()
-print(f"{'figure':58s} {'value':>10s}")
-for k, v in [("matmul GFLOP/s (median call), 1 / 2 threads", f"{net['matmul_gflops']['threads_1']} / {net['matmul_gflops']['threads_2']}"),
-             ("forward / matmul, best batch, 1 thread (target >= 0.6)", best_frac[1]),
-             ("forward / matmul, best batch, 2 threads (target >= 0.6)", best_frac[2]),
-             ("  same by window means, 1 / 2 threads", f"{best_frac_window[1]} / {best_frac_window[2]}"),
-             ("forward img/s (window), best using all cores", fwd_best),
-             ("decode + preprocess img/s per core", pre),
-             ("Python peer img/s (batch 1, 2 threads)", peer),
-             (f"Spark job img/s (slope {n1} -> {n2} images)", round(job, 2)),
-             ("job / Python peer (target >= 1.1)", per_peer(job)),
-             ("job / forward (target >= 0.9)", round(job / fwd_best, 2)),
-             ("job RSS growth after warm-up (target <= 10%)", f"{100 * growth:.1f}%")] + bf16_rows:
-    print(f"{k:58s} {str(v):>10s}")
-print("\nwritten: docs/bench/bench.json, docs/bench/network.json" + (", docs/bench/precision.json" if bf16_rows else ""))
+for k, v in rows:
+    print(f"{k:72s} {v}")
+print("\nwritten: docs/bench/bench.json")
 PYEOF

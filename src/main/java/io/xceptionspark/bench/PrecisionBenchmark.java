@@ -58,6 +58,8 @@ public final class PrecisionBenchmark {
                     median(rounds, "bfloat16_vs_float32_" + streams + "_streams"));
             figures.put("bfloat16_" + streams + "_streams_images_per_s",
                     median(rounds, "bfloat16_" + streams + "_streams_images_per_s"));
+            figures.put("float32_" + streams + "_streams_images_per_s",
+                    median(rounds, "float32_" + streams + "_streams_images_per_s"));
             if (memoryPasses > 0) {
                 List<long[]> rss = NetworkBenchmark.residentMemory(bf16, 1, memoryPasses,
                         Math.max(1, memoryPasses / 20));
