@@ -15,7 +15,10 @@ import io.xceptionspark.testing.Golden;
 import io.xceptionspark.testing.TestData;
 import io.xceptionspark.weights.KerasLayer;
 import io.xceptionspark.weights.KerasWeightsFile;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,17 @@ class Bfloat16ParityTest {
     private static final double SANITY_COSINE = 0.95;
     private static List<KerasLayer> withTop;
     private static float[] batch;
+
+    /** A forward pass's inputs; {@code input} by identity (the batch, its rounded copy or a crop). */
+    private record Pass(XceptionOptions options, Precision precision, float[] input) {}
+
+    /** Passes already run in this class: several tests compare against the same float32 pass. */
+    private static final Map<Pass, float[][][]> PASSES = new HashMap<>();
+
+    @AfterAll
+    static void forgetPasses() {
+        PASSES.clear();
+    }
 
     @BeforeAll
     static void readFixtures() {
@@ -205,9 +219,15 @@ class Bfloat16ParityTest {
         return worst;
     }
 
-    /** Every output of one forward pass over the batch: [output][image][values]. */
+    /** Every output of one forward pass over the batch: [output][image][values] (run once per class). */
     private static float[][][] run(XceptionOptions options, List<KerasLayer> layers, Precision precision,
                                    float[] input, int h, int w) {
+        return PASSES.computeIfAbsent(new Pass(options, precision, input),
+                pass -> forward(options, layers, precision, input, h, w));
+    }
+
+    private static float[][][] forward(XceptionOptions options, List<KerasLayer> layers, Precision precision,
+                                       float[] input, int h, int w) {
         int n = IMAGES.length;
         try (Model model = XceptionModels.withKerasWeights(options, layers, "xception_formula.h5", true, precision);
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
