@@ -2,6 +2,7 @@ package io.xceptionspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.InputOptions;
 import io.xceptionspark.testing.Shared;
@@ -49,7 +50,7 @@ class ListingTest {
     }
 
     private static InputOptions input(List<Path> paths, boolean recursive, String glob, String before, String after) {
-        return new InputOptions(paths.stream().map(Path::toString).toList(), recursive, glob, before, after, 64);
+        return new InputOptions(paths.stream().map(Path::toString).toList(), recursive, glob, before, after, 64, 3);
     }
 
     @Test
@@ -142,6 +143,64 @@ class ListingTest {
 
     private static List<String> rowsPaths(org.apache.spark.sql.Dataset<Row> rows) {
         return rows.collectAsList().stream().map(r -> r.<String>getAs("path")).toList();
+    }
+
+    /**
+     * More sibling folders than spark.sql.sources.parallelPartitionDiscovery.threshold (32): Spark lists them in
+     * a Spark job whose tasks Kryo serialises (Path[] in, file statuses out), under registrationRequired. Each
+     * way the statuses come back: located statuses (file:), plain ones (ignoreDataLocality), viewfs' own, and
+     * the folders given as a glob.
+     */
+    @Test
+    void moreSubFoldersThanTheParallelListingThreshold() throws Exception {
+        Path many = tmp.resolve("many");
+        for (int i = 0; i < 40; i++) {
+            Path day = Files.createDirectories(many.resolve(String.format("2024-01-%02d", i + 1)));
+            Files.write(day.resolve("IMG_" + i + ".jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) i});
+        }
+        SparkSession spark = SparkTestSession.get();
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        String mount = "fs.viewfs.mounttable.photos.link./library";
+        String locality = "spark.sql.sources.ignoreDataLocality";
+        try {
+            hadoop.set(mount, many.toUri().toString());
+            for (boolean ignoreLocality : List.of(false, true)) {
+                spark.conf().set(locality, ignoreLocality);
+                for (String path : List.of(many.toString(), many + "/2024-*", "viewfs://photos/library")) {
+                    int[] jobs = new int[1];
+                    InputFiles listed = withJobCount(spark, jobs, () -> InputFiles.list(spark,
+                            new InputOptions(List.of(path), true, "", "", "", 64, 3)));
+                    assertEquals(40, listed.count(), path);
+                    assertEquals(1, jobs[0], "one parallel listing job for " + path);
+                    String first = listed.rows(spark).first().getString(0);
+                    assertTrue(first.endsWith("/2024-01-01/IMG_0.jpg"), first);
+                    assertEquals(path.startsWith("viewfs:") ? "viewfs" : "file", new org.apache.hadoop.fs.Path(first)
+                            .toUri().getScheme(), first);
+                }
+            }
+        } finally {
+            hadoop.unset(mount);
+            spark.conf().unset(locality);
+        }
+    }
+
+    private static <T> T withJobCount(SparkSession spark, int[] jobs, java.util.function.Supplier<T> action) {
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs[0]++;
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            T result = action.get();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            return result;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("listener bus", e);
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
     }
 
     @Test
