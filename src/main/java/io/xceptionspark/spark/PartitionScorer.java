@@ -109,6 +109,9 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private ImageFile read(ListedFile listed, Configuration conf) {
         Row row = listed.row;
         String path = row.getString(0);
+        if (row.length() > 3 && !row.isNullAt(3)) { // InputFiles.LISTING_ERROR: listed, but not as a file
+            return ImageFile.failed(ScoreResult.UNREADABLE, row.getString(3));
+        }
         long length = row.isNullAt(2) ? -1 : row.getLong(2);
         long max = preprocess.maxFileBytes();
         if (length > max) {

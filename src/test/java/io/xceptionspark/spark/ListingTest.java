@@ -75,16 +75,19 @@ class ListingTest {
     void pathsAreTheStringsABinaryFileScanGives() throws Exception {
         Path odd = tmp.resolve("odd names");
         TestJobs.copy(odd, Shared.path("edge-images").resolve("hopper.bmp"));
-        for (String name : List.of("a b.bmp", "100%.bmp", "ü#x.bmp", "q?.bmp")) {
+        for (String name : List.of("a b.bmp", "100%.bmp", "ü#x.bmp", "q?.bmp", "[1]{x}.bmp", "it's \"q\".bmp",
+                "<b>&amp;.bmp", "back\\slash.bmp", "nested dir/a:b.bmp", "k=v/x.bmp")) {
+            Files.createDirectories(odd.resolve(name).getParent());
             Files.copy(odd.resolve("hopper.bmp"), odd.resolve(name));
         }
         SparkSession spark = SparkTestSession.get();
-        Set<String> scanned = spark.read().format("binaryFile").load(odd.toString()).select("path")
+        Set<String> scanned = spark.read().format("binaryFile").option("recursiveFileLookup", true)
+                .load(odd.toString()).select("path")
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
         InputFiles listed = InputFiles.list(spark, input(List.of(odd), true, "", "", ""));
         assertEquals(scanned, listed.rows(spark).select("path").as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList().stream().collect(Collectors.toSet()));
-        assertEquals(5, scanned.size());
+        assertEquals(11, scanned.size());
     }
 
     @Test
@@ -146,10 +149,11 @@ class ListingTest {
     }
 
     /**
-     * More sibling folders than spark.sql.sources.parallelPartitionDiscovery.threshold (32): Spark lists them in
-     * a Spark job whose tasks Kryo serialises (Path[] in, file statuses out), under registrationRequired. Each
-     * way the statuses come back: located statuses (file:), plain ones (ignoreDataLocality), viewfs' own, and
-     * the folders given as a glob.
+     * More sibling folders than spark.sql.sources.parallelPartitionDiscovery.threshold (32): where Spark's file
+     * index lists the input (other file systems than file:, here viewfs; or input.recursive = false) it lists
+     * them in a Spark job whose tasks Kryo serialises (Path[] in, file statuses out), under registrationRequired,
+     * each way the statuses come back: located statuses, plain ones (ignoreDataLocality), viewfs' own, and the
+     * folders given as a glob. Local input with recursive lookup is walked on the driver: no job.
      */
     @Test
     void moreSubFoldersThanTheParallelListingThreshold() throws Exception {
@@ -166,16 +170,22 @@ class ListingTest {
             hadoop.set(mount, many.toUri().toString());
             for (boolean ignoreLocality : List.of(false, true)) {
                 spark.conf().set(locality, ignoreLocality);
-                for (String path : List.of(many.toString(), many + "/2024-*", "viewfs://photos/library")) {
+                // (input, recursive lookup, parallel listing jobs expected)
+                for (Object[] c : new Object[][] {{many.toString(), true, 0}, {many + "/2024-*", true, 0},
+                        {many + "/2024-*", false, 1}, {"viewfs://photos/library", true, 1},
+                        {"viewfs://photos/library/2024-*", false, 1}}) {
+                    String path = (String) c[0];
+                    boolean recursive = (Boolean) c[1];
                     int[] jobs = new int[1];
                     InputFiles listed = withJobCount(spark, jobs, () -> InputFiles.list(spark,
-                            new InputOptions(List.of(path), true, "", "", "", 64, 3)));
-                    assertEquals(40, listed.count(), path);
-                    assertEquals(1, jobs[0], "one parallel listing job for " + path);
+                            new InputOptions(List.of(path), recursive, "", "", "", 64, 3)));
+                    String what = path + " recursive=" + recursive + " ignoreDataLocality=" + ignoreLocality;
+                    assertEquals(40, listed.count(), what);
+                    assertEquals(c[2], jobs[0], "parallel listing jobs for " + what);
                     String first = listed.rows(spark).first().getString(0);
                     assertTrue(first.endsWith("/2024-01-01/IMG_0.jpg"), first);
-                    assertEquals(path.startsWith("viewfs:") ? "viewfs" : "file", new org.apache.hadoop.fs.Path(first)
-                            .toUri().getScheme(), first);
+                    assertEquals(path.startsWith("viewfs:") ? "viewfs" : "file",
+                            new org.apache.hadoop.fs.Path(first).toUri().getScheme(), first);
                 }
             }
         } finally {
