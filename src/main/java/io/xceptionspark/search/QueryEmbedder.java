@@ -43,7 +43,8 @@ final class QueryEmbedder {
                 Instant.now(), OutputSchema.javaTimeValues(spark),
                 HadoopConfs.nonDefaults(spark.sparkContext().hadoopConfiguration()),
                 RunCounters.register(spark.sparkContext()));
-        return listing.partitioned(spark, ScoringPartitions.count(spark.sparkContext(), listing.count(), input)).mapPartitions(scorer, Encoders.row(schema))
+        int partitions = ScoringPartitions.count(spark.sparkContext(), listing.count(), input);
+        return listing.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema))
                 .select(OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE, ResultColumns.ERROR_MESSAGE,
                         ResultColumns.EMBEDDING);
     }

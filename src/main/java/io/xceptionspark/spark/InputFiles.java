@@ -31,13 +31,15 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The job's input files (path, modification time, length), sorted by path, as Spark's binaryFile source lists
- * them (recursive lookup, path glob filter, modified before/after) but without a Spark job: binaryFile's file
- * index lists on the driver when the source is created, and its file statuses are taken from there. Zero-byte
- * files are kept (a binaryFile scan leaves them out), so that they too get their EMPTY row.
+ * them (recursive lookup, path glob filter, modified before/after) but without a scan: local input is walked
+ * on the driver ({@link InputWalk}); other file systems are listed by binaryFile's file index, which lists on
+ * the driver when the source is created (with a parallel Spark job for many directories), and its file
+ * statuses are taken from there. Zero-byte files are kept (a binaryFile scan leaves them out), so that they
+ * too get their EMPTY row; entries that could not be listed as files carry their reason (listing_error).
  *
  * <p>Listing and spreading the files on the driver means no listing, sampling or shuffle stage before the
  * scoring stage: on a cluster those ran first on each executor's cold JVM. The driver holds the list (a path
- * and two longs per file, next to the file index's own statuses, which binaryFile keeps there anyway).
+ * and two longs per file, ~150 bytes; next to the file index's own statuses where the index listed them).
  */
 public final class InputFiles {
     /** The listed rows' last column: why the entry is not a listable file (null for a file). */
@@ -113,9 +115,13 @@ public final class InputFiles {
         return spark.createDataFrame(files.stream().map(f -> f.toRow(java8Time)).toList(), schema());
     }
 
-    /** The files whose (path, modification_time) is not in {@code done} (an output's rows). */
+    /**
+     * The files whose (path, modification_time) is not in {@code done} (an output's rows). The anti-join runs in
+     * tasks (the listing spread as by {@link #partitioned}, not a local relation copied on the driver); only the
+     * paths left to score come back.
+     */
     public InputFiles notIn(SparkSession spark, Dataset<Row> done) {
-        Dataset<Row> listed = rows(spark);
+        Dataset<Row> listed = partitioned(spark, Math.max(1, spark.sparkContext().defaultParallelism()));
         Dataset<Row> todo = listed.join(done.select(col(OutputSchema.PATH), col(OutputSchema.MODIFICATION_TIME)),
                 listed.col(OutputSchema.PATH).equalTo(done.col(OutputSchema.PATH))
                         .and(listed.col(OutputSchema.MODIFICATION_TIME).equalTo(done.col(OutputSchema.MODIFICATION_TIME))),

@@ -226,6 +226,15 @@ class PhotoLibraryTest {
         assertEquals(EXPECTED.size(), row.get("n").getAsInt(), row.toString());
         assertEquals(EXPECTED.size(), row.get("paths").getAsInt(), row.toString());
         assertEquals(1, row.get("odd").getAsInt(), row.toString());
+        // a global sort: Spark samples the range boundaries in a job of its own first
+        CliRun sorted = cli("sql", "--index", out.toString(), "--json", "--max-rows", "1000",
+                "SELECT path, length FROM xception_results ORDER BY length DESC, path");
+        assertEquals(0, sorted.exitCode(), sorted.toString());
+        List<String> lines = sorted.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertEquals(EXPECTED.size(), lines.size());
+        String largest = JsonParser.parseString(lines.get(0)).getAsJsonObject().get("path").getAsString();
+        assertTrue(largest.endsWith("IMG_4033.JPG") || largest.endsWith("IMG_4032.JPG") || largest.endsWith("copy.JPG"),
+                largest);
     }
 
     @Test
