@@ -118,7 +118,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             return ImageFile.tooLarge(length, max);
         }
         Path file = new Path(path);
-        try (InputStream in = file.getFileSystem(conf).open(file)) {
+        try (InputStream in = HadoopConfs.inputFileSystem(file, conf).open(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
             if (bytes.length > max) {
                 return ImageFile.tooLarge(bytes.length, max);

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Inputs that cannot be listed as plain files: a folder without read permission, symbolic link loops, names
- * Hadoop cannot open. Below an input root each gives an UNREADABLE row and the job goes on (exit 0); an input
- * root itself fails the job with exit code 2 and one message. Never exit 1.
+ * Inputs that cannot be listed as plain files: a folder without read permission, symbolic link loops, a name
+ * that is not UTF-8, a FIFO. Below an input root each gives an UNREADABLE row and the job goes on (exit 0); an
+ * input root itself, or a path Hadoop rejects, fails the job with exit code 2 and one message. Never exit 1. A
+ * name with ':' (which Hadoop's checksummed local file system cannot open) is read and scored.
  */
 class BadInputTest {
     /** Random weights at 71x71, one seed for the class (one model load). */
@@ -114,11 +115,14 @@ class BadInputTest {
     }
 
     @Test
-    void namesHadoopCannotOpenAreUnreadableRows() throws Exception {
+    void namesHadoopCannotOpenAndSpecialFilesAreUnreadableRows() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("names"));
         Files.write(in.resolve("fine.jpg"), jpeg);
-        // ':' in a name: Hadoop's local file system cannot build the checksum path ".a:b.jpg.crc"
-        Files.write(in.resolve("a:b.jpg"), jpeg);
+        // ':' in a name: Hadoop's checksummed local file system cannot build its path ".a:b.jpg.crc"; read raw
+        Files.write(in.resolve("12:30 a:b.jpg"), jpeg);
+        // a FIFO: reading it would block the task
+        Process fifo = new ProcessBuilder("mkfifo", in.resolve("pipe.jpg").toString()).inheritIO().start();
+        assertEquals(0, fifo.waitFor());
         // bytes that are not UTF-8: Java names the file with U+FFFD, which opens nothing
         Process p = new ProcessBuilder("sh", "-c", "printf x > \"$1\"/$(printf 'bad\\377\\376.jpg')", "sh",
                 in.toString()).inheritIO().start();
@@ -127,9 +131,11 @@ class BadInputTest {
         CliRun run = score(in.toString(), out);
         assertEquals(0, run.exitCode(), run.toString());
         Map<String, String> rows = outcomes(out);
-        assertEquals(3, rows.size(), rows.toString());
+        assertEquals(4, rows.size(), rows.toString());
         assertEquals("OK", rows.get("fine.jpg"));
-        assertTrue(rows.get("a:b.jpg").startsWith("UNREADABLE: cannot read"), rows.toString());
+        assertEquals("OK", rows.get("12:30 a:b.jpg"));
+        assertTrue(rows.get("pipe.jpg").startsWith("UNREADABLE: ") && rows.get("pipe.jpg").contains("not a regular file"),
+                rows.toString());
         assertTrue(rows.get("bad\uFFFD\uFFFD.jpg").startsWith("UNREADABLE: the file name")
                 && rows.get("bad\uFFFD\uFFFD.jpg").contains("not valid UTF-8"), rows.toString());
     }

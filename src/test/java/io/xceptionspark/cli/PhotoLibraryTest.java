@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A photo library as users keep one, generated here: 160 dated folders side by side, nested camera and event
- * folders, names with spaces, unicode, #, %, ?, quotes, brackets and HTML markup, JPEG/PNG/GIF/BMP/TIFF/WebP,
+ * folders, names with spaces, unicode, #, %, ?, :, quotes, brackets and HTML markup, JPEG/PNG/GIF/BMP/TIFF/WebP,
  * phone-size photos (4032x3024) with a byte-identical backup copy, a zero-byte file and damaged ones. Scored
  * once into a Parquet output partitioned by status and error_code, then: one row per file, an incremental rerun
  * that scores nothing, the report with every name escaped, similar, duplicates, sql, and a Delta table that an
@@ -44,7 +44,8 @@ class PhotoLibraryTest {
         "model.input-height=71", "--set", "model.input-width=71"};
     static final List<String> ODD_NAMES = List.of("space in name.jpg", "café ☕ 日本語 ß.png", "#hash#tag.gif",
             "100% done.bmp", "what?.jpg", "it's \"quoted\".png", "[brackets] {braces} (parens).jpg",
-            "<img src=x onerror=alert(1)>.jpg", "<b>bold</b-ish> &amp; co.png", "back\\slash.tif", "tiny.webp");
+            "<img src=x onerror=alert(1)>.jpg", "<b>bold</b-ish> &amp; co.png", "back\\slash.tif", "tiny.webp",
+            "2024-06-01 12:30:05 sunset.jpg");
     static final String PHONE = "DCIM/100APPLE/IMG_4032.JPG";
     static final String PHONE_COPY = "Backup/IMG_4032 copy.JPG";
     static final Map<String, String> SESSION = Map.of("spark.sql.sources.parallelPartitionDiscovery.threshold", "1",
