@@ -85,11 +85,13 @@ final class InputWalk {
         try {
             Path path = new Path(p);
             FileSystem fs = path.getFileSystem(conf);
-            FileStatus[] roots = JobPreflight.isGlob(p) ? fs.globStatus(fs.makeQualified(path))
+            boolean glob = JobPreflight.isGlob(p);
+            FileStatus[] roots = glob ? fs.globStatus(fs.makeQualified(path))
                     : new FileStatus[] {fs.getFileStatus(fs.makeQualified(path))};
             for (FileStatus root : roots == null ? new FileStatus[0] : roots) {
                 if (root.isDirectory()) {
-                    walk(fs, root.getPath());
+                    // a folder a pattern matched is one entry of the input: its problems are rows too
+                    walk(fs, root.getPath(), !glob);
                 } else {
                     file(root.getPath(), root.getModificationTime(), root.getLen());
                 }
@@ -112,11 +114,11 @@ final class InputWalk {
         }
     }
 
-    private void walk(FileSystem fs, Path root) throws IOException {
+    private void walk(FileSystem fs, Path root, boolean rootFailsJob) throws IOException {
         boolean local = fs instanceof LocalFileSystem;
         Deque<Pending> todo = new ArrayDeque<>();
         todo.push(new Pending(root, local ? key(localPath(root)) : null, null));
-        boolean isRoot = true;
+        boolean isRoot = rootFailsJob;
         while (!todo.isEmpty()) {
             Pending dir = todo.pop();
             try {

@@ -76,6 +76,12 @@ class BadInputTest {
         assertEquals("OK", rows.get("a.jpg"));
         String locked = rows.get(DeniedListingFileSystem.LOCKED);
         assertTrue(locked.startsWith("UNREADABLE: cannot list folder") && locked.contains("Permission denied"), locked);
+
+        // the same folders matched by a pattern: the locked one is a row too, not the input root
+        Path globbed = tmp.resolve("perm-glob-out");
+        CliRun glob = score(DeniedListingFileSystem.uri(in) + "/*", globbed);
+        assertEquals(0, glob.exitCode(), glob.toString());
+        assertEquals(rows, outcomes(globbed));
     }
 
     @Test
