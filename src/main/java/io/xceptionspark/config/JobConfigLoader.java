@@ -166,7 +166,7 @@ public final class JobConfigLoader {
         List<String> paths = strings(c, "input.paths");
         InputOptions input = new InputOptions(paths, bool(c, "input.recursive"), str(c, "input.path-glob-filter"),
                 timestamp(c, "input.modified-before"), timestamp(c, "input.modified-after"),
-                integer(c, "input.images-per-partition", 1, 100_000));
+                integer(c, "input.images-per-partition", 1, 100_000), integer(c, "input.tasks-per-core", 1, 1000));
 
         ModelSpec model = model(c);
         boolean fallback = bool(c, "model.imagenet-fallback-random");

@@ -55,7 +55,7 @@ final class ThumbnailJob {
     private static String read(String path, Configuration conf, Thumbnailer thumbnailer) {
         try {
             Path file = new Path(path);
-            FileSystem fs = file.getFileSystem(conf);
+            FileSystem fs = io.xceptionspark.spark.HadoopConfs.inputFileSystem(file, conf);
             if (fs.getFileStatus(file).getLen() > thumbnailer.maxFileBytes()) {
                 return null;
             }

@@ -10,6 +10,7 @@ import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.PartitionScorer;
 import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.RunCounters;
+import io.xceptionspark.spark.ScoringPartitions;
 import io.xceptionspark.spark.StageAccount;
 import java.time.Instant;
 import java.util.List;
@@ -35,14 +36,15 @@ final class QueryEmbedder {
         ScoringOptions scoring = new ScoringOptions(ScoringMode.EMBEDDINGS, settings.scoring().topK(),
                 settings.scoring().normalizeEmbeddings(), false, settings.scoring().batchSize(),
                 settings.scoring().intraOpThreads());
-        InputOptions input = new InputOptions(paths, true, "", "", "", settings.input().imagesPerPartition());
+        InputOptions input = new InputOptions(paths, true, "", "", "", settings.input().imagesPerPartition(),
+                settings.input().tasksPerCore());
         InputFiles listing = InputFiles.list(spark, input);
         StructType schema = OutputSchema.of(scoring);
         PartitionScorer scorer = new PartitionScorer(settings.model(), settings.preprocess(), scoring, identity,
                 Instant.now(), OutputSchema.javaTimeValues(spark),
                 HadoopConfs.nonDefaults(spark.sparkContext().hadoopConfiguration()),
                 RunCounters.register(spark.sparkContext()), StageAccount.register(spark.sparkContext()));
-        int partitions = (int) Math.max(1, Math.min(listing.count(), spark.sparkContext().defaultParallelism()));
+        int partitions = ScoringPartitions.count(spark.sparkContext(), listing.count(), input);
         return listing.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema))
                 .select(OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE, ResultColumns.ERROR_MESSAGE,
                         ResultColumns.EMBEDDING);

@@ -26,6 +26,16 @@ public final class HadoopConfs {
         }
     }
 
+    /**
+     * The file system to read an input file through: its own, except Hadoop's local file system without its
+     * checksum layer, which opens a ".NAME.crc" path beside every file and fails on names Hadoop's Path cannot
+     * take as a relative path (a ':' in "12:30 sunset.jpg"); input images have no checksum files.
+     */
+    public static org.apache.hadoop.fs.FileSystem inputFileSystem(Path file, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(conf);
+        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
+    }
+
     public static HashMap<String, String> nonDefaults(Configuration conf) {
         Configuration defaults = new Configuration();
         HashMap<String, String> diff = new HashMap<>();

@@ -3,6 +3,7 @@ package io.xceptionspark.spark;
 import static org.apache.spark.sql.functions.col;
 
 import io.xceptionspark.config.InputOptions;
+import io.xceptionspark.config.JobConfigException;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -30,23 +31,56 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The job's input files (path, modification time, length), sorted by path, as Spark's binaryFile source lists
- * them (recursive lookup, path glob filter, modified before/after) but without a Spark job: binaryFile's file
- * index lists on the driver when the source is created, and its file statuses are taken from there. Zero-byte
- * files are kept (a binaryFile scan leaves them out), so that they too get their EMPTY row.
+ * them (recursive lookup, path glob filter, modified before/after) but without a scan: local input is walked
+ * on the driver ({@link InputWalk}); other file systems are listed by binaryFile's file index, which lists on
+ * the driver when the source is created (with a parallel Spark job for many directories), and its file
+ * statuses are taken from there. Zero-byte files are kept (a binaryFile scan leaves them out), so that they
+ * too get their EMPTY row; entries that could not be listed as files carry their reason (listing_error).
  *
  * <p>Listing and spreading the files on the driver means no listing, sampling or shuffle stage before the
  * scoring stage: on a cluster those ran first on each executor's cold JVM. The driver holds the list (a path
- * and two longs per file, next to the file index's own statuses, which binaryFile keeps there anyway).
+ * and two longs per file, ~150 bytes; next to the file index's own statuses where the index listed them).
  */
 public final class InputFiles {
+    /** The listed rows' last column: why the entry is not a listable file (null for a file). */
+    static final String LISTING_ERROR = "listing_error";
     private final List<ListedFile> files;
 
     private InputFiles(List<ListedFile> files) {
         this.files = files;
     }
 
-    /** Lists the input on the driver (binaryFile's file index; for many directories it lists in parallel). */
+    /**
+     * Lists the input on the driver. Local inputs with recursive lookup: {@link InputWalk}, which turns
+     * unlistable folders, link loops and unnamable files into entries with a reason. Other inputs: binaryFile's
+     * file index (for many directories it lists in parallel); if that fails on something below a root, the
+     * recursive walk lists again, one directory at a time, turning each problem into an entry.
+     */
     public static InputFiles list(SparkSession spark, InputOptions input) {
+        if (input.recursive() && InputWalk.allLocal(input, spark.sessionState().newHadoopConf())) {
+            return sorted(InputWalk.list(spark, input));
+        }
+        try {
+            return sorted(listWithIndex(spark, input));
+        } catch (JobConfigException | IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            if (!input.recursive()) {
+                throw new JobConfigException("Spark cannot list the input " + input.paths() + " without recursive"
+                        + " lookup: " + e.getMessage() + ". Set input.recursive = true, or fix input.paths.", e);
+            }
+            return sorted(InputWalk.list(spark, input));
+        }
+    }
+
+    private static InputFiles sorted(List<ListedFile> files) {
+        List<ListedFile> copy = new ArrayList<>(files);
+        copy.sort(Comparator.comparing(ListedFile::path));
+        return new InputFiles(copy);
+    }
+
+    /** binaryFile's file index (recursive lookup, glob filter, modified before/after), without a scan. */
+    private static List<ListedFile> listWithIndex(SparkSession spark, InputOptions input) {
         DataFrameReader reader = spark.read().format("binaryFile")
                 .option("recursiveFileLookup", input.recursive());
         if (!input.pathGlobFilter().isBlank()) {
@@ -66,25 +100,28 @@ public final class InputFiles {
         }
         List<ListedFile> files = new ArrayList<>();
         for (FileStatus status : CollectionConverters.asJava(index.allFiles())) {
-            files.add(new ListedFile(status.getPath().toString(), status.getModificationTime(), status.getLen()));
+            files.add(new ListedFile(status.getPath().toString(), status.getModificationTime(), status.getLen(), null));
         }
-        files.sort(Comparator.comparing(ListedFile::path));
-        return new InputFiles(files);
+        return files;
     }
 
     public int count() {
         return files.size();
     }
 
-    /** The files as (path, modification_time, length) rows of a local DataFrame. */
+    /** The files as (path, modification_time, length, listing_error) rows of a local DataFrame. */
     public Dataset<Row> rows(SparkSession spark) {
         boolean java8Time = OutputSchema.javaTimeValues(spark);
         return spark.createDataFrame(files.stream().map(f -> f.toRow(java8Time)).toList(), schema());
     }
 
-    /** The files whose (path, modification_time) is not in {@code done} (an output's rows). */
+    /**
+     * The files whose (path, modification_time) is not in {@code done} (an output's rows). The anti-join runs in
+     * tasks (the listing spread as by {@link #partitioned}, not a local relation copied on the driver); only the
+     * paths left to score come back.
+     */
     public InputFiles notIn(SparkSession spark, Dataset<Row> done) {
-        Dataset<Row> listed = rows(spark);
+        Dataset<Row> listed = partitioned(spark, Math.max(1, spark.sparkContext().defaultParallelism()));
         Dataset<Row> todo = listed.join(done.select(col(OutputSchema.PATH), col(OutputSchema.MODIFICATION_TIME)),
                 listed.col(OutputSchema.PATH).equalTo(done.col(OutputSchema.PATH))
                         .and(listed.col(OutputSchema.MODIFICATION_TIME).equalTo(done.col(OutputSchema.MODIFICATION_TIME))),
@@ -104,24 +141,29 @@ public final class InputFiles {
         return spark.createDataFrame(rows, schema());
     }
 
+    /** The input columns, then why the entry could not be listed as a file (null for a file). */
     private static StructType schema() {
-        return new StructType(OutputSchema.inputFields().toArray(StructField[]::new));
+        return new StructType(OutputSchema.inputFields().toArray(StructField[]::new))
+                .add(LISTING_ERROR, org.apache.spark.sql.types.DataTypes.StringType, true);
     }
 
     /**
      * One listed file, as it travels to its task (Kryo, registered): a plain class, since Kryo cannot set a
-     * record's final fields.
+     * record's final fields. A listing problem (an unlistable folder, a link loop, ...) is an entry with its
+     * reason; its time is Long.MIN_VALUE and its length -1 when unknown (null in the row).
      */
     static final class ListedFile implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String path;
         private final long modifiedMillis;
         private final long length;
+        private final String listingError;
 
-        ListedFile(String path, long modifiedMillis, long length) {
+        ListedFile(String path, long modifiedMillis, long length, String listingError) {
             this.path = path;
             this.modifiedMillis = modifiedMillis;
             this.length = length;
+            this.listingError = listingError;
         }
 
         String path() {
@@ -129,8 +171,9 @@ public final class InputFiles {
         }
 
         Row toRow(boolean java8Time) {
-            Instant modified = Instant.ofEpochMilli(modifiedMillis);
-            return RowFactory.create(path, java8Time ? modified : Timestamp.from(modified), length);
+            Instant modified = modifiedMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(modifiedMillis);
+            Object time = modified == null || java8Time ? modified : Timestamp.from(modified);
+            return RowFactory.create(path, time, length < 0 ? null : length, listingError);
         }
     }
 }

@@ -52,8 +52,8 @@ public final class JobPreflight {
 
     static void checkInputs(InputOptions input, Configuration conf) {
         for (String p : input.paths()) {
-            Path path = new Path(p);
             try {
+                Path path = new Path(p);
                 FileSystem fs = path.getFileSystem(conf);
                 boolean found;
                 if (isGlob(p)) {
@@ -67,10 +67,31 @@ public final class JobPreflight {
                             + " matches nothing)" : "") + ". Fix input.paths (or --input): give existing files,"
                             + " directories or glob patterns.");
                 }
+                if (!isGlob(p)) {
+                    checkListable(fs, fs.makeQualified(path));
+                }
+            } catch (java.nio.file.AccessDeniedException | org.apache.hadoop.security.AccessControlException e) {
+                throw new JobConfigException("Cannot list input path " + p + ": permission denied (" + e.getMessage()
+                        + "). Give the job's user read access to it, or fix input.paths (or --input).", e);
             } catch (IOException | IllegalArgumentException e) {
                 throw new JobConfigException("Cannot check input path " + p + ": " + e.getMessage()
                         + ". Fix input.paths (or --input).", e);
             }
+        }
+    }
+
+    /**
+     * An input directory must be listable: on the local file system opening it is enough (java.nio, without
+     * reading it all); elsewhere the first page of its listing.
+     */
+    private static void checkListable(FileSystem fs, Path path) throws IOException {
+        if (!fs.getFileStatus(path).isDirectory()) {
+            return;
+        }
+        if (fs instanceof org.apache.hadoop.fs.LocalFileSystem) {
+            java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of(path.toUri().getPath())).close();
+        } else {
+            fs.listStatusIterator(path).hasNext();
         }
     }
 

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  *                               (over preprocess.max-file-bytes, or unreadable): groups byte-identical files
  * status             string     OK or ERROR
  * error_code         string     null when OK; EMPTY, UNSUPPORTED_FORMAT, UNSUPPORTED, CORRUPT, TOO_LARGE, TIMEOUT,
- *                               UNREADABLE
+ *                               UNREADABLE (also: a folder, link loop or name that could not be listed)
  * error_message      string     null when OK; what went wrong
  * label              string     labels/both: top-1 ImageNet label
  * class_index        int        labels/both: top-1 class index

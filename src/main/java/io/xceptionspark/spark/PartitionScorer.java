@@ -113,13 +113,16 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private ImageFile read(ListedFile listed, Configuration conf) {
         Row row = listed.row;
         String path = row.getString(0);
+        if (row.length() > 3 && !row.isNullAt(3)) { // InputFiles.LISTING_ERROR: listed, but not as a file
+            return ImageFile.failed(ScoreResult.UNREADABLE, row.getString(3));
+        }
         long length = row.isNullAt(2) ? -1 : row.getLong(2);
         long max = preprocess.maxFileBytes();
         if (length > max) {
             return ImageFile.tooLarge(length, max);
         }
         Path file = new Path(path);
-        try (InputStream in = file.getFileSystem(conf).open(file)) {
+        try (InputStream in = HadoopConfs.inputFileSystem(file, conf).open(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
             if (bytes.length > max) {
                 return ImageFile.tooLarge(bytes.length, max);

@@ -24,8 +24,9 @@ import org.apache.spark.sql.types.StructType;
  *   <li>list the input files on the driver as Spark's binaryFile source does (recursive lookup, path glob
  *       filter, modified before/after), without reading them ({@link InputFiles});</li>
  *   <li>incremental runs: drop files whose (path, modification_time) is already in the output;</li>
- *   <li>spread the files from the driver over ceil(files / input.images-per-partition) partitions: runs of
- *       paths that differ by at most one file;</li>
+ *   <li>spread the files from the driver over {@link ScoringPartitions} partitions (at most
+ *       input.images-per-partition files each, at least input.tasks-per-core per task slot): runs of paths
+ *       whose sizes differ by at most one file;</li>
  *   <li>score each partition ({@link PartitionScorer}): one output row per file;</li>
  *   <li>write the rows crash-safe ({@link OutputWriter}: Parquet staged and published under the output's lock,
  *       or one Delta transaction), with the save mode and optional partitioning;</li>
@@ -66,8 +67,7 @@ public final class ScoringJob {
             InputFiles listed = InputFiles.list(spark, job.input());
             InputFiles todo = output.incremental() && outputExists ? listed.notIn(spark, writer.read()) : listed;
             long toScore = todo.count();
-            int partitions = (int) Math.max(1, (toScore + job.input().imagesPerPartition() - 1)
-                    / job.input().imagesPerPartition());
+            int partitions = ScoringPartitions.count(spark.sparkContext(), toScore, job.input());
             console.printf("xception-spark: run %s: %d files listed, %d to score in %d partitions with %s%n", runId,
                     listed.count(), toScore, partitions, model.identity());
 

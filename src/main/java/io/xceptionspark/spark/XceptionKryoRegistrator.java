@@ -12,7 +12,8 @@ import org.apache.spark.serializer.KryoRegistrator;
  *
  * <p>The job's own rows travel as Spark's UnsafeRows and its functions with Java serialisation; what Kryo
  * sees are Spark SQL's internal values (schemas, write-task results, collected rows), listed here by name
- * because most of them are private to Spark.
+ * because most of them are private to Spark, and the paths and file statuses of Spark's parallel listing.
+ * Each list holds what running that path with registrationRequired asked for (the tests run every one).
  */
 public final class XceptionKryoRegistrator implements KryoRegistrator {
 
@@ -47,6 +48,32 @@ public final class XceptionKryoRegistrator implements KryoRegistrator {
             "org.apache.spark.sql.delta.SerializableFileStatus",
             "org.apache.spark.sql.delta.SerializableFileStatus[]");
 
+    /**
+     * Spark's parallel listing (more than spark.sql.sources.parallelPartitionDiscovery.threshold directories, 32
+     * by default: an input folder with many sub-folders, a glob matching many, an output with many run
+     * directories): its tasks receive their directories as a Path[] and return each directory's leaf files as a
+     * FileStatus[].
+     */
+    static final List<String> LISTING_CLASSES = List.of(
+            "org.apache.hadoop.fs.Path",
+            "org.apache.hadoop.fs.Path[]",
+            "org.apache.hadoop.fs.FileStatus[]");
+
+    /**
+     * The file statuses a listing task returns, written by {@link FileStatusSerializer}: LocatedFileStatus, which
+     * Spark builds for most file systems (file:, s3a:, ...); the file systems' own classes where Spark keeps them:
+     * viewfs: and hdfs: (listLocatedStatus), and each file system's plain statuses when
+     * spark.sql.sources.ignoreDataLocality = true (file: and viewfs: run in the tests; hdfs: from Spark's code).
+     */
+    static final List<String> FILE_STATUS_CLASSES = List.of(
+            "org.apache.hadoop.fs.FileStatus",
+            "org.apache.hadoop.fs.LocatedFileStatus",
+            "org.apache.hadoop.fs.RawLocalFileSystem$DeprecatedRawLocalFileStatus",
+            "org.apache.hadoop.fs.viewfs.ViewFsLocatedFileStatus",
+            "org.apache.hadoop.fs.viewfs.ViewFsFileStatus",
+            "org.apache.hadoop.hdfs.protocol.HdfsLocatedFileStatus",
+            "org.apache.hadoop.hdfs.protocol.HdfsNamedFileStatus");
+
     @Override
     public void registerClasses(Kryo kryo) {
         for (String name : SPARK_CLASSES) {
@@ -54,6 +81,13 @@ public final class XceptionKryoRegistrator implements KryoRegistrator {
         }
         for (String name : DELTA_CLASSES) {
             kryo.register(load(name));
+        }
+        for (String name : LISTING_CLASSES) {
+            kryo.register(load(name));
+        }
+        FileStatusSerializer statuses = new FileStatusSerializer();
+        for (String name : FILE_STATUS_CLASSES) {
+            kryo.register(load(name), statuses);
         }
         // the listed files, as each scoring task receives its run of them
         kryo.register(InputFiles.ListedFile.class);

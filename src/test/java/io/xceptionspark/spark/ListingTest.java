@@ -2,6 +2,7 @@ package io.xceptionspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.InputOptions;
 import io.xceptionspark.testing.TestData;
@@ -49,7 +50,7 @@ class ListingTest {
     }
 
     private static InputOptions input(List<Path> paths, boolean recursive, String glob, String before, String after) {
-        return new InputOptions(paths.stream().map(Path::toString).toList(), recursive, glob, before, after, 64);
+        return new InputOptions(paths.stream().map(Path::toString).toList(), recursive, glob, before, after, 64, 3);
     }
 
     @Test
@@ -74,16 +75,19 @@ class ListingTest {
     void pathsAreTheStringsABinaryFileScanGives() throws Exception {
         Path odd = tmp.resolve("odd names");
         TestJobs.copy(odd, TestData.path("edge-images").resolve("hopper.bmp"));
-        for (String name : List.of("a b.bmp", "100%.bmp", "ü#x.bmp", "q?.bmp")) {
+        for (String name : List.of("a b.bmp", "100%.bmp", "ü#x.bmp", "q?.bmp", "[1]{x}.bmp", "it's \"q\".bmp",
+                "<b>&amp;.bmp", "back\\slash.bmp", "nested dir/a:b.bmp", "k=v/x.bmp")) {
+            Files.createDirectories(odd.resolve(name).getParent());
             Files.copy(odd.resolve("hopper.bmp"), odd.resolve(name));
         }
         SparkSession spark = SparkTestSession.get();
-        Set<String> scanned = spark.read().format("binaryFile").load(odd.toString()).select("path")
+        Set<String> scanned = spark.read().format("binaryFile").option("recursiveFileLookup", true)
+                .load(odd.toString()).select("path")
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
         InputFiles listed = InputFiles.list(spark, input(List.of(odd), true, "", "", ""));
         assertEquals(scanned, listed.rows(spark).select("path").as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList().stream().collect(Collectors.toSet()));
-        assertEquals(5, scanned.size());
+        assertEquals(11, scanned.size());
     }
 
     @Test
@@ -142,6 +146,71 @@ class ListingTest {
 
     private static List<String> rowsPaths(org.apache.spark.sql.Dataset<Row> rows) {
         return rows.collectAsList().stream().map(r -> r.<String>getAs("path")).toList();
+    }
+
+    /**
+     * More sibling folders than spark.sql.sources.parallelPartitionDiscovery.threshold (32): where Spark's file
+     * index lists the input (other file systems than file:, here viewfs; or input.recursive = false) it lists
+     * them in a Spark job whose tasks Kryo serialises (Path[] in, file statuses out), under registrationRequired,
+     * each way the statuses come back: located statuses, plain ones (ignoreDataLocality), viewfs' own, and the
+     * folders given as a glob. Local input with recursive lookup is walked on the driver: no job.
+     */
+    @Test
+    void moreSubFoldersThanTheParallelListingThreshold() throws Exception {
+        Path many = tmp.resolve("many");
+        for (int i = 0; i < 40; i++) {
+            Path day = Files.createDirectories(many.resolve(String.format("2024-01-%02d", i + 1)));
+            Files.write(day.resolve("IMG_" + i + ".jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) i});
+        }
+        SparkSession spark = SparkTestSession.get();
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        String mount = "fs.viewfs.mounttable.photos.link./library";
+        String locality = "spark.sql.sources.ignoreDataLocality";
+        try {
+            hadoop.set(mount, many.toUri().toString());
+            for (boolean ignoreLocality : List.of(false, true)) {
+                spark.conf().set(locality, ignoreLocality);
+                // (input, recursive lookup, parallel listing jobs expected)
+                for (Object[] c : new Object[][] {{many.toString(), true, 0}, {many + "/2024-*", true, 0},
+                        {many + "/2024-*", false, 1}, {"viewfs://photos/library", true, 1},
+                        {"viewfs://photos/library/2024-*", false, 1}}) {
+                    String path = (String) c[0];
+                    boolean recursive = (Boolean) c[1];
+                    int[] jobs = new int[1];
+                    InputFiles listed = withJobCount(spark, jobs, () -> InputFiles.list(spark,
+                            new InputOptions(List.of(path), recursive, "", "", "", 64, 3)));
+                    String what = path + " recursive=" + recursive + " ignoreDataLocality=" + ignoreLocality;
+                    assertEquals(40, listed.count(), what);
+                    assertEquals(c[2], jobs[0], "parallel listing jobs for " + what);
+                    String first = listed.rows(spark).first().getString(0);
+                    assertTrue(first.endsWith("/2024-01-01/IMG_0.jpg"), first);
+                    assertEquals(path.startsWith("viewfs:") ? "viewfs" : "file",
+                            new org.apache.hadoop.fs.Path(first).toUri().getScheme(), first);
+                }
+            }
+        } finally {
+            hadoop.unset(mount);
+            spark.conf().unset(locality);
+        }
+    }
+
+    private static <T> T withJobCount(SparkSession spark, int[] jobs, java.util.function.Supplier<T> action) {
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs[0]++;
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            T result = action.get();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            return result;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("listener bus", e);
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
     }
 
     @Test

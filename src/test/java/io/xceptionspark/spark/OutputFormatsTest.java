@@ -62,7 +62,9 @@ class OutputFormatsTest {
         Files.copy(TestData.path("edge-images/empty.jpg"), in.resolve("empty.jpg"));
         Path out = tmp.resolve("out");
         ScoringJob.run(spark, TestJobs.small(List.of(in), out).set("scoring.mode", "both")
-                .set("scoring.normalize-embeddings", "true").set("input.images-per-partition", "2").load(), QUIET);
+                .set("scoring.normalize-embeddings", "true").set("input.images-per-partition", "2")
+                // one task per slot at least (2 in local[2]): the images-per-partition cap decides
+                .set("input.tasks-per-core", "1").load(), QUIET);
 
         Dataset<Row> rows = ScoringResults.read(spark, out.toString());
         for (Row r : rows.collectAsList()) {

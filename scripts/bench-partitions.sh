@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# How the default partitioning uses the cores (not a test): SIZES (48,2000) 640x480 JPEGs scored by the
+# full-size network (299x299, random weights) in local[2], once with the default partitions
+# (input.tasks-per-core = 3) and, for BEFORE_SIZES (48: where the counts differ; 2,000 images make 32
+# partitions either way), as before it (ceil(images / 64) partitions), each mode in its own JVM
+# (io.xceptionspark.bench.PartitionSpreadBenchmark). Writes docs/bench/partitions.json and
+# docs/bench/partitions-before.json. Images and outputs go under $WORK (/tmp/xs-bench-partitions), deleted at
+# the end unless KEEP=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-48,2000}
+BEFORE_SIZES=${BEFORE_SIZES:-48}
+WORK=${WORK:-/tmp/xs-bench-partitions}
+source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
+echo "== build"
+mvn -B -ntp -q compile
+mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+CP="target/classes:$(cat target/bench-classpath.txt)"
+grep -m1 "model name" /proc/cpuinfo
+grep -m1 "^flags" /proc/cpuinfo
+mkdir -p "$WORK"
+trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
+for mode in default before; do
+  sizes=$([ "$mode" = before ] && echo "$BEFORE_SIZES" || echo "$SIZES")
+  echo "== $mode partitions, $sizes images"
+  java -Xmx2g "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$CP" io.xceptionspark.bench.PartitionSpreadBenchmark \
+    "$WORK" "$sizes" "docs/bench/partitions$([ "$mode" = before ] && echo -before).json" "$mode" 2>"$WORK/$mode.log" \
+    || { tail -30 "$WORK/$mode.log"; exit 1; }
+done
