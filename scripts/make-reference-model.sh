@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes the reference Xception files (xception_ref.h5, xception_ref_notop.h5, xception_ref.pt) in OUTDIR
 # with ../shared/bench/xception_ref.py: full-size, uncompressed, contiguous Keras-layout weights with all
-# 134 layer names, as the official Keras files are, and the same network traced to TorchScript. Used only by
-# scripts/bench.sh when ../shared is there, so that its Python peer runs the Java side's weights:
-#   scripts/make-reference-model.sh /tmp/xref 7
+# 134 layer names, as the official Keras files are, and the same network traced to TorchScript. Optional, for
+# manual measurements beside ../shared (scripts/bench-search.sh uses target/reference-model/xception_ref.h5 when
+# it exists); no test and no other script needs it:
+#   scripts/make-reference-model.sh target/reference-model 7
 # Installs Debian's python3-torch/python3-h5py/python3-numpy with apt-get only if they are missing
 # (PyPI is not reachable here). Idempotent: does nothing if OUTDIR already holds the three files.
 set -euo pipefail
