@@ -67,8 +67,8 @@ public final class PreprocessBenchmark {
         }
         ImagePreprocessor preprocessor = new ImagePreprocessor(config.withDecodeTimeout(Duration.ZERO));
         float[] buffer = new float[config.floatsPerImage()];
-        run(preprocessor, images, buffer, (long) (seconds * 1e9), new ImagePreprocessor.StageTimes()); // warm-up
-        ImagePreprocessor.StageTimes times = new ImagePreprocessor.StageTimes();
+        run(preprocessor, images, buffer, (long) (seconds * 1e9), new ImagePreprocessor.PrepareTimes()); // warm-up
+        ImagePreprocessor.PrepareTimes times = new ImagePreprocessor.PrepareTimes();
         long cpu = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long count = run(preprocessor, images, buffer, (long) (seconds * 1e9), times);
@@ -78,7 +78,7 @@ public final class PreprocessBenchmark {
     }
 
     private static long run(ImagePreprocessor preprocessor, List<byte[]> images, float[] buffer, long nanos,
-                            ImagePreprocessor.StageTimes times) {
+                            ImagePreprocessor.PrepareTimes times) {
         long deadline = System.nanoTime() + nanos;
         long count = 0;
         do {

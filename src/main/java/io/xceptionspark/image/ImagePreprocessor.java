@@ -65,7 +65,7 @@ public final class ImagePreprocessor {
      * {@link #prepareInto(byte[], float[], int)}, adding this image's decode and resize times to
      * {@code times} (null: not timed).
      */
-    public Optional<PreparedImage.Failed> prepareInto(byte[] fileBytes, float[] dest, int offset, StageTimes times) {
+    public Optional<PreparedImage.Failed> prepareInto(byte[] fileBytes, float[] dest, int offset, PrepareTimes times) {
         Objects.requireNonNull(dest, "dest");
         if (offset < 0 || offset > dest.length - config.floatsPerImage()) {
             throw new IllegalArgumentException("no room for " + config.floatsPerImage() + " floats at offset "
@@ -125,7 +125,7 @@ public final class ImagePreprocessor {
      * pixels (including the hand-off to the decode-timeout worker), counted for failed images too;
      * resize: resize, crop and normalisation into the caller's buffer, for prepared images only.
      */
-    public static final class StageTimes {
+    public static final class PrepareTimes {
         private long decodeNanos;
         private long resizeNanos;
         private long images;

@@ -29,7 +29,7 @@ public final class BatchScorer implements AutoCloseable {
     private final float[] buffer;
     private final ModelCache.Lease lease;
     /** Decode and resize times of the images this scorer prepared. */
-    private final ImagePreprocessor.StageTimes preprocessTimes = new ImagePreprocessor.StageTimes();
+    private final ImagePreprocessor.PrepareTimes preprocessTimes = new ImagePreprocessor.PrepareTimes();
     private long readNanos;
     private long forwardNanos;
     private boolean closed;

@@ -190,7 +190,7 @@ class JpegFastPathTest {
 
     @Test
     void stageTimesCountDecodeAndResize() {
-        ImagePreprocessor.StageTimes times = new ImagePreprocessor.StageTimes();
+        ImagePreprocessor.PrepareTimes times = new ImagePreprocessor.PrepareTimes();
         ImagePreprocessor preprocessor = new ImagePreprocessor(CONFIG);
         float[] dest = new float[CONFIG.floatsPerImage()];
         assertTrue(preprocessor.prepareInto(images.get(0).bytes(), dest, 0, times).isEmpty());
