@@ -10,6 +10,7 @@ import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.scoring.Scores;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class DraftDeviation {
                     diffMax = Math.max(diffMax, diff);
                     BatchOutput oe = predictor.predict(batch(exactPrep, image, exact));
                     BatchOutput od = predictor.predict(batch(draftPrep, image, exact));
-                    double cos = cosine(oe.embeddings()[0], od.embeddings()[0]);
+                    double cos = Scores.cosine(oe.embeddings()[0], od.embeddings()[0]);
                     cosMin = Math.min(cosMin, cos);
                     cosSum += cos;
                     sameTop1 += argmax(oe.logits()[0]) == argmax(od.logits()[0]) ? 1 : 0;
@@ -82,18 +83,6 @@ public final class DraftDeviation {
             sum += Math.abs((a[i] & 0xFF) - (b[i] & 0xFF));
         }
         return (double) sum / a.length;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 
     private static int argmax(float[] v) {
