@@ -85,6 +85,11 @@ run_job() {
 }
 
 echo "== the job"
+# the launcher's class archive (scripts/lib/class-archive.sh) is recorded by the first score run after a build:
+# record it here, on the sample job, so that every measured run maps it as users' runs do
+scripts/xception-spark score --job jobs/sample.conf --output "$WORK/out-class-archive" \
+  --set output.save-mode=overwrite > "$WORK/job-class-archive.log" 2>&1 || { tail -20 "$WORK/job-class-archive.log"; exit 1; }
+ls target/class-archive/*.jsa 2>/dev/null | sed 's/^/class archive: /' || echo "class archive: none (XCEPTION_SPARK_CLASS_ARCHIVE=off?)"
 run_job web-fp32-8 "$WEB" float32 8
 run_job web-fp32-48 "$WEB" float32 48
 run_job web-bf16-8 "$WEB" bfloat16 8
