@@ -1,49 +1,47 @@
 package io.xceptionspark.report;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.row_number;
 
+import io.xceptionspark.search.NearestNeighbors;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 
 /**
- * Exact nearest neighbours of a few query images over the whole output, by the cosine similarity of their
- * embeddings (Spark 4.2's {@code vector_cosine_similarity} on {@code array<float>}): the queries are broadcast
- * and cross-joined with every embedded row, and each query keeps its k best, so the cost is queries x rows
- * dot products and a small shuffle, whatever the output's size.
+ * The report's nearest neighbours: a few query images of the output, each with its k most similar other images,
+ * found by the search's exact cosine k-NN ({@link NearestNeighbors}) and shaped for the report.
  */
 public final class NearestNeighbours {
     private NearestNeighbours() {}
 
     /**
-     * @param embedded rows with an embedding: {@code path, label (may be null), embedding}
+     * @param embedded rows with an embedding: {@code path, label (may be null), embedding}, one per path
      * @param queries the query rows, same columns (a handful)
      */
     public static List<ReportData.Neighbours> of(Dataset<Row> embedded, Dataset<Row> queries, int k) {
-        Dataset<Row> q = queries.select(col("path").as("q_path"), col("label").as("q_label"),
-                col("embedding").as("q_embedding"));
-        Dataset<Row> ranked = embedded.crossJoin(functions.broadcast(q))
-                .where(col("path").notEqual(col("q_path")))
-                .withColumn("similarity", expr("vector_cosine_similarity(q_embedding, embedding)"))
-                .where(col("similarity").isNotNull())
-                .withColumn("rank", row_number().over(Window.partitionBy("q_path").orderBy(col("similarity").desc(),
-                        col("path"))))
-                .where(col("rank").leq(k))
-                .select("q_path", "q_label", "path", "label", "similarity", "rank")
-                .orderBy("q_path", "rank");
+        Map<String, String> queryLabels = new HashMap<>();
+        for (Row q : queries.select("path", "label").collectAsList()) {
+            queryLabels.put(q.getString(0), q.getString(1));
+        }
+        // every query is among the rows searched, most likely its own first match: one more, then drop it
+        Dataset<Row> found = NearestNeighbors.search(embedded.sparkSession(),
+                        queries.select(col("path").as(NearestNeighbors.QUERY), col("embedding")), embedded, true, k + 1)
+                .where(col(NearestNeighbors.PATH).notEqual(col(NearestNeighbors.QUERY)))
+                .orderBy(NearestNeighbors.QUERY, NearestNeighbors.RANK)
+                .select(NearestNeighbors.QUERY, NearestNeighbors.PATH, NearestNeighbors.LABEL,
+                        NearestNeighbors.SIMILARITY);
         Map<String, ReportData.Neighbours> byQuery = new LinkedHashMap<>();
-        for (Row r : ranked.collectAsList()) {
+        for (Row r : found.collectAsList()) {
             ReportData.Neighbours n = byQuery.computeIfAbsent(r.getString(0),
-                    p -> new ReportData.Neighbours(p, r.getString(1), new ArrayList<>()));
-            n.nearest().add(new ReportData.Neighbour(r.getString(2), r.getString(3),
-                    ((Number) r.get(4)).doubleValue()));
+                    p -> new ReportData.Neighbours(p, queryLabels.get(p), new ArrayList<>()));
+            if (n.nearest().size() < k) {
+                n.nearest().add(new ReportData.Neighbour(r.getString(1), r.getString(2),
+                        ((Number) r.get(3)).doubleValue()));
+            }
         }
         return new ArrayList<>(byQuery.values());
     }

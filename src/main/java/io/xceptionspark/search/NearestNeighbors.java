@@ -68,6 +68,17 @@ public final class NearestNeighbors {
      * @return query, rank (1..k), path, similarity (cosine), and label when the index has labels
      */
     public static Dataset<Row> search(SparkSession spark, Dataset<Row> queries, EmbeddingIndex index, int k) {
+        return search(spark, queries, index.vectors(), index.hasLabels(), k);
+    }
+
+    /**
+     * The same search over any rows with embeddings.
+     *
+     * @param vectors columns {@code path}, {@code embedding} and, when {@code hasLabels}, {@code label}: one row
+     *                per path
+     */
+    public static Dataset<Row> search(SparkSession spark, Dataset<Row> queries, Dataset<Row> vectors,
+                                      boolean hasLabels, int k) {
         checkK(k);
         if (Long.parseLong(spark.conf().get(FALLBACK, "128")) < HEAPS_PER_TASK) {
             spark.conf().set(FALLBACK, Integer.toString(HEAPS_PER_TASK));
@@ -85,7 +96,7 @@ public final class NearestNeighbors {
             embeddings.add(v);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<InternalRow> rows = index.vectors().select(col(PATH), col("embedding")).queryExecution().toRdd()
+        JavaRDD<InternalRow> rows = vectors.select(col(PATH), col("embedding")).queryExecution().toRdd()
                 .toJavaRDD();
         Dataset<Row> partial = spark.createDataFrame(List.of(), PARTIAL);
         for (int from = 0; from < names.size(); from += QUERIES_PER_PASS) {
@@ -100,10 +111,10 @@ public final class NearestNeighbors {
                 .toDF(QUERY, PATH, SIMILARITY);
         Dataset<Row> ranked = top.selectExpr(QUERY, "CAST(row_number() OVER (PARTITION BY " + QUERY + " ORDER BY "
                 + SIMILARITY + " DESC, " + PATH + ") AS INT) AS " + RANK, PATH, SIMILARITY);
-        if (!index.hasLabels()) {
+        if (!hasLabels) {
             return ranked;
         }
-        Dataset<Row> labels = index.vectors().select(col(PATH).as("l_path"), col(LABEL));
+        Dataset<Row> labels = vectors.select(col(PATH).as("l_path"), col(LABEL));
         return ranked.join(labels, ranked.col(PATH).equalTo(labels.col("l_path")), "left")
                 .select(col(QUERY), col(RANK), col(PATH), col(SIMILARITY), col(LABEL));
     }
