@@ -41,7 +41,7 @@ public final class JobPreflight {
                 conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
             }
         }
-        return conf;
+        return ObjectStores.withQuickFailure(conf);
     }
 
     public static void check(JobConfig config, Configuration conf) {
@@ -54,7 +54,7 @@ public final class JobPreflight {
         for (String p : input.paths()) {
             try {
                 Path path = new Path(p);
-                FileSystem fs = path.getFileSystem(conf);
+                FileSystem fs = ObjectStores.fileSystem(path, conf, "input");
                 boolean found;
                 if (isGlob(p)) {
                     FileStatus[] matches = fs.globStatus(path);
@@ -71,9 +71,17 @@ public final class JobPreflight {
                     checkListable(fs, fs.makeQualified(path));
                 }
             } catch (java.nio.file.AccessDeniedException | org.apache.hadoop.security.AccessControlException e) {
+                if (ObjectStores.isObjectStore(new Path(p))) { // S3's 403: credentials more often than permissions
+                    throw new JobConfigException("Cannot check input path " + p + ": " + ObjectStores.problem(e)
+                            + ", or fix input.paths (or --input).", e);
+                }
                 throw new JobConfigException("Cannot list input path " + p + ": permission denied (" + e.getMessage()
                         + "). Give the job's user read access to it, or fix input.paths (or --input).", e);
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException e) {
+                String problem = ObjectStores.problem(e);
+                throw new JobConfigException("Cannot check input path " + p + ": " + (problem != null ? problem
+                        + ", or fix input.paths (or --input)." : e.getMessage() + ". Fix input.paths (or --input)."), e);
+            } catch (IllegalArgumentException e) {
                 throw new JobConfigException("Cannot check input path " + p + ": " + e.getMessage()
                         + ". Fix input.paths (or --input).", e);
             }
@@ -98,8 +106,15 @@ public final class JobPreflight {
     static void checkOutput(OutputOptions output, InputOptions input, Configuration conf) {
         Path out = new Path(output.path());
         try {
-            FileSystem fs = out.getFileSystem(conf);
+            FileSystem fs = ObjectStores.fileSystem(out, conf, "output");
             Path qualified = fs.makeQualified(out);
+            if (!output.delta() && !ObjectStores.atomicDirectoryRename(fs) && !output.allowNonAtomicPublish()) {
+                throw new JobConfigException("Output " + output.path() + " is on a store where renaming a directory is"
+                        + " not atomic (" + fs.getUri().getScheme() + ": a copy of every object), so a Parquet run could"
+                        + " become visible in part. Write a Delta table there (output.format = delta, --set"
+                        + " output.format=delta), or accept it with output.allow-non-atomic-publish = true"
+                        + " (docs/STORES.md).");
+            }
             if (fs.exists(out)) {
                 if (!fs.getFileStatus(out).isDirectory()) {
                     throw new JobConfigException("Output " + output.path() + " exists and is a file, not a dataset"
@@ -117,14 +132,18 @@ public final class JobPreflight {
             checkWritable(fs, qualified, output.path());
             for (String p : input.paths()) {
                 Path in = new Path(p);
-                Path qualifiedIn = in.getFileSystem(conf).makeQualified(in);
+                Path qualifiedIn = ObjectStores.fileSystem(in, conf, "input").makeQualified(in);
                 if (!isGlob(p) && input.recursive() && isWithin(qualified, qualifiedIn)) {
                     throw new JobConfigException("Output " + output.path() + " lies inside the input " + p
                             + " that is read recursively: the next run would score the Parquet files. Write the"
                             + " output somewhere else.");
                 }
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            String problem = ObjectStores.problem(e);
+            throw new JobConfigException("Cannot check output path " + output.path() + ": " + (problem != null
+                    ? problem + ", or fix output.path (or --output)." : e.getMessage() + ". Fix output.path (or --output)."), e);
+        } catch (IllegalArgumentException e) {
             throw new JobConfigException("Cannot check output path " + output.path() + ": " + e.getMessage()
                     + ". Fix output.path (or --output).", e);
         }
