@@ -72,7 +72,8 @@ abstract class StoreChecks {
         return TestJobs.small(List.of(), Path.of("unused")).setList("input.paths", inputs)
                 .set("output.path", output).set("output.format", format)
                 .set("output.allow-non-atomic-publish", "true") // Parquet on S3 (refused by default: S3StoreTest)
-                .set("input.images-per-partition", "8");
+                .set("input.images-per-partition", "8")
+                .set("model.seed", "77"); // one model for every run of an output (its rows are compared)
     }
 
     static RunSummary run(JobConfigLoader job) {
@@ -91,22 +92,27 @@ abstract class StoreChecks {
         scoresThereAndRerunsIncrementally("parquet");
     }
 
+    /** The commands read the Delta output this writes (one output for both checks: Delta runs cost seconds). */
     @Test
-    void deltaOutputThereListsRecursivelyAndRerunsIncrementally() throws Exception {
-        scoresThereAndRerunsIncrementally("delta");
+    void deltaOutputThereListsRecursivelyRerunsIncrementallyAndTheCommandsReadIt() throws Exception {
+        String d = scoresThereAndRerunsIncrementally("delta");
+        commandsReadTheOutput(store().uri(d + "out"), d);
     }
 
-    private void scoresThereAndRerunsIncrementally(String format) throws Exception {
+    /** Scores 2 x 13 photos (one set nested), reruns (nothing new), adds 14 and reruns; returns the test's directory. */
+    private String scoresThereAndRerunsIncrementally(String format) throws Exception {
         sessionFor(store());
         String d = dir(format);
         uploadSamples(d + "photos", "");
+        store().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
+                new org.apache.hadoop.fs.Path(store().uri(d + "photos/sub/dog_copy.txt"))); // not listed: the glob
         uploadSamples(d + "photos/sub/deeper", "nested-"); // recursive listing
         Path notes = Files.writeString(tmp.resolve("notes.txt"), "not an image");
         store().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(notes.toUri()),
                 new org.apache.hadoop.fs.Path(store().uri(d + "photos/sub/notes.txt")));
         String out = store().uri(d + "out");
         JobConfigLoader first = job(List.of(store().uri(d + "photos")), out, format)
-                .set("input.path-glob-filter", "*.{jpg,png}");
+                .set("input.path-glob-filter", "*.{jpg,png}").set("scoring.mode", "both");
         RunSummary s1 = run(first);
         assertEquals(2 * SAMPLES, s1.listed(), "recursive, glob filter: " + s1.table());
         assertEquals(2 * SAMPLES, s1.scored(), s1.table());
@@ -115,19 +121,25 @@ abstract class StoreChecks {
         assertEquals(2 * SAMPLES, rows.where("path LIKE '" + store().uri(d + "photos/") + "%'").count(),
                 "rows name the store's paths");
 
+        if (format.equals("parquet")) {
+            checkCommitter(out);
+        }
         RunSummary again = run(job(List.of(store().uri(d + "photos")), out, format)
-                .set("input.path-glob-filter", "*.{jpg,png}").set("output.incremental", "true")
+                .set("input.path-glob-filter", "*.{jpg,png}").set("scoring.mode", "both").set("output.incremental", "true")
                 .set("output.save-mode", "append"));
         assertEquals(2 * SAMPLES, again.skipped(), "an incremental rerun skips what is scored: " + again.table());
         assertEquals(0, again.scored());
 
         uploadSamples(d + "photos/later", "later-");
+        store().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
+                new org.apache.hadoop.fs.Path(store().uri(d + "photos/later/dog_copy.jpg")));
         RunSummary third = run(job(List.of(store().uri(d + "photos")), out, format)
-                .set("input.path-glob-filter", "*.{jpg,png}").set("output.incremental", "true")
+                .set("input.path-glob-filter", "*.{jpg,png}").set("scoring.mode", "both").set("output.incremental", "true")
                 .set("output.save-mode", "append"));
-        assertEquals(SAMPLES, third.scored(), "only the new files: " + third.table());
-        assertEquals(3 * SAMPLES, read(out).count());
-        assertEquals(3 * SAMPLES, read(out).select("path", "modification_time").distinct().count());
+        assertEquals(SAMPLES + 1, third.scored(), "only the new files: " + third.table());
+        assertEquals(3 * SAMPLES + 1, read(out).count());
+        assertEquals(3 * SAMPLES + 1, read(out).select("path", "modification_time").distinct().count());
+        return d;
     }
 
     @Test
@@ -175,38 +187,49 @@ abstract class StoreChecks {
         assertTrue(wrong.err().contains("checksum"), wrong.toString());
     }
 
-    @Test
-    void reportSimilarDuplicatesAndSqlReadAnOutputThere() throws Exception {
-        sessionFor(store());
-        String d = dir("commands");
-        uploadSamples(d + "photos", "");
-        store().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
-                new org.apache.hadoop.fs.Path(store().uri(d + "photos/dog_copy.jpg")));
-        String index = store().uri(d + "index");
-        CliRun score = cli(concat(List.of("score", "--input", store().uri(d + "photos"), "--output", index,
-                "--mode", "both", "--set", "output.format=delta"), MODEL));
-        assertEquals(0, score.code(), score.toString());
-
+    /** report, similar, duplicates and sql on an output of the store holding dog.jpg and its byte copy dog_copy.jpg. */
+    private void commandsReadTheOutput(String index, String d) throws Exception {
         Path html = tmp.resolve("report.html");
         CliRun report = cli("report", "--index", index, "--output", html.toString());
         assertEquals(0, report.code(), report.toString());
         assertTrue(Files.readString(html).contains("dog_copy.jpg"), "the report shows the store's rows");
 
         String dog = store().uri(d + "photos/dog.jpg");
-        CliRun similar = cli(concat(List.of("similar", "--index", index, "--k", "2", "--json", dog), MODEL));
+        CliRun similar = cli("similar", "--index", index, "--k", "4", "--json", dog);
         assertEquals(0, similar.code(), similar.toString());
-        assertTrue(similar.out().contains("dog_copy.jpg"), "its byte copy is a nearest neighbour: " + similar);
+        for (String copy : List.of("/nested-dog.jpg", "/later-dog.jpg", "/dog_copy.jpg")) {
+            assertTrue(similar.out().contains(copy), "its byte copies are its nearest neighbours: " + similar);
+        }
 
         String pairs = store().uri(d + "pairs");
-        CliRun duplicates = cli(concat(List.of("duplicates", "--index", index, "--threshold", "0.99", "--output",
-                pairs), MODEL));
+        CliRun duplicates = cli("duplicates", "--index", index, "--threshold", "0.99", "--output", pairs);
         assertEquals(0, duplicates.code(), duplicates.toString());
-        assertTrue(SparkTestSession.get().read().parquet(pairs)
-                .where("path_a LIKE '%/dog.jpg' AND path_b LIKE '%/dog_copy.jpg'").count() == 1, "the copy pair");
+        assertEquals(1, SparkTestSession.get().read().parquet(pairs)
+                .where("path_a LIKE '%/dog.jpg' AND path_b LIKE '%/dog_copy.jpg'").count(), "the copy pair");
 
         CliRun sql = cli(concat(List.of("sql", "--index", index, "SELECT count(*) AS n FROM xception_latest"), MODEL));
         assertEquals(0, sql.code(), sql.toString());
-        assertTrue(sql.out().contains(Integer.toString(SAMPLES + 1)), sql.toString());
+        assertTrue(sql.out().contains(Integer.toString(3 * SAMPLES + 1)), sql.toString());
+    }
+
+    /**
+     * The committer that wrote a Parquet run, from its _SUCCESS file: S3A's committers write a JSON summary
+     * naming themselves (S3: the magic committer, no renames while writing), Hadoop's FileOutputCommitter an
+     * empty file (HDFS).
+     */
+    private void checkCommitter(String out) throws IOException {
+        org.apache.hadoop.fs.FileSystem fs = store().fs();
+        org.apache.hadoop.fs.FileStatus[] success = fs.globStatus(new org.apache.hadoop.fs.Path(out + "/run_id=*/_SUCCESS"));
+        assertEquals(1, success.length, "one published run with its _SUCCESS");
+        String text;
+        try (var in = fs.open(success[0].getPath())) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (store().atomicRename()) {
+            assertEquals("", text, "FileOutputCommitter");
+        } else {
+            assertTrue(text.replace(" ", "").contains("\"committer\":\"magic\""), "the S3A magic committer wrote it");
+        }
     }
 
     static Dataset<Row> read(String output) {
