@@ -2,8 +2,11 @@ package io.xceptionspark.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.spark.OutputLock;
 import io.xceptionspark.testing.S3Store;
 import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.TestStore;
@@ -75,6 +78,59 @@ class S3StoreTest extends StoreChecks {
                 TestData.sample("dog.jpg").toString(), "--output", "s3a://never-opened/out",
                 "--set", "spark.conf.spark.hadoop.fs.s3a.impl=org.example.AbsentS3AFileSystem"));
         assertFalse(s3.fs().exists(new org.apache.hadoop.fs.Path(output)), "nothing written");
+    }
+
+    /**
+     * The output lock on S3 is a conditional PUT (If-None-Match: *): of two runs taking the lock of an output at
+     * the same instant exactly one gets it (a plain create checks, then uploads at close: both could), for each
+     * of 24 outputs; the lock is released for the next run.
+     */
+    @Test
+    void twoRunsTakingTheLockAtOnceOneWins() throws Exception {
+        assertEquals(0, doubleAcquisitions(s3.fs(), 24), "each lock went to exactly one run");
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("lock") + "out"));
+        try (OutputLock first = OutputLock.acquire(s3.fs(), out, "run-1")) {
+            JobConfigException second = assertThrows(JobConfigException.class,
+                    () -> OutputLock.acquire(s3.fs(), out, "run-2"));
+            assertTrue(second.getMessage().contains("run run-1"), second.getMessage());
+        }
+        try (OutputLock next = OutputLock.acquire(s3.fs(), out, "run-3")) {
+            assertEquals("run-3", next.runId(), "released, then taken by the next run");
+        }
+    }
+
+    /** Outputs (of {@code outputs}) whose lock two racing runs both took. */
+    static int doubleAcquisitions(org.apache.hadoop.fs.FileSystem fs, int outputs) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        int doubles = 0;
+        try {
+            for (int i = 0; i < outputs; i++) {
+                org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("race") + "out"));
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Boolean>> runs = new ArrayList<>();
+                for (String run : List.of("a", "b")) {
+                    runs.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            OutputLock.acquire(fs, out, run); // held (not closed) until the end of the test
+                            return true;
+                        } catch (JobConfigException e) {
+                            return false;
+                        }
+                    }));
+                }
+                go.countDown();
+                int won = 0;
+                for (var r : runs) {
+                    won += r.get() ? 1 : 0;
+                }
+                assertTrue(won >= 1, "one run takes the lock");
+                doubles += won - 1;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return doubles;
     }
 
     private void expectExit2(String message, String fix, List<String> args) {
