@@ -21,6 +21,12 @@ public final class ObjectStores {
      * connect. Throttling keeps Hadoop's own retries (fs.s3a.retry.throttle.*).
      */
     public static final Map<String, String> S3A_QUICK_FAILURE = quickFailure();
+    /**
+     * What spark-submit --packages adds for s3a:// on a cluster whose Spark lacks it: the connector (it brings
+     * the AWS SDK bundle) and Spark's binding of the S3A committers.
+     */
+    public static final String S3A_PACKAGES = "org.apache.hadoop:hadoop-aws:3.5.0,"
+            + "org.apache.spark:spark-hadoop-cloud_2.13:4.1.2";
     /** Schemes of stores where renaming a directory copies every object, so no rename is atomic. */
     static final Set<String> NON_ATOMIC_RENAME = Set.of("s3a", "s3", "s3n", "gs", "oss", "cosn", "obs", "wasb", "wasbs");
     /** The connector artifact of a scheme, for the message when its class is missing. */

@@ -52,6 +52,8 @@ class S3StoreTest extends StoreChecks {
         assertTrue(run.err().contains("output.format = delta") && run.err().contains("output.allow-non-atomic-publish"),
                 run.toString());
         assertFalse(s3.fs().exists(new org.apache.hadoop.fs.Path(s3.uri(d + "out"))), "nothing written");
+        assertTrue(run.out().contains("--packages org.apache.hadoop:hadoop-aws:3.5.0,"), "the spark-submit line has"
+                + " the connector: " + run.out());
     }
 
     @Test
