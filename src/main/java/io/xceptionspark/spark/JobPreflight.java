@@ -22,6 +22,8 @@ import org.apache.hadoop.security.AccessControlException;
  * mode. Each problem is a {@link JobConfigException} naming the fix; nothing has been written yet.
  */
 public final class JobPreflight {
+    private static final String INPUT_FIX = "fix input.paths (or --input).";
+
     private JobPreflight() {}
 
     /**
@@ -72,15 +74,12 @@ public final class JobPreflight {
                 }
             } catch (java.nio.file.AccessDeniedException | org.apache.hadoop.security.AccessControlException e) {
                 if (ObjectStores.isObjectStore(new Path(p))) { // S3's 403: credentials more often than permissions
-                    throw new JobConfigException("Cannot check input path " + p + ": " + ObjectStores.problem(e)
-                            + ", or fix input.paths (or --input).", e);
+                    throw cannotCheck("input path " + p, e, INPUT_FIX);
                 }
                 throw new JobConfigException("Cannot list input path " + p + ": permission denied (" + e.getMessage()
                         + "). Give the job's user read access to it, or fix input.paths (or --input).", e);
             } catch (IOException e) {
-                String problem = ObjectStores.problem(e);
-                throw new JobConfigException("Cannot check input path " + p + ": " + (problem != null ? problem
-                        + ", or fix input.paths (or --input)." : e.getMessage() + ". Fix input.paths (or --input)."), e);
+                throw cannotCheck("input path " + p, e, INPUT_FIX);
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException("Cannot check input path " + p + ": " + e.getMessage()
                         + ". Fix input.paths (or --input).", e);
@@ -140,13 +139,21 @@ public final class JobPreflight {
                 }
             }
         } catch (IOException e) {
-            String problem = ObjectStores.problem(e);
-            throw new JobConfigException("Cannot check output path " + output.path() + ": " + (problem != null
-                    ? problem + ", or fix output.path (or --output)." : e.getMessage() + ". Fix output.path (or --output)."), e);
+            throw cannotCheck("output path " + output.path(), e, "fix output.path (or --output).");
         } catch (IllegalArgumentException e) {
             throw new JobConfigException("Cannot check output path " + output.path() + ": " + e.getMessage()
                     + ". Fix output.path (or --output).", e);
         }
+    }
+
+    /**
+     * The message of a path that cannot be checked: a store problem's cause and fix (no access, no bucket, no
+     * endpoint; {@link ObjectStores#problem}), else the exception's message; then {@code fix} for the path.
+     */
+    private static JobConfigException cannotCheck(String what, IOException e, String fix) {
+        String problem = ObjectStores.problem(e);
+        return new JobConfigException("Cannot check " + what + ": " + (problem != null ? problem + ", or " + fix
+                : e.getMessage() + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1)), e);
     }
 
     /** The output's format must be the one the directory holds: a Delta table is not read as Parquet, nor back. */

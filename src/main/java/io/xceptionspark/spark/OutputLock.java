@@ -15,9 +15,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * One writer per output at a time: a lock file created atomically (exclusive create; on S3 a conditional PUT)
- * holding the run id,
- * host, pid and start time of the run that writes. A second run finds it and fails fast, naming the
+ * One writer per output at a time: a lock file created atomically (exclusive create; on S3 a conditional
+ * PUT) holding the run id, host, pid and start time of the run that writes. A second run finds it and fails fast, naming the
  * writer; a lock left by a dead run on this host (its pid is gone) is taken over, a lock from another host
  * cannot be checked from here, so the message says how to clear it.
  */
