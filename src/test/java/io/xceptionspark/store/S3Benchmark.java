@@ -23,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>the job over the same photos from local disk and from S3 (uploaded through S3A), Xception at 299x299
  *       with random weights, labels, into a local Parquet output: images/s of each and their ratio (after a
  *       warm-up run that is not counted);</li>
- *   <li>the job's listing ({@link InputFiles#list}, the driver-side listing every run does) of FOLDERS x
- *       PER_FOLDER zero-byte objects under one prefix (written into the store's directory directly: S3Proxy's
+ *   <li>S3A's own recursive listing, then the job's ({@link InputFiles#list}, the driver-side listing every run
+ *       does), of FOLDERS x PER_FOLDER zero-byte objects under one prefix (written into the store's directory directly: S3Proxy's
  *       filesystem store serves the files it finds).</li>
  * </ol>
  * Usage: S3Benchmark WORK PHOTOS_DIR LISTING_FOLDERS LISTING_PER_FOLDER REPORT.json
@@ -81,6 +81,15 @@ public final class S3Benchmark {
             }
             figures.put("listing_objects", (long) folders * perFolder);
             figures.put("listing_make_s", seconds(t1));
+            long tRaw = System.nanoTime();
+            long rawCount = 0;
+            var it = s3.fs().listFiles(new org.apache.hadoop.fs.Path(s3.uri("listing")), true);
+            while (it.hasNext()) {
+                it.next();
+                rawCount++;
+            }
+            figures.put("store_listing_s", seconds(tRaw)); // S3A's own recursive listing: what the store costs
+            figures.put("store_listing_found", rawCount);
             JobConfigLoader listJob = new JobConfigLoader().setList("input.paths", List.of(s3.uri("listing")))
                     .set("output.path", work.resolve("unused").toString()).set("model.weights", "none");
             long t2 = System.nanoTime();
