@@ -50,6 +50,9 @@ final class Launcher {
         String javaOptions = "-Dai.djl.offline=true --add-modules=jdk.incubator.vector"
                 + confDir().map(d -> " -D" + CONF_DIR_PROPERTY + "=" + d).orElse("");
         b.append(" --driver-java-options ").append(quote(javaOptions));
+        if (args.stream().anyMatch(a -> a.contains("s3a://"))) { // the connector and its committers (docs/STORES.md)
+            b.append(" --packages ").append(io.xceptionspark.spark.ObjectStores.S3A_PACKAGES);
+        }
         b.append(" --class ").append(Main.class.getName()).append(' ').append(quote(jar()));
         b.append(args.stream().map(Launcher::quote).collect(Collectors.joining(" ", " ", "")));
         return b.toString();

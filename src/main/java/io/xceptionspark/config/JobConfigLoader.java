@@ -188,7 +188,7 @@ public final class JobConfigLoader {
         OutputOptions output = new OutputOptions(str(c, "output.path"),
                 parse(c, "output.save-mode", SaveMode::parse, SaveMode.ERROR_IF_EXISTS),
                 partitionColumns(c), bool(c, "output.incremental"), format, txnAppId, txnVersion,
-                bool(c, "output.report"));
+                bool(c, "output.report"), bool(c, "output.allow-non-atomic-publish"));
         if (format != OutputFormat.DELTA && (txnVersion != OutputOptions.NO_TXN_VERSION
                 || !txnAppId.equals(OutputOptions.DEFAULT_TXN_APP_ID))) {
             problems.add("output.delta.txn-app-id / output.delta.txn-version are Delta options, but output.format = "

@@ -10,9 +10,11 @@ import java.util.List;
  * @param deltaTxnVersion delta: this run's version for that id (a rerun with a version already committed writes
  *                        nothing), or {@link #NO_TXN_VERSION}
  * @param report          also write the HTML report ({@code _report.html}) into the output after the run
+ * @param allowNonAtomicPublish Parquet on a store without atomic directory renames (S3, GCS): publish anyway
  */
 public record OutputOptions(String path, SaveMode saveMode, List<String> partitionBy, boolean incremental,
-                            OutputFormat format, String deltaTxnAppId, long deltaTxnVersion, boolean report) {
+                            OutputFormat format, String deltaTxnAppId, long deltaTxnVersion, boolean report,
+                            boolean allowNonAtomicPublish) {
     /** Output columns a dataset may be partitioned by (low-cardinality scalars). */
     public static final List<String> PARTITION_COLUMNS = List.of("run_date", "status", "error_code", "model");
     public static final String DEFAULT_TXN_APP_ID = "xception-spark";
@@ -25,7 +27,7 @@ public record OutputOptions(String path, SaveMode saveMode, List<String> partiti
     /** A Parquet output without Delta options. */
     public OutputOptions(String path, SaveMode saveMode, List<String> partitionBy, boolean incremental) {
         this(path, saveMode, partitionBy, incremental, OutputFormat.PARQUET, DEFAULT_TXN_APP_ID, NO_TXN_VERSION,
-                false);
+                false, false);
     }
 
     public boolean delta() {

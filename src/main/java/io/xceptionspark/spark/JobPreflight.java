@@ -22,6 +22,8 @@ import org.apache.hadoop.security.AccessControlException;
  * mode. Each problem is a {@link JobConfigException} naming the fix; nothing has been written yet.
  */
 public final class JobPreflight {
+    private static final String INPUT_FIX = "fix input.paths (or --input).";
+
     private JobPreflight() {}
 
     /**
@@ -41,7 +43,7 @@ public final class JobPreflight {
                 conf.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
             }
         }
-        return conf;
+        return ObjectStores.withQuickFailure(conf);
     }
 
     public static void check(JobConfig config, Configuration conf) {
@@ -54,7 +56,7 @@ public final class JobPreflight {
         for (String p : input.paths()) {
             try {
                 Path path = new Path(p);
-                FileSystem fs = path.getFileSystem(conf);
+                FileSystem fs = ObjectStores.fileSystem(path, conf, "input");
                 boolean found;
                 if (isGlob(p)) {
                     FileStatus[] matches = fs.globStatus(path);
@@ -71,9 +73,14 @@ public final class JobPreflight {
                     checkListable(fs, fs.makeQualified(path));
                 }
             } catch (java.nio.file.AccessDeniedException | org.apache.hadoop.security.AccessControlException e) {
+                if (ObjectStores.isObjectStore(new Path(p))) { // S3's 403: credentials more often than permissions
+                    throw cannotCheck("input path " + p, e, INPUT_FIX);
+                }
                 throw new JobConfigException("Cannot list input path " + p + ": permission denied (" + e.getMessage()
                         + "). Give the job's user read access to it, or fix input.paths (or --input).", e);
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException e) {
+                throw cannotCheck("input path " + p, e, INPUT_FIX);
+            } catch (IllegalArgumentException e) {
                 throw new JobConfigException("Cannot check input path " + p + ": " + e.getMessage()
                         + ". Fix input.paths (or --input).", e);
             }
@@ -98,8 +105,15 @@ public final class JobPreflight {
     static void checkOutput(OutputOptions output, InputOptions input, Configuration conf) {
         Path out = new Path(output.path());
         try {
-            FileSystem fs = out.getFileSystem(conf);
+            FileSystem fs = ObjectStores.fileSystem(out, conf, "output");
             Path qualified = fs.makeQualified(out);
+            if (!output.delta() && !ObjectStores.atomicDirectoryRename(fs) && !output.allowNonAtomicPublish()) {
+                throw new JobConfigException("Output " + output.path() + " is on a store where renaming a directory is"
+                        + " not atomic (" + fs.getUri().getScheme() + ": a copy of every object), so a Parquet run could"
+                        + " become visible in part. Write a Delta table there (output.format = delta, --set"
+                        + " output.format=delta), or accept it with output.allow-non-atomic-publish = true"
+                        + " (docs/STORES.md).");
+            }
             if (fs.exists(out)) {
                 if (!fs.getFileStatus(out).isDirectory()) {
                     throw new JobConfigException("Output " + output.path() + " exists and is a file, not a dataset"
@@ -117,17 +131,29 @@ public final class JobPreflight {
             checkWritable(fs, qualified, output.path());
             for (String p : input.paths()) {
                 Path in = new Path(p);
-                Path qualifiedIn = in.getFileSystem(conf).makeQualified(in);
+                Path qualifiedIn = ObjectStores.fileSystem(in, conf, "input").makeQualified(in);
                 if (!isGlob(p) && input.recursive() && isWithin(qualified, qualifiedIn)) {
                     throw new JobConfigException("Output " + output.path() + " lies inside the input " + p
                             + " that is read recursively: the next run would score the Parquet files. Write the"
                             + " output somewhere else.");
                 }
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            throw cannotCheck("output path " + output.path(), e, "fix output.path (or --output).");
+        } catch (IllegalArgumentException e) {
             throw new JobConfigException("Cannot check output path " + output.path() + ": " + e.getMessage()
                     + ". Fix output.path (or --output).", e);
         }
+    }
+
+    /**
+     * The message of a path that cannot be checked: a store problem's cause and fix (no access, no bucket, no
+     * endpoint; {@link ObjectStores#problem}), else the exception's message; then {@code fix} for the path.
+     */
+    private static JobConfigException cannotCheck(String what, IOException e, String fix) {
+        String problem = ObjectStores.problem(e);
+        return new JobConfigException("Cannot check " + what + ": " + (problem != null ? problem + ", or " + fix
+                : e.getMessage() + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1)), e);
     }
 
     /** The output's format must be the one the directory holds: a Delta table is not read as Parquet, nor back. */

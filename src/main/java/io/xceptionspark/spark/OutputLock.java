@@ -15,12 +15,15 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * One writer per output at a time: a lock file created atomically (exclusive create) holding the run id,
- * host, pid and start time of the run that writes. A second run finds it and fails fast, naming the
+ * One writer per output at a time: a lock file created atomically (exclusive create; on S3 a conditional
+ * PUT) holding the run id, host, pid and start time of the run that writes. A second run finds it and fails fast, naming the
  * writer; a lock left by a dead run on this host (its pid is gone) is taken over, a lock from another host
  * cannot be checked from here, so the message says how to clear it.
  */
 public final class OutputLock implements AutoCloseable {
+    /** Hadoop's createFile option for a create that the store refuses when the file exists (S3A: If-None-Match). */
+    static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
+
     private final FileSystem fs;
     private final Path file;
     private final String runId;
@@ -92,7 +95,7 @@ public final class OutputLock implements AutoCloseable {
                         java.nio.file.StandardOpenOption.WRITE);
                 return true;
             }
-            try (OutputStream out = fs.create(file, false)) { // exclusive on HDFS; see docs/OUTPUTS.md for stores
+            try (OutputStream out = exclusiveCreate(fs, file)) {
                 out.write(bytes);
             }
             return true;
@@ -104,6 +107,19 @@ public final class OutputLock implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot create the lock " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Exclusive on HDFS (the NameNode refuses an existing file). On S3 a conditional PUT (If-None-Match: *,
+     * hadoop-aws 3.4.2+ where fs.s3a.create.conditional.enabled, on by default): the store refuses the upload
+     * at close when the object exists (HTTP 412), so of two runs creating the lock at once one wins. Stores
+     * without either check and then create (docs/STORES.md).
+     */
+    private static OutputStream exclusiveCreate(FileSystem fs, Path file) throws IOException {
+        if (fs.hasPathCapability(file, CONDITIONAL_CREATE)) {
+            return (OutputStream) fs.createFile(file).overwrite(false).must(CONDITIONAL_CREATE, true).build();
+        }
+        return fs.create(file, false);
     }
 
     private static Properties read(FileSystem fs, Path file) {

@@ -54,7 +54,7 @@ final class OutputWriter implements AutoCloseable {
         Path dir = new Path(output.path());
         FileSystem fs;
         try {
-            fs = dir.getFileSystem(hadoop);
+            fs = ObjectStores.fileSystem(dir, hadoop, "output");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + output.path() + ": " + e.getMessage(), e);
         }
@@ -129,10 +129,10 @@ final class OutputWriter implements AutoCloseable {
         ParquetCommit commit = new ParquetCommit(fs, dir);
         Map<String, String> footer = new LinkedHashMap<>(metadata);
         footer.put(OutputMetadata.RUN_ID, runId);
-        rows.write().format(FooterParquetFormat.class.getName()).options(footer)
-                .mode(SaveMode.ERROR_IF_EXISTS.sparkName())
+        ObjectStores.withStoreCommitter(spark, fs, () -> rows.write().format(FooterParquetFormat.class.getName())
+                .options(footer).mode(SaveMode.ERROR_IF_EXISTS.sparkName())
                 .partitionBy(output.partitionBy().toArray(String[]::new))
-                .save(commit.staging(runId).toString());
+                .save(commit.staging(runId).toString()));
         commit.publish(runId, output.saveMode() == SaveMode.OVERWRITE);
     }
 

@@ -180,6 +180,11 @@ final class ParquetCommit {
             return false; // renamed before the run (or the previous recovery) died, or a run without rows
         }
         if (fs.exists(to)) {
+            if (!ObjectStores.atomicDirectoryRename(fs) && fs.getFileStatus(from).isDirectory()
+                    && fs.getFileStatus(to).isDirectory()) {
+                finishCopy(from, to); // a store whose rename is a copy died during it (docs/STORES.md)
+                return true;
+            }
             // Hadoop would move the directory into it: never expected, so stop rather than nest data
             throw new IOException("cannot rename " + from + " to " + to + ": the target exists");
         }
@@ -190,7 +195,27 @@ final class ParquetCommit {
         return true;
     }
 
-    /** The top-level names readers see (run directories; files and partitions of the earlier layout). */
+    /**
+     * Completes a directory rename of a store where it is a copy of each object then a delete of the source
+     * (S3A), interrupted midway: every object is copied whole or not at all, so what the target holds is done;
+     * the rest is moved, then the source deleted.
+     */
+    private void finishCopy(Path from, Path to) throws IOException {
+        for (FileStatus s : OutputDirs.list(fs, from)) {
+            Path target = new Path(to, s.getPath().getName());
+            if (!fs.exists(target)) {
+                fs.mkdirs(target.getParent());
+                if (!fs.rename(s.getPath(), target)) {
+                    throw new IOException("cannot rename " + s.getPath() + " to " + target);
+                }
+            } else if (s.isDirectory()) {
+                finishCopy(s.getPath(), target);
+            }
+        }
+        fs.delete(from, true);
+    }
+
+        /** The top-level names readers see (run directories; files and partitions of the earlier layout). */
     private List<String> visibleEntries() throws IOException {
         List<String> names = new ArrayList<>();
         for (FileStatus s : OutputDirs.list(fs, output)) {

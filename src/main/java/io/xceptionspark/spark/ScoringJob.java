@@ -45,7 +45,7 @@ public final class ScoringJob {
     public static RunSummary run(SparkSession spark, JobConfig config, PrintStream console) {
         Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long startNanos = System.nanoTime();
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Configuration hadoop = ObjectStores.withQuickFailure(spark.sparkContext().hadoopConfiguration());
         JobPreflight.check(config, hadoop);
         ModelPreflight.Loaded loaded = ModelPreflight.load(config, hadoop, console);
         JobConfig job = loaded.config();
