@@ -44,6 +44,9 @@ public final class ScoringJob {
 
     /** Runs the job in this session, reporting progress and the summary on {@code console}. */
     public static RunSummary run(SparkSession spark, JobConfig config, PrintStream console) {
+        if (config.source().mode() == InputMode.STREAM) {
+            return StreamingJob.run(spark, config, console);
+        }
         Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long startNanos = System.nanoTime();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -121,7 +124,7 @@ public final class ScoringJob {
      * The model for the summary: its identity and, in bfloat16, whether this machine's CPU computes it
      * natively (executors log the same check for their own CPUs when they load the model).
      */
-    private static String modelDescription(JobConfig job, ScoringModel model) {
+    static String modelDescription(JobConfig job, ScoringModel model) {
         if (job.model().precision() == Precision.FLOAT32) {
             return model.identity().toString();
         }
