@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
@@ -41,6 +40,9 @@ public final class StreamingJob {
     /** input.stream.max-file-age's default: long enough that no file is skipped for age. */
     static final java.time.Duration DEFAULT_MAX_FILE_AGE = io.xceptionspark.config.ConfigKeys.defaults()
             .getDuration(io.xceptionspark.config.ConfigKeys.NAMESPACE + ".input.stream.max-file-age");
+
+    /** The tasks of Spark's parallel file listing (Spark's default: up to 10,000). */
+    static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
 
     private StreamingJob() {}
 
@@ -71,12 +73,25 @@ public final class StreamingJob {
                     stream.availableNow() ? "every file not scored yet (Trigger.AvailableNow)"
                             : "new files every " + stream.trigger().toMillis() / 1000.0 + " s", job.input().paths(),
                     model.identity());
-            StreamingQuery query = files(spark, job.input(), stream).writeStream()
-                    .foreachBatch(batches)
-                    .option("checkpointLocation", stream.checkpoint())
-                    .trigger(stream.availableNow() ? Trigger.AvailableNow() : Trigger.ProcessingTime(stream.trigger().toMillis()))
-                    .start();
-            query.awaitTermination();
+            // Spark's file source builds each micro-batch's relation over its files (and, on a restart, the last
+            // committed one's again) with a listing job of up to 10,000 tasks by default: one per task slot instead
+            boolean ownListingParallelism = !spark.conf().contains(LISTING_PARALLELISM);
+            if (ownListingParallelism) {
+                spark.conf().set(LISTING_PARALLELISM, Integer.toString(ScoringPartitions.taskSlots(spark.sparkContext())));
+            }
+            try {
+                files(spark, job.input(), stream).writeStream()
+                        .foreachBatch(batches)
+                        .option("checkpointLocation", stream.checkpoint())
+                        .trigger(stream.availableNow() ? Trigger.AvailableNow()
+                                : Trigger.ProcessingTime(stream.trigger().toMillis()))
+                        .start()
+                        .awaitTermination();
+            } finally {
+                if (ownListingParallelism) {
+                    spark.conf().unset(LISTING_PARALLELISM);
+                }
+            }
             if (!stream.maxFileAge().equals(DEFAULT_MAX_FILE_AGE)) {
                 warnAboutAgeSkips(spark, job.input(), stream, HadoopConfs.qualified(stream.checkpoint(), hadoop), console);
             }
