@@ -30,20 +30,13 @@ final class StreamCheckpoint {
     private static final String STREAM_ID = "stream-id";
 
     private final String streamId;
-    private final boolean firstRun;
 
-    private StreamCheckpoint(String streamId, boolean firstRun) {
+    private StreamCheckpoint(String streamId) {
         this.streamId = streamId;
-        this.firstRun = firstRun;
     }
 
     String streamId() {
         return streamId;
-    }
-
-    /** Whether Spark has not planned a micro-batch in this checkpoint yet. */
-    boolean firstRun() {
-        return firstRun;
     }
 
     /** The settings a checkpoint is bound to, by key name. */
@@ -94,7 +87,7 @@ final class StreamCheckpoint {
                 if (!fs.rename(tmp, file)) {
                     throw new IOException("cannot rename " + tmp + " to " + file);
                 }
-                return new StreamCheckpoint(id, true);
+                return new StreamCheckpoint(id);
             }
             Properties p = new Properties();
             try (InputStream in = fs.open(file)) {
@@ -112,7 +105,7 @@ final class StreamCheckpoint {
                         + " settings:\n  - " + String.join("\n  - ", differences) + "\nRun with the stream's settings,"
                         + " or start a new stream with a new input.stream.checkpoint (--checkpoint) and output.path.");
             }
-            return new StreamCheckpoint(p.getProperty(STREAM_ID), !planned);
+            return new StreamCheckpoint(p.getProperty(STREAM_ID));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
