@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  *       stream, then the run that finds nothing to do, timed for each.</li>
  * </ol>
  * Random weights ({@code model.weights = none}: the same computation as trained ones) at {@code INPUT} px.
- * Usage: {@code StreamBenchmark WORK IMAGES NOOP_FILES OUT.json [INPUT]}.
+ * IMAGES = 0 leaves out 1 and 2; MAX_FILES_PER_TRIGGER (default 0, no limit) sets the no-op stream's micro-batches.
+ * Usage: {@code StreamBenchmark WORK IMAGES NOOP_FILES OUT.json [INPUT [MAX_FILES_PER_TRIGGER]]}.
  */
 public final class StreamBenchmark {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -49,8 +50,9 @@ public final class StreamBenchmark {
         int noopFiles = Integer.parseInt(args[2]);
         Path report = Path.of(args[3]);
         String input = args.length > 4 ? args[4] : "299";
+        String maxFilesPerTrigger = args.length > 5 ? args[5] : "0";
         Path web = work.resolve("web-" + images);
-        if (!Files.isDirectory(web)) {
+        if (images > 0 && !Files.isDirectory(web)) {
             BenchImages.main(new String[] {"sample-data", web.toString(), Integer.toString(images)});
         }
         SparkSession spark = SparkSession.builder().master("local[2]").appName("stream-bench")
@@ -66,6 +68,20 @@ public final class StreamBenchmark {
         figures.put("input_px", input);
         figures.put("images", images);
 
+        if (images > 0) {
+            imageRuns(spark, work, web, images, input, figures);
+        }
+        if (noopFiles > 0) {
+            noopRuns(spark, work, noopFiles, input, maxFilesPerTrigger, figures);
+        }
+        spark.stop();
+        Map<String, Object> out = BenchReport.withMachine(figures);
+        System.out.println("machine: " + out.get("machine"));
+        BenchReport.writeJson(report, out);
+    }
+
+    private static void imageRuns(SparkSession spark, Path work, Path web, int images, String input,
+                                  Map<String, Object> figures) throws IOException {
         // warm-up: model load, JIT
         Path warm = work.resolve("warm");
         copyFirst(web, warm, 40);
@@ -108,34 +124,33 @@ public final class StreamBenchmark {
         figures.put("manifest_local_images_per_s", round(local));
         figures.put("manifest_http_images_per_s", round(http));
         figures.put("manifest_http_vs_local", round(http / local));
+    }
 
-        if (noopFiles > 0) {
-            Path many = emptyFiles(work.resolve("empty-" + noopFiles), noopFiles);
-            JobConfigLoader incremental = job(input, many, fresh(work.resolve("out-noop-batch")))
-                    .set("output.incremental", "true").set("output.save-mode", "append")
-                    .set("input.images-per-partition", "5000");
-            JobConfigLoader streaming = job(input, many, fresh(work.resolve("out-noop-stream")))
-                    .set("input.mode", "stream").set("output.save-mode", "append")
-                    .set("input.stream.checkpoint", fresh(work.resolve("cp-noop")).toString())
-                    .set("input.images-per-partition", "5000");
-            figures.put("noop_files", noopFiles);
-            figures.put("noop_batch_first_run_s", round(timed(spark, incremental, noopFiles)));
-            figures.put("noop_stream_first_run_s", round(timed(spark, streaming, noopFiles)));
-            List<Double> batchNoop = new ArrayList<>();
-            List<Double> streamNoop = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                batchNoop.add(round(timed(spark, incremental, 0)));
-                streamNoop.add(round(timed(spark, streaming, 0)));
-            }
-            figures.put("noop_batch_incremental_s", batchNoop);
-            figures.put("noop_stream_available_now_s", streamNoop);
-            System.out.printf("no-op over %d scored files: incremental batch %s s, AvailableNow stream %s s%n",
-                    noopFiles, batchNoop, streamNoop);
+    private static void noopRuns(SparkSession spark, Path work, int noopFiles, String input, String maxFilesPerTrigger,
+                                 Map<String, Object> figures) throws IOException {
+        Path many = emptyFiles(work.resolve("empty-" + noopFiles), noopFiles);
+        JobConfigLoader incremental = job(input, many, fresh(work.resolve("out-noop-batch")))
+                .set("output.incremental", "true").set("output.save-mode", "append")
+                .set("input.images-per-partition", "5000");
+        JobConfigLoader streaming = job(input, many, fresh(work.resolve("out-noop-stream")))
+                .set("input.mode", "stream").set("output.save-mode", "append")
+                .set("input.stream.checkpoint", fresh(work.resolve("cp-noop")).toString())
+                .set("input.stream.max-files-per-trigger", maxFilesPerTrigger)
+                .set("input.images-per-partition", "5000");
+        figures.put("noop_files", noopFiles);
+        figures.put("noop_stream_max_files_per_trigger", Integer.parseInt(maxFilesPerTrigger));
+        figures.put("noop_batch_first_run_s", round(timed(spark, incremental, noopFiles)));
+        figures.put("noop_stream_first_run_s", round(timed(spark, streaming, noopFiles)));
+        List<Double> batchNoop = new ArrayList<>();
+        List<Double> streamNoop = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            batchNoop.add(round(timed(spark, incremental, 0)));
+            streamNoop.add(round(timed(spark, streaming, 0)));
         }
-        spark.stop();
-        Map<String, Object> out = BenchReport.withMachine(figures);
-        System.out.println("machine: " + out.get("machine"));
-        BenchReport.writeJson(report, out);
+        figures.put("noop_batch_incremental_s", batchNoop);
+        figures.put("noop_stream_available_now_s", streamNoop);
+        System.out.printf("no-op over %d scored files: incremental batch %s s, AvailableNow stream %s s%n",
+                noopFiles, batchNoop, streamNoop);
     }
 
     private static JobConfigLoader job(String input, Path in, Path out) {
