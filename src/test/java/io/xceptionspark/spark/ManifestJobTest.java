@@ -95,6 +95,24 @@ class ManifestJobTest {
         }
     }
 
+    /** A Delta manifest and a table (here a temporary view) are found by format = auto, as a path and as a name. */
+    @Test
+    void deltaManifestAndTable(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        List<Row> rows = List.of(RowFactory.create(1, TestData.samples().resolve("kitten.jpg").toUri().toString(), "cat"));
+        Path delta = tmp.resolve("manifest-delta");
+        spark.createDataFrame(rows, MANIFEST).write().format("delta").save(delta.toString());
+        spark.createDataFrame(rows, MANIFEST).createOrReplaceTempView("manifest_view_28");
+        assertEquals("delta", ManifestInput.detect(spark, delta.toString()));
+        assertEquals("table", ManifestInput.detect(spark, "manifest_view_28"));
+        for (String source : List.of(delta.toString(), "manifest_view_28")) {
+            Path out = tmp.resolve("out-" + source.hashCode());
+            RunSummary run = run(job(Path.of("x"), out).set("input.manifest.source", source).load());
+            assertEquals(1, run.scored(), source);
+            assertEquals(1, ScoringResults.read(spark, out.toString()).where("id = 1 AND status = 'OK'").count());
+        }
+    }
+
     private static String code(Map<Integer, Row> byId, int id) {
         return byId.get(id).getAs("error_code");
     }
