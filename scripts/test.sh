@@ -7,8 +7,8 @@
 # scripts/install-image-decoders.sh), whose tests fail without it (where it cannot be installed, loudly, and the run
 # goes on). Ends with the 10 slowest test classes. Extra arguments go to Maven.
 #
-# scripts/test.sh crash [MAVEN ARGS]: only the tests tagged "crash" (kill -9 of a child driver JVM mid-write,
-# 256 s of CPU), which mvn verify leaves out (pom.xml, test.excludedGroups); .ci/run runs both.
+# scripts/test.sh crash [MAVEN ARGS]: only the tests tagged "crash" (kill -9 of a child driver JVM mid-write or
+# mid-stream: KillDuringWriteTest, CrashDuringCommitTest, StreamKillTest), which mvn verify leaves out (pom.xml, test.excludedGroups); .ci/run runs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target

@@ -53,6 +53,27 @@ final class ScoreCommand implements Callable<Integer> {
             + " output yet, and append: output.incremental = true, output.save-mode = append.")
     boolean incremental;
 
+    @Option(names = "--stream", description = "Score input.paths as a Structured Streaming file source with a"
+            + " checkpoint: only files not scored yet, each exactly once, then stop (Trigger.AvailableNow; or"
+            + " input.stream.trigger = 1 minute for always on): input.mode = stream, output.save-mode = append.")
+    boolean stream;
+
+    @Option(names = "--checkpoint", paramLabel = "PATH", description = "The stream's checkpoint directory:"
+            + " input.stream.checkpoint.")
+    String checkpoint;
+
+    @Option(names = "--manifest", paramLabel = "TABLE|PATH", description = "Score the files or http(s) URLs a"
+            + " table's or a Parquet/Delta/CSV file's column names: input.mode = manifest, input.manifest.source.")
+    String manifest;
+
+    @Option(names = "--sql", paramLabel = "QUERY", description = "A Spark SQL query whose result is the manifest:"
+            + " input.mode = manifest, input.manifest.sql.")
+    String sql;
+
+    @Option(names = "--path-column", paramLabel = "COL", description = "The manifest's column of paths or URLs:"
+            + " input.manifest.path-column.")
+    String pathColumn;
+
     @Option(names = "--report", description = "After the run, write the HTML report of the whole output to"
             + " OUTPUT/_report.html: output.report = true.")
     boolean report;
@@ -93,6 +114,16 @@ final class ScoreCommand implements Callable<Integer> {
         if (report) {
             loader.set("output.report", "true");
         }
+        if (stream) {
+            loader.set("input.mode", "stream").set("output.save-mode", "append");
+        }
+        ConfigOptions.setIf(loader, "input.stream.checkpoint", checkpoint);
+        if (manifest != null || sql != null) {
+            loader.set("input.mode", "manifest");
+        }
+        ConfigOptions.setIf(loader, "input.manifest.source", manifest);
+        ConfigOptions.setIf(loader, "input.manifest.sql", sql);
+        ConfigOptions.setIf(loader, "input.manifest.path-column", pathColumn);
         ConfigOptions.setIf(loader, "spark.master", master);
         JobConfig job = loader.load().requireInputAndOutput();
         Path sparkDefaults = Launcher.sparkDefaults().orElse(null);

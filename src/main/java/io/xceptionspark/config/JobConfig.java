@@ -9,10 +9,11 @@ import io.xceptionspark.inference.ModelSpec;
  * (conf/xception-spark.conf), a job file (jobs/*.conf) and command-line overrides, in that order.
  *
  * @param imagenetFallbackRandom sample job only: random weights when the ImageNet file is not cached
+ * @param source input.mode: a batch run over input.paths, a stream over them, or a manifest
  */
 public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFallbackRandom,
                         PreprocessOptions preprocess, ScoringOptions scoring, OutputOptions output,
-                        SparkOptions spark, ReportOptions report) {
+                        SparkOptions spark, ReportOptions report, SourceOptions source) {
 
     /** The image preprocessing for this model's input size. */
     public PreprocessConfig preprocessConfig() {
@@ -20,12 +21,12 @@ public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFal
     }
 
     public JobConfig withModel(ModelSpec newModel) {
-        return new JobConfig(input, newModel, imagenetFallbackRandom, preprocess, scoring, output, spark, report);
+        return new JobConfig(input, newModel, imagenetFallbackRandom, preprocess, scoring, output, spark, report, source);
     }
 
     /** A Spark run needs inputs and an output; {@code predict} needs neither. */
     public JobConfig requireInputAndOutput() {
-        if (input.paths().isEmpty()) {
+        if (input.paths().isEmpty() && source.mode() != InputMode.MANIFEST) {
             throw new JobConfigException("No input: set input.paths in the job file, or pass --input PATH.");
         }
         if (output.path().isBlank()) {

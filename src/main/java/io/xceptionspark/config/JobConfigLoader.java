@@ -211,7 +211,89 @@ public final class JobConfigLoader {
         ReportOptions report = new ReportOptions(integer(c, "report.sample-images", 1, ReportOptions.MAX_SAMPLE),
                 integer(c, "report.thumbnail-size", 16, 512), integer(c, "report.neighbour-queries", 0, 100),
                 integer(c, "report.neighbours", 1, 50));
-        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark, report);
+        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark, report, source(c, output));
+    }
+
+    // ---- input.mode: stream and manifest -------------------------------------------------------------
+
+    private SourceOptions source(Config c, OutputOptions output) {
+        InputMode mode = parse(c, "input.mode", InputMode::parse, InputMode.FILES);
+        String trigger = str(c, "input.stream.trigger");
+        java.time.Duration interval = null;
+        if (!trigger.equalsIgnoreCase(StreamOptions.AVAILABLE_NOW)) {
+            interval = duration(c, "input.stream.trigger", "available-now or an interval such as 1 minute");
+        }
+        long maxBytes = 0;
+        try {
+            maxBytes = c.getBytes("input.stream.max-bytes-per-trigger");
+            if (maxBytes < 0) {
+                problem(c, "input.stream.max-bytes-per-trigger", "must be 0 (no limit) or a size such as 1GiB");
+            }
+        } catch (ConfigException e) {
+            problem(c, "input.stream.max-bytes-per-trigger", "must be 0 (no limit) or a size such as 1GiB");
+        }
+        String cleanSource = str(c, "input.stream.clean-source").toLowerCase(Locale.ROOT);
+        if (!List.of("off", "archive", "delete").contains(cleanSource)) {
+            problem(c, "input.stream.clean-source", "must be off, archive or delete");
+        }
+        String archiveDir = str(c, "input.stream.archive-dir");
+        StreamOptions stream = new StreamOptions(str(c, "input.stream.checkpoint"), interval,
+                integer(c, "input.stream.max-files-per-trigger", 0, Integer.MAX_VALUE), maxBytes,
+                bool(c, "input.stream.latest-first"), duration(c, "input.stream.max-file-age", "a duration such as 7d"),
+                cleanSource, archiveDir);
+        String format = str(c, "input.manifest.format").toLowerCase(Locale.ROOT);
+        if (!ManifestOptions.FORMATS.contains(format)) {
+            problem(c, "input.manifest.format", "must be one of " + String.join(", ", ManifestOptions.FORMATS));
+        }
+        ManifestOptions manifest = new ManifestOptions(str(c, "input.manifest.source"), format,
+                str(c, "input.manifest.sql"), str(c, "input.manifest.path-column"));
+        HttpOptions http = new HttpOptions(duration(c, "input.http.connect-timeout", "a duration such as 10s"),
+                duration(c, "input.http.read-timeout", "a duration such as 60s"), integer(c, "input.http.retries", 0, 10),
+                duration(c, "input.http.retry-backoff", "a duration such as 500ms"),
+                integer(c, "input.http.max-redirects", 0, 20));
+        if (mode == InputMode.STREAM) {
+            if (stream.checkpoint().isBlank()) {
+                problems.add("input.mode = stream needs a checkpoint: set input.stream.checkpoint, or pass --checkpoint"
+                        + " PATH (one directory per output, kept between runs).");
+            }
+            if (cleanSource.equals("archive") && archiveDir.isBlank()) {
+                problem(c, "input.stream.archive-dir", "must be set when input.stream.clean-source = archive");
+            }
+            if (output.saveMode() != SaveMode.APPEND || output.incremental()) {
+                problems.add("input.mode = stream adds each micro-batch to the output (Delta: MERGE on path) and its"
+                        + " checkpoint skips the files already scored: it needs output.save-mode = append (got "
+                        + output.saveMode().configName() + ") and output.incremental = false (--stream sets both).");
+            }
+        }
+        if (mode == InputMode.MANIFEST) {
+            if (manifest.source().isBlank() == manifest.sql().isBlank()) {
+                problems.add("input.mode = manifest needs exactly one of input.manifest.source (--manifest TABLE|PATH)"
+                        + " and input.manifest.sql (--sql QUERY).");
+            }
+            if (manifest.pathColumn().isBlank()) {
+                problem(c, "input.manifest.path-column", "must name the manifest's column of paths or URLs");
+            }
+        }
+        if (mode != InputMode.MANIFEST && !manifest.source().isBlank()) {
+            problems.add("input.manifest.source is set but input.mode = " + mode.configName() + ". Set input.mode ="
+                    + " manifest (score --manifest), or remove it.");
+        }
+        return new SourceOptions(mode, stream, manifest, http);
+    }
+
+    /** A non-negative duration. */
+    private java.time.Duration duration(Config c, String key, String example) {
+        try {
+            java.time.Duration v = c.getDuration(key);
+            if (v.isNegative()) {
+                problem(c, key, "must not be negative");
+                return java.time.Duration.ZERO;
+            }
+            return v;
+        } catch (ConfigException e) {
+            problem(c, key, "must be " + example);
+            return java.time.Duration.ZERO;
+        }
     }
 
     // ---- model --------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ public final class CrashPoints {
     public static final String PUBLISH_RUN_VISIBLE = "publish-run-visible";
     /** Parquet: every rename is done; the journal and staging are not yet deleted. */
     public static final String PUBLISH_APPLIED = "publish-applied";
+    /** Stream: a micro-batch is in the output, and Spark's checkpoint does not record it as done yet. */
+    public static final String MICRO_BATCH_WRITTEN = "micro-batch-written";
     /** The exit status of a halted JVM (that of a process killed by SIGKILL). */
     public static final int HALT_STATUS = 137;
 

@@ -95,6 +95,48 @@ public final class DeltaOutput {
         setProperties(spark, output.path(), runId, metadata);
     }
 
+    /** Delta's session settings for idempotent writes that take no writer options (MERGE). */
+    private static final String TXN_APP_ID_CONF = "spark.databricks.delta.write.txnAppId";
+    private static final String TXN_VERSION_CONF = "spark.databricks.delta.write.txnVersion";
+
+    /**
+     * One micro-batch of a stream in one transaction, idempotent by (txnAppId = the stream's id, txnVersion = the
+     * batch id): a replay of a committed batch (the driver died before the checkpoint recorded it) writes nothing.
+     * The first batch creates the table; later ones MERGE on path (a path scored again replaces its row).
+     */
+    static void writeMicroBatch(SparkSession spark, Dataset<Row> rows, OutputOptions output, boolean tableExists,
+                                   String streamId, long batchId, String runId, Map<String, String> metadata) {
+        String userMetadata = "xception-spark run " + runId;
+        if (tableExists) {
+            spark.conf().set(TXN_APP_ID_CONF, streamId);
+            spark.conf().set(TXN_VERSION_CONF, Long.toString(batchId));
+            try {
+                withUserMetadata(spark, userMetadata, () -> DeltaTable.forPath(spark, output.path()).as("t")
+                        .merge(rows.as("s"), "t." + OutputSchema.PATH + " = s." + OutputSchema.PATH)
+                        .whenMatched().updateAll()
+                        .whenNotMatched().insertAll()
+                        .execute());
+            } finally {
+                spark.conf().unset(TXN_APP_ID_CONF);
+                spark.conf().unset(TXN_VERSION_CONF);
+            }
+        } else {
+            rows.write().format("delta").mode("append").partitionBy(output.partitionBy().toArray(String[]::new))
+                    .option("userMetadata", userMetadata).option("txnAppId", streamId)
+                    .option("txnVersion", Long.toString(batchId)).save(output.path());
+        }
+        setProperties(spark, output.path(), runId, metadata);
+    }
+
+    /** The last txnVersion the table committed for {@code appId}, or -1. */
+    static long committedTxnVersion(SparkSession spark, String path, String appId) {
+        org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark,
+                HadoopConfs.qualified(path, spark.sparkContext().hadoopConfiguration()));
+        scala.Option<Object> version = log.update(false, scala.Option.empty(), scala.Option.empty())
+                .transactions().get(appId);
+        return version.isDefined() ? (Long) version.get() : -1;
+    }
+
     /** Records the model and preprocessing as table properties (one more commit only when they changed). */
     static void setProperties(SparkSession spark, String path, String runId, Map<String, String> metadata) {
         if (OutputMetadata.ofDeltaTable(spark, path).equals(new java.util.TreeMap<>(metadata))) {

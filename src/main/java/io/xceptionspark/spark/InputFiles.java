@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.api.java.JavaRDD;
@@ -73,6 +74,11 @@ public final class InputFiles {
         }
     }
 
+    /** These files, sorted by path (a stream's micro-batch). */
+    static InputFiles of(List<ListedFile> files) {
+        return sorted(files);
+    }
+
     private static InputFiles sorted(List<ListedFile> files) {
         List<ListedFile> copy = new ArrayList<>(files);
         copy.sort(Comparator.comparing(ListedFile::path));
@@ -103,6 +109,17 @@ public final class InputFiles {
             files.add(new ListedFile(status.getPath().toString(), status.getModificationTime(), status.getLen(), null));
         }
         return files;
+    }
+
+    /** Each file's modification time (epoch millis), by path; entries that are not files left out. */
+    Map<String, Long> modificationTimes() {
+        Map<String, Long> times = new java.util.HashMap<>();
+        for (ListedFile f : files) {
+            if (f.listingError == null && f.modifiedMillis != Long.MIN_VALUE) {
+                times.put(f.path, f.modifiedMillis);
+            }
+        }
+        return times;
     }
 
     public int count() {

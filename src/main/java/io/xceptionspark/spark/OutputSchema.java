@@ -60,6 +60,15 @@ public final class OutputSchema {
         return new StructType(fields.toArray(StructField[]::new));
     }
 
+    /** The output columns, then a manifest's carried columns (those of {@code input} after listing_error). */
+    public static StructType withCarried(StructType output, StructType input) {
+        StructType schema = output;
+        for (int i = PartitionScorer.CARRIED_FROM; i < input.fields().length; i++) {
+            schema = schema.add(input.fields()[i]);
+        }
+        return schema;
+    }
+
     /**
      * Whether {@code spark}'s rows hold java.time values ({@code Instant}) for TIMESTAMP columns rather than
      * {@code java.sql.Timestamp} (spark.sql.datetime.java8API.enabled): rows built for it must match.

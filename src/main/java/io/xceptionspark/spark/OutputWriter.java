@@ -126,6 +126,38 @@ final class OutputWriter implements AutoCloseable {
             DeltaOutput.write(spark, rows, output, hasData(), runId, metadata);
             return;
         }
+        writeParquet(rows, runId);
+    }
+
+    /**
+     * Whether a stream's micro-batch is in the output already (a replay after the driver died between writing it and
+     * the checkpoint recording it): Delta, the table's txnVersion for {@code streamId}; Parquet, the batch's run
+     * directory.
+     */
+    boolean hasMicroBatch(String streamId, long batchId, String batchRunId) {
+        if (output.delta()) {
+            return hasData() && DeltaOutput.committedTxnVersion(spark, output.path(), streamId) >= batchId;
+        }
+        try {
+            return fs.exists(new Path(dir, OutputDirs.runDir(batchRunId)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + output.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A stream's micro-batch, exactly once: Delta, one idempotent transaction (txnAppId {@code streamId}, txnVersion
+     * the batch id; MERGE on path); Parquet, one run directory named {@code batchRunId}, published like a run's.
+     */
+    void writeMicroBatch(Dataset<Row> rows, String streamId, long batchId, String batchRunId) {
+        if (output.delta()) {
+            DeltaOutput.writeMicroBatch(spark, rows, output, hasData(), streamId, batchId, batchRunId, metadata);
+        } else {
+            writeParquet(rows, batchRunId);
+        }
+    }
+
+    private void writeParquet(Dataset<Row> rows, String runId) {
         ParquetCommit commit = new ParquetCommit(fs, dir);
         Map<String, String> footer = new LinkedHashMap<>(metadata);
         footer.put(OutputMetadata.RUN_ID, runId);

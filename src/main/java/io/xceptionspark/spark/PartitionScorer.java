@@ -1,5 +1,6 @@
 package io.xceptionspark.spark;
 
+import io.xceptionspark.config.HttpOptions;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
@@ -29,6 +30,11 @@ import org.apache.spark.sql.RowFactory;
  * once per JVM, shared by the task threads); each task gets its own predictor, closed when the partition
  * is done or the task ends. Files are read (and checksummed) here, through Hadoop's file systems, so no image bytes are
  * shuffled; a file over the size limit is never read. Every input row yields exactly one output row.
+ *
+ * <p>Manifests ({@link ManifestInput}): input rows may carry more columns after listing_error, which are copied to
+ * the end of the output row; their http(s) URLs are downloaded by {@link UrlFetcher} (when {@link #withHttp} gave
+ * its settings), and a modification time or length the manifest does not give comes from the file or the
+ * response (Last-Modified) as it is read.
  */
 public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -42,6 +48,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final HashMap<String, String> hadoopConf;
     private final RunCounters counters;
     private final StageAccount stages;
+    private HttpOptions http;
 
     /**
      * @param java8Time whether the session hands out java.time values (spark.sql.datetime.java8API.enabled)
@@ -63,6 +70,12 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.stages = stages;
     }
 
+    /** Lets the scorer download http(s) paths (manifests) with these settings; without them a URL is UNREADABLE. */
+    public PartitionScorer withHttp(HttpOptions options) {
+        this.http = options;
+        return this;
+    }
+
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Configuration conf = HadoopConfs.rebuild(hadoopConf);
@@ -71,6 +84,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
         LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);
         Object runDateValue = java8Time ? runDate : java.sql.Date.valueOf(runDate);
+        UrlFetcher fetcher = http == null ? null : new UrlFetcher(http, preprocess.maxFileBytes());
         Iterator<ListedFile> files = new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -82,27 +96,44 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 return new ListedFile(rows.next());
             }
         };
-        return new BatchingIterator<>(files, scorer, file -> read(file, conf), (file, result) -> {
+        return new BatchingIterator<>(files, scorer, file -> read(file, conf, fetcher), (file, result) -> {
             counters.add(result);
             Row row = file.row;
-            Object[] values = new Object[7 + results.size()];
+            int extra = Math.max(0, row.length() - CARRIED_FROM);
+            Object[] values = new Object[7 + results.size() + extra];
             values[0] = row.getString(0);
-            values[1] = row.get(1);
-            values[2] = row.get(2);
+            values[1] = row.isNullAt(1) && file.modifiedMillis >= 0 ? time(file.modifiedMillis) : row.get(1);
+            values[2] = row.isNullAt(2) && file.length >= 0 ? (Object) file.length : row.get(2);
             values[3] = file.sha256;
             results.fill(result, values, 4);
             int n = 4 + results.size();
             values[n] = modelIdentity;
             values[n + 1] = scoredAtValue;
             values[n + 2] = runDateValue;
+            for (int i = 0; i < extra; i++) {
+                values[n + 3 + i] = row.get(CARRIED_FROM + i);
+            }
             return RowFactory.create(values);
         });
     }
 
-    /** A listed file on its way through the scorer, with the checksum of its bytes once they are read. */
+    /** Input columns from here on are a manifest's, carried to the end of the output row. */
+    static final int CARRIED_FROM = 4;
+
+    private Object time(long millis) {
+        Instant t = Instant.ofEpochMilli(millis);
+        return java8Time ? t : Timestamp.from(t);
+    }
+
+    /**
+     * A listed file on its way through the scorer, with the checksum of its bytes once they are read, and its
+     * modification time and length as found while reading (-1: not found).
+     */
     private static final class ListedFile {
         final Row row;
         String sha256;
+        long modifiedMillis = -1;
+        long length = -1;
 
         ListedFile(Row row) {
             this.row = row;
@@ -110,7 +141,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /** The file's bytes (and their SHA-256); a file over the size limit is not read at all. */
-    private ImageFile read(ListedFile listed, Configuration conf) {
+    private ImageFile read(ListedFile listed, Configuration conf, UrlFetcher fetcher) {
         Row row = listed.row;
         String path = row.getString(0);
         if (row.length() > 3 && !row.isNullAt(3)) { // InputFiles.LISTING_ERROR: listed, but not as a file
@@ -121,7 +152,35 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         if (length > max) {
             return ImageFile.tooLarge(length, max);
         }
+        if (UrlFetcher.isUrl(path)) {
+            if (fetcher == null) {
+                return ImageFile.failed(ScoreResult.UNREADABLE, path + ": URLs are read only by manifests (input.mode = manifest)");
+            }
+            UrlFetcher.Fetched fetched = fetcher.fetch(path);
+            if (fetched.failure() != null) {
+                return new ImageFile(null, fetched.failure());
+            }
+            listed.sha256 = Checksums.sha256(fetched.bytes());
+            listed.length = fetched.bytes().length;
+            listed.modifiedMillis = fetched.lastModified();
+            return ImageFile.of(fetched.bytes());
+        }
         Path file = new Path(path);
+        if (row.isNullAt(1) || row.isNullAt(2)) { // a manifest's path: its status was not listed
+            try {
+                org.apache.hadoop.fs.FileStatus status = HadoopConfs.inputFileSystem(file, conf).getFileStatus(file);
+                if (status.isDirectory()) {
+                    return ImageFile.failed(ScoreResult.UNREADABLE, path + " is a directory, not a file");
+                }
+                listed.modifiedMillis = status.getModificationTime();
+                listed.length = status.getLen();
+                if (listed.length > max) {
+                    return ImageFile.tooLarge(listed.length, max);
+                }
+            } catch (IOException | RuntimeException e) {
+                return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + path + ": " + e);
+            }
+        }
         try (InputStream in = HadoopConfs.inputFileSystem(file, conf).open(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
             if (bytes.length > max) {

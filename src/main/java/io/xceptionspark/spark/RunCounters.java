@@ -35,13 +35,19 @@ public final class RunCounters implements Serializable {
             map.put(code.name(), sc.longAccumulator("xception-spark images " + code.name()));
         }
         map.put(ScoreResult.UNREADABLE, sc.longAccumulator("xception-spark images " + ScoreResult.UNREADABLE));
+        // manifest URLs (UrlFetcher)
+        for (int status : UrlFetcher.COUNTED_STATUSES) {
+            map.put(UrlFetcher.HTTP + status, sc.longAccumulator("xception-spark images " + UrlFetcher.HTTP + status));
+        }
+        map.put(UrlFetcher.HTTP_OTHER, sc.longAccumulator("xception-spark images " + UrlFetcher.HTTP_OTHER));
+        map.put(UrlFetcher.TOO_MANY_REDIRECTS, sc.longAccumulator("xception-spark images " + UrlFetcher.TOO_MANY_REDIRECTS));
         map.put(OTHER, sc.longAccumulator("xception-spark images " + OTHER));
         return new RunCounters(map);
     }
 
     /** Counts one result (executor side). */
     public void add(ScoreResult result) {
-        String key = result instanceof ScoreResult.Failed f ? f.code() : ScoreResult.OK;
+        String key = result instanceof ScoreResult.Failed f ? UrlFetcher.counterOf(f.code()) : ScoreResult.OK;
         byOutcome.getOrDefault(key, byOutcome.get(OTHER)).add(1);
     }
 

@@ -1,5 +1,6 @@
 package io.xceptionspark.spark;
 
+import io.xceptionspark.config.InputMode;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.OutputOptions;
 import io.xceptionspark.config.SaveMode;
@@ -43,6 +44,9 @@ public final class ScoringJob {
 
     /** Runs the job in this session, reporting progress and the summary on {@code console}. */
     public static RunSummary run(SparkSession spark, JobConfig config, PrintStream console) {
+        if (config.source().mode() == InputMode.STREAM) {
+            return StreamingJob.run(spark, config, console);
+        }
         Instant started = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long startNanos = System.nanoTime();
         Configuration hadoop = ObjectStores.withQuickFailure(spark.sparkContext().hadoopConfiguration());
@@ -54,22 +58,27 @@ public final class ScoringJob {
             WarmExecutorPlugin.warm(WarmExecutorPlugin.Warmup.of(job), 1);
         }
         OutputOptions output = job.output();
-        StructType schema = OutputSchema.of(job.scoring());
+        boolean manifest = job.source().mode() == InputMode.MANIFEST;
+        Dataset<Row> manifestRows = manifest ? ManifestInput.read(spark, job) : null; // a bad manifest: exit 2 now
         String runId = runId(started);
         // the lease keeps the model loaded for the run (in local mode the tasks share it)
         try (loaded; OutputWriter writer = OutputWriter.open(spark, output, hadoop, runId,
                 OutputMetadata.of(job, model), console)) {
             boolean outputExists = writer.hasData();
+            StructType schema = OutputSchema.of(job.scoring());
+            if (manifestRows != null) {
+                schema = OutputSchema.withCarried(schema, manifestRows.schema());
+            }
             if (outputExists && output.saveMode() == SaveMode.APPEND) {
                 writer.checkAppendable(schema);
             }
 
-            InputFiles listed = InputFiles.list(spark, job.input());
-            InputFiles todo = output.incremental() && outputExists ? listed.notIn(spark, writer.read()) : listed;
-            long toScore = todo.count();
+            Dataset<Row> done = output.incremental() && outputExists ? writer.read() : null;
+            ScoringInput todo = manifest ? ManifestInput.of(manifestRows, done) : ListedInput.of(spark, job.input(), done);
+            long toScore = todo.toScore();
             int partitions = ScoringPartitions.count(spark.sparkContext(), toScore, job.input());
-            console.printf("xception-spark: run %s: %d files listed, %d to score in %d partitions with %s%n", runId,
-                    listed.count(), toScore, partitions, model.identity());
+            console.printf("xception-spark: run %s: %d %s, %d to score in %d partitions with %s%n", runId,
+                    todo.listed(), manifest ? "manifest rows" : "files listed", toScore, partitions, model.identity());
 
             RunCounters counters = RunCounters.register(spark.sparkContext());
             StageAccount stages = StageAccount.register(spark.sparkContext());
@@ -77,9 +86,9 @@ public final class ScoringJob {
             if (toScore > 0 || output.saveMode() != SaveMode.APPEND) {
                 PartitionScorer scorer = new PartitionScorer(job.model(), job.preprocess(), job.scoring(),
                         model.identity().toString(), started, OutputSchema.javaTimeValues(spark), HadoopConfs.nonDefaults(hadoop),
-                        counters, stages);
+                        counters, stages).withHttp(job.source().http());
                 // runs of paths spread from the driver: the scoring stage is the job's first
-                Dataset<Row> scored = todo.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema));
+                Dataset<Row> scored = todo.rows(spark, partitions).mapPartitions(scorer, Encoders.row(schema));
                 ProgressReporter progress = ProgressReporter.start(spark.sparkContext(), counters, toScore, console,
                         PROGRESS_INTERVAL_MILLIS);
                 try {
@@ -95,8 +104,8 @@ public final class ScoringJob {
             RunSummary summary = new RunSummary(HadoopConfs.qualified(output.path(), hadoop), output.saveMode().configName(),
                     job.scoring().mode().configName(), modelDescription(job, model),
                     model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe(),
-                    started.toString(), listed.count(),
-                    listed.count() - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
+                    started.toString(), todo.listed(),
+                    todo.listed() - toScore, scored, failed, failures, toScore > 0 ? partitions : 0,
                     scoringSeconds > 0 ? (scored + failed) / scoringSeconds : 0, scoringSeconds,
                     (System.nanoTime() - startNanos) / 1e9, stages.seconds());
             summary.writeBeside(output.path(), hadoop);
@@ -115,7 +124,7 @@ public final class ScoringJob {
      * The model for the summary: its identity and, in bfloat16, whether this machine's CPU computes it
      * natively (executors log the same check for their own CPUs when they load the model).
      */
-    private static String modelDescription(JobConfig job, ScoringModel model) {
+    static String modelDescription(JobConfig job, ScoringModel model) {
         if (job.model().precision() == Precision.FLOAT32) {
             return model.identity().toString();
         }

@@ -32,6 +32,12 @@ class ShippedConfigTest {
             if (job.getFileName().toString().equals("torchscript.conf")) {
                 loader.set("model.torchscript", "/models/model.pt");
             }
+            if (job.getFileName().toString().equals("stream.conf")) {
+                loader.set("input.stream.checkpoint", "/tmp/checkpoint"); // --checkpoint
+            }
+            if (job.getFileName().toString().equals("manifest.conf")) {
+                loader.set("input.manifest.source", "/data/manifest.parquet"); // --manifest
+            }
             if (!loader.merged().hasPath("xception-spark.input.paths") || loader.load().input().paths().isEmpty()) {
                 loader.set("input.paths", "/data");
             }

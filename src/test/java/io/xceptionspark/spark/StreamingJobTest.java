@@ -1,0 +1,154 @@
+package io.xceptionspark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.testing.SparkTestSession;
+import io.xceptionspark.testing.TestData;
+import io.xceptionspark.testing.TestJobs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * score --stream: Trigger.AvailableNow over a folder in micro-batches of 3 files, for both sinks: the same rows as a
+ * batch run over the same files (a zero-byte and a damaged file included), a rerun scores only the files added
+ * since, a checkpoint of other settings is refused naming the difference, files older than max-file-age are
+ * announced, and clean-source = archive moves what was scored.
+ */
+class StreamingJobTest {
+    /** Columns that must equal a batch run's (scored_at and the run's id differ by nature). */
+    private static final String[] SAME = {"path", "modification_time", "length", "sha256", "status", "error_code",
+        "error_message", "label", "class_index", "probability", "top_k", "model", "run_date"};
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void parquetSinkScoresEachFileOnceLikeABatchRun() throws Exception {
+        streamLikeBatch("parquet");
+    }
+
+    @Test
+    void deltaSinkScoresEachFileOnceLikeABatchRun() throws Exception {
+        streamLikeBatch("delta");
+    }
+
+    private void streamLikeBatch(String format) throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = tmp.resolve("in");
+        Path edge = TestData.path("edge-images");
+        TestJobs.copy(in, edge.resolve("hopper.bmp"), edge.resolve("hopper_gray.jpg"), edge.resolve("i_trns.png"),
+                edge.resolve("empty.jpg"));
+        Files.writeString(in.resolve("notes.jpg"), "not an image");
+        Path batchOut = tmp.resolve("batch");
+        long seed = 4242;
+        ScoringJob.run(spark, small(in, batchOut, seed).set("output.format", format).load(), quiet());
+
+        Path out = tmp.resolve("stream");
+        Path checkpoint = tmp.resolve("checkpoint");
+        JobConfigLoader stream = stream(in, out, checkpoint, seed).set("output.format", format);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        int loads = io.xceptionspark.inference.ModelCache.loadCount();
+        RunSummary first = ScoringJob.run(spark, stream.load(), new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertTrue(io.xceptionspark.inference.ModelCache.loadCount() - loads <= 1, "one model load for every micro-batch");
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertEquals(5, first.listed(), printed);
+        assertEquals(5, first.scored() + first.failed());
+        assertTrue(printed.contains("micro-batch 0 ") && printed.contains("micro-batch 1 ")
+                && !printed.contains("micro-batch 2 "), "two micro-batches of at most 3 files: " + printed);
+        assertEquals(1L, first.failures().get("EMPTY"), "the zero-byte file has its row: " + first.failures());
+        assertEquals(rows(batchOut), rows(out), "the same rows as the batch run");
+        assertTrue(Files.isRegularFile(out.resolve(ScoringJob.SUMMARY_FILE)));
+
+        TestJobs.copy(in, edge.resolve("p_trns_single.png"), edge.resolve("hopper.tif"));
+        RunSummary second = ScoringJob.run(spark, stream.load(), quiet());
+        assertEquals(2, second.scored() + second.failed(), "only the 2 new files");
+        RunSummary third = ScoringJob.run(spark, stream.load(), quiet());
+        assertEquals(0, third.scored() + third.failed(), "nothing new");
+        Dataset<Row> all = ScoringResults.read(spark, out.toString());
+        assertEquals(7, all.count());
+        assertEquals(7, all.select("path").distinct().count(), "each file exactly once");
+
+        JobConfigException e = assertThrows(JobConfigException.class, () -> ScoringJob.run(spark,
+                stream(in, out, checkpoint, seed).set("output.format", format).set("scoring.mode", "both").load(), quiet()));
+        assertTrue(e.getMessage().contains("scoring.mode: the checkpoint has labels, this run both"), e.getMessage());
+        assertEquals(7, ScoringResults.read(spark, out.toString()).count(), "nothing written");
+    }
+
+    @Test
+    void filesSkippedForAgeAreNamedAndArchivingMovesScoredFiles() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = tmp.resolve("in");
+        Path edge = TestData.path("edge-images");
+        TestJobs.copy(in, edge.resolve("hopper.bmp"), edge.resolve("hopper_gray.jpg"));
+        Path archive = tmp.resolve("archive");
+        JobConfigLoader job = stream(in, tmp.resolve("out"), tmp.resolve("cp"), 4243)
+                .set("input.stream.max-files-per-trigger", "1")
+                .set("input.stream.max-file-age", "7d").set("input.stream.clean-source", "archive")
+                .set("input.stream.archive-dir", archive.toString());
+        RunSummary first = ScoringJob.run(spark, job.load(), quiet());
+        assertEquals(2, first.scored() + first.failed());
+        // Spark commits (and archives) a micro-batch's files when it plans the next micro-batch: the first one's here;
+        // the last one's when a later run takes new files
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (inputFiles(in) > 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, inputFiles(in), "the first micro-batch's file was archived");
+        try (var archived = Files.walk(archive)) {
+            assertEquals(1, archived.filter(Files::isRegularFile).count());
+        }
+
+        // copied in later with its old time kept (cp -p, rsync -a): Spark's file source ignores it
+        TestJobs.copy(in, edge.resolve("i_trns.png"));
+        Files.setLastModifiedTime(in.resolve("i_trns.png"), FileTime.from(Instant.now().minus(30, ChronoUnit.DAYS)));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        RunSummary second = ScoringJob.run(spark, job.load(), new PrintStream(console, true, StandardCharsets.UTF_8));
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertEquals(0, second.scored() + second.failed(), printed);
+        assertTrue(printed.contains("WARNING: 1 input files were skipped for age") && printed.contains("i_trns.png"),
+                printed);
+        assertTrue(Files.exists(in.resolve("i_trns.png")), "the skipped file stays");
+    }
+
+    private static long inputFiles(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    static JobConfigLoader small(Path in, Path out, long seed) {
+        return TestJobs.small(List.of(in), out).set("model.seed", Long.toString(seed))
+                .set("input.images-per-partition", "2");
+    }
+
+    static JobConfigLoader stream(Path in, Path out, Path checkpoint, long seed) {
+        return small(in, out, seed).set("input.mode", "stream").set("output.save-mode", "append")
+                .set("input.stream.checkpoint", checkpoint.toString()).set("input.stream.max-files-per-trigger", "3");
+    }
+
+    private static List<String> rows(Path out) {
+        return ScoringResults.read(SparkTestSession.get(), out.toString()).selectExpr(SAME).orderBy("path")
+                .collectAsList().stream().map(Row::toString).toList();
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(java.io.OutputStream.nullOutputStream());
+    }
+}
