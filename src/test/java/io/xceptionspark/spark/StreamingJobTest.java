@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * score --stream: Trigger.AvailableNow over a folder in micro-batches of 3 files, for both sinks: the same rows as a
  * batch run over the same files (a zero-byte and a damaged file included), a rerun scores only the files added
  * since, a checkpoint of other settings is refused naming the difference, files older than max-file-age are
- * announced, and clean-source = archive moves what was scored.
+ * announced, clean-source = archive moves what was scored and delete removes it, latest-first takes the newest file
+ * first and a byte limit per micro-batch still takes one file each.
  */
 class StreamingJobTest {
     /** Columns that must equal a batch run's (scored_at and the run's id differ by nature). */
@@ -125,6 +126,44 @@ class StreamingJobTest {
         assertTrue(printed.contains("WARNING: 1 input files were skipped for age") && printed.contains("i_trns.png"),
                 printed);
         assertTrue(Files.exists(in.resolve("i_trns.png")), "the skipped file stays");
+    }
+
+    @Test
+    void latestFirstWithAByteLimitTakesTheNewestFileFirstOnePerMicroBatchAndDeleteRemovesScoredFiles()
+            throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = tmp.resolve("in");
+        Path edge = TestData.path("edge-images");
+        TestJobs.copy(in, edge.resolve("hopper.bmp"), edge.resolve("hopper_gray.jpg"), edge.resolve("i_trns.png"));
+        Instant now = Instant.now();
+        List<String> oldestFirst = List.of("hopper.bmp", "i_trns.png", "hopper_gray.jpg");
+        for (int i = 0; i < oldestFirst.size(); i++) {
+            Files.setLastModifiedTime(in.resolve(oldestFirst.get(i)),
+                    FileTime.from(now.minus(oldestFirst.size() - i, ChronoUnit.HOURS)));
+        }
+        Path out = tmp.resolve("out");
+        JobConfigLoader job = stream(in, out, tmp.resolve("cp"), 4244)
+                .set("input.stream.max-files-per-trigger", "0").set("input.stream.max-bytes-per-trigger", "1")
+                .set("input.stream.latest-first", "true").set("input.stream.clean-source", "delete");
+        RunSummary run = ScoringJob.run(spark, job.load(), quiet());
+        assertEquals(3, run.scored() + run.failed());
+        // a byte limit below any file's size still takes one file per micro-batch; latest first: newest in batch 0
+        List<Row> batches = ScoringResults.read(spark, out.toString()).selectExpr("path", OutputDirs.RUN_COLUMN)
+                .orderBy(OutputDirs.RUN_COLUMN).collectAsList();
+        assertEquals(3, batches.size());
+        for (int i = 0; i < 3; i++) {
+            String expected = oldestFirst.get(oldestFirst.size() - 1 - i);
+            assertTrue(batches.get(i).getString(0).endsWith("/" + expected)
+                    && batches.get(i).getString(1).endsWith("-batch-" + String.format("%08d", i)), batches.toString());
+        }
+        // Spark cleans a micro-batch's files when it plans the next one: the first two are deleted, the last stays
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (inputFiles(in) > 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        try (var left = Files.list(in)) {
+            assertEquals(List.of("hopper.bmp"), left.map(f -> f.getFileName().toString()).toList());
+        }
     }
 
     private static long inputFiles(Path dir) throws java.io.IOException {
