@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * batch run over the same files (a zero-byte and a damaged file included), a rerun scores only the files added
  * since, a checkpoint of other settings is refused naming the difference, files older than max-file-age are
  * announced, clean-source = archive moves what was scored and delete removes it, latest-first takes the newest file
- * first and a byte limit per micro-batch still takes one file each.
+ * first, a byte limit per micro-batch still takes one file each, and a processing-time trigger scores files
+ * added while it runs until the query is stopped.
  */
 class StreamingJobTest {
     /** Columns that must equal a batch run's (scored_at and the run's id differ by nature). */
@@ -163,6 +164,51 @@ class StreamingJobTest {
         }
         try (var left = Files.list(in)) {
             assertEquals(List.of("hopper.bmp"), left.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aProcessingTimeTriggerScoresFilesAddedWhileItRunsUntilStopped() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Path in = tmp.resolve("in");
+        Path edge = TestData.path("edge-images");
+        TestJobs.copy(in, edge.resolve("hopper.bmp"));
+        Path out = tmp.resolve("out");
+        JobConfigLoader job = stream(in, out, tmp.resolve("cp"), 4245).set("input.stream.trigger", "1 second");
+        java.util.concurrent.CompletableFuture<RunSummary> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> ScoringJob.run(spark, job.load(), quiet()));
+        awaitRows(out, 1, running);
+        TestJobs.copy(in, edge.resolve("hopper_gray.jpg")); // a new file while the stream runs
+        awaitRows(out, 2, running);
+        assertFalse(running.isDone(), "always on: the stream keeps running");
+        for (var query : spark.streams().active()) {
+            query.stop();
+        }
+        RunSummary summary = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2, summary.scored() + summary.failed());
+        assertEquals(2, ScoringResults.read(spark, out.toString()).select("path").distinct().count());
+    }
+
+    private static void awaitRows(Path out, long rows, java.util.concurrent.Future<?> running) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline && !running.isDone()) {
+            if (committedRows(out) >= rows) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no " + rows + " rows in " + out + (running.isDone() ? ": the stream ended" : ""));
+    }
+
+    /** Rows readers see in {@code out}: none before the first micro-batch is published (no data to read yet). */
+    private static long committedRows(Path out) {
+        try {
+            return ScoringResults.read(SparkTestSession.get(), out.toString()).count();
+        } catch (Exception e) { // Spark's AnalysisException, which Java does not see declared
+            if (e instanceof org.apache.spark.sql.AnalysisException) {
+                return 0;
+            }
+            throw e;
         }
     }
 
