@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -76,6 +77,15 @@ class StreamingJobTest {
                 && !printed.contains("micro-batch 2 "), "two micro-batches of at most 3 files: " + printed);
         assertEquals(1L, first.failures().get("EMPTY"), "the zero-byte file has its row: " + first.failures());
         assertEquals(rows(batchOut), rows(out), "the same rows as the batch run");
+        assertEquals(tableMetadata(batchOut), tableMetadata(out), "the batch run's model and preprocessing metadata");
+        if (format.equals("parquet")) {
+            for (String file : spark.read().parquet(out.toString()).inputFiles()) {
+                String runId = OutputMetadata.ofParquetFile(new org.apache.hadoop.fs.Path(file),
+                        spark.sparkContext().hadoopConfiguration()).get(OutputMetadata.RUN_ID);
+                assertTrue(runId != null && runId.matches(".*-batch-0000000[01]") && file.contains("run_id=" + runId),
+                        file + ": " + runId);
+            }
+        }
         assertTrue(Files.isRegularFile(out.resolve(ScoringJob.SUMMARY_FILE)));
 
         TestJobs.copy(in, edge.resolve("p_trns_single.png"), edge.resolve("hopper.tif"));
@@ -226,6 +236,14 @@ class StreamingJobTest {
     static JobConfigLoader stream(Path in, Path out, Path checkpoint, long seed) {
         return small(in, out, seed).set("input.mode", "stream").set("output.save-mode", "append")
                 .set("input.stream.checkpoint", checkpoint.toString()).set("input.stream.max-files-per-trigger", "3");
+    }
+
+    /** An output's xception_spark.* metadata but its run id (a micro-batch's own in a stream). */
+    private static Map<String, String> tableMetadata(Path out) {
+        Map<String, String> meta = new java.util.TreeMap<>(OutputMetadata.ofOutput(SparkTestSession.get(), out.toString()));
+        meta.remove(OutputMetadata.RUN_ID);
+        assertTrue(meta.containsKey(OutputMetadata.MODEL_IDENTITY), meta.toString());
+        return meta;
     }
 
     private static List<String> rows(Path out) {
