@@ -22,6 +22,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkSessions {
     public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
+    /** Spark's and Parquet's own commit protocol and output committer (their defaults). */
+    static final Map<String, String> DEFAULT_COMMITTERS = Map.of(
+            "spark.sql.sources.commitProtocolClass",
+            "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol",
+            "spark.sql.parquet.output.committer.class", "org.apache.parquet.hadoop.ParquetOutputCommitter");
 
     private SparkSessions() {}
 
@@ -64,6 +69,11 @@ public final class SparkSessions {
         });
         conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);
         conf.setIfMissing("spark.kryo.registrator", XceptionKryoRegistrator.class.getName());
+        // Spark 4's SparkContext makes the S3A cloud committers every write's default when their classes load on the
+        // driver (the launcher's class path has them, for s3a://), so a cluster whose executors lack them fails every
+        // task with ClassNotFoundException: the defaults stay Spark's own, and ObjectStores.withStoreCommitter
+        // switches an s3a:// write to the magic committer
+        DEFAULT_COMMITTERS.forEach(conf::setIfMissing);
         if (job.spark().preload().enabledFor(conf.get("spark.master"))) {
             WarmExecutorPlugin.enable(conf, job);
         }
