@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.testing.ChildJob;
+import io.xceptionspark.testing.ExactlyOnce;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.IOException;
@@ -149,12 +150,7 @@ class KillDuringWriteTest {
     }
 
     private static void check(Path out, int files, String scenario) {
-        long rows = read(out).count();
-        long distinct = read(out).select("path", "modification_time").distinct().count();
-        System.out.printf("kill scenario %s: %d rows, %d distinct (path, modification_time)%n", scenario, rows,
-                distinct);
-        assertEquals(files, rows, scenario + ": rows");
-        assertEquals(files, distinct, scenario + ": distinct (path, modification_time)");
+        ExactlyOnce.check(out.toString(), files, scenario);
     }
 
     private static long latestVersion(Path out) {

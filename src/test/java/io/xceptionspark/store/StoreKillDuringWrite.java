@@ -10,6 +10,7 @@ import io.xceptionspark.spark.OutputDirs;
 import io.xceptionspark.spark.ScoringJob;
 import io.xceptionspark.spark.ScoringResults;
 import io.xceptionspark.testing.ChildJob;
+import io.xceptionspark.testing.ExactlyOnce;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import io.xceptionspark.testing.TestStore;
@@ -144,12 +145,7 @@ abstract class StoreKillDuringWrite {
     }
 
     private static void check(String out, int files, String scenario) {
-        long rows = read(out).count();
-        long distinct = read(out).select("path", "modification_time").distinct().count();
-        System.out.printf("kill scenario %s: %d rows, %d distinct (path, modification_time)%n", scenario, rows,
-                distinct);
-        assertEquals(files, rows, scenario + ": rows");
-        assertEquals(files, distinct, scenario + ": distinct (path, modification_time)");
+        ExactlyOnce.check(out, files, scenario);
     }
 
     private static long latestVersion(String out) {
