@@ -10,8 +10,6 @@ import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelSpec;
-import io.xceptionspark.scoring.BatchingIterator;
-import io.xceptionspark.scoring.ImageFile;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -32,7 +29,6 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -639,51 +635,9 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         // on the driver first, with the job's checks: a bad model fails here, before any task runs
         ModelPreflight.load(job, dataset.sparkSession().sparkContext().hadoopConfiguration(),
                 new PrintStream(java.io.OutputStream.nullOutputStream())).close();
-        RowScorer scorer = new RowScorer(job.model(), job.preprocess(), job.scoring(),
+        TransformerRows scorer = new TransformerRows(job.model(), job.preprocess(), job.scoring(),
                 new ResultColumns(job.scoring(), getOutputPrefix()),
                 dataset.schema().fieldIndex(getInputCol()), dataset.schema().size());
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
-    }
-
-    /** Executor side: input row + result columns. */
-    private static final class RowScorer implements MapPartitionsFunction<Row, Row> {
-        private static final long serialVersionUID = 1L;
-        private final ModelSpec model;
-        private final PreprocessOptions preprocess;
-        private final ScoringOptions scoring;
-        private final ResultColumns results;
-        private final int inputIndex;
-        private final int inputWidth;
-
-        RowScorer(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring, ResultColumns results,
-                  int inputIndex, int inputWidth) {
-            this.model = model;
-            this.preprocess = preprocess;
-            this.scoring = scoring;
-            this.results = results;
-            this.inputIndex = inputIndex;
-            this.inputWidth = inputWidth;
-        }
-
-        @Override
-        public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
-            long maxBytes = preprocess.maxFileBytes();
-            return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring, HadoopConfs.ofSparkEnv()),
-                    row -> {
-                        if (row.isNullAt(inputIndex)) {
-                            return ImageFile.failed("EMPTY", "the input column is null");
-                        }
-                        byte[] bytes = (byte[]) row.get(inputIndex);
-                        return bytes.length > maxBytes ? ImageFile.tooLarge(bytes.length, maxBytes) : ImageFile.of(bytes);
-                    },
-                    (row, result) -> {
-                        Object[] values = new Object[inputWidth + results.size()];
-                        for (int i = 0; i < inputWidth; i++) {
-                            values[i] = row.get(i);
-                        }
-                        results.fill(result, values, inputWidth);
-                        return RowFactory.create(values);
-                    });
-        }
     }
 }
