@@ -2,7 +2,6 @@ package io.xceptionspark.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.typesafe.config.Config;
 import io.xceptionspark.config.ConfigKeys;
@@ -16,11 +15,13 @@ import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.OutputLayout;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.scoring.BatchScorer;
+import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ClassScore;
 import io.xceptionspark.scoring.ImageFile;
 import io.xceptionspark.scoring.ScoreResult;
-import io.xceptionspark.scoring.Scores;
+import io.xceptionspark.scoring.ResultOptions;
 import io.xceptionspark.spark.JobPreflight;
+import io.xceptionspark.spark.ResultColumns;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -102,15 +103,13 @@ final class PredictCommand implements Callable<Integer> {
         }
         int threads = job.scoring().threadsFor(Runtime.getRuntime().availableProcessors());
         ScoringOptions scoring = job.scoring();
-        try (BatchScorer scorer = BatchScorer.holding(lease, job.preprocessConfig(), scoring.batchSize(), threads)) {
-            for (int start = 0; start < files.size(); start += scoring.batchSize()) {
-                List<Path> batch = files.subList(start, Math.min(files.size(), start + scoring.batchSize()));
-                List<ImageFile> inputs = batch.stream().map(f -> read(f, job.preprocess().maxFileBytes())).toList();
-                ScoreResult[] results = scorer.score(inputs);
-                for (int i = 0; i < batch.size(); i++) {
-                    print(batch.get(i), results[i], scoring);
-                }
-            }
+        ResultColumns columns = new ResultColumns(scoring);
+        try (BatchScorer scorer = BatchScorer.holding(lease, job.preprocessConfig(), ResultOptions.of(scoring),
+                threads)) {
+            new BatchingIterator<>(files.iterator(), scorer, file -> read(file, scorer), (file, result) -> {
+                print(file, result, columns);
+                return file;
+            }).forEachRemaining(printed -> { });
         }
         return ExitCodes.OK;
     }
@@ -145,37 +144,12 @@ final class PredictCommand implements Callable<Integer> {
         return loader.load();
     }
 
-    private void print(Path file, ScoreResult result, ScoringOptions scoring) {
-        ClassScore[] top = result instanceof ScoreResult.Scored s && s.logits() != null
-                ? Scores.topK(s.logits(), scoring.topK()) : null;
+    private void print(Path file, ScoreResult result, ResultColumns columns) {
+        ClassScore[] top = result instanceof ScoreResult.Scored s ? s.topK() : null;
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("file", file.toString());
-            if (result instanceof ScoreResult.Failed f) {
-                o.addProperty("status", ScoreResult.ERROR);
-                o.addProperty("error_code", f.code());
-                o.addProperty("error_message", f.message());
-            } else {
-                ScoreResult.Scored s = (ScoreResult.Scored) result;
-                o.addProperty("status", ScoreResult.OK);
-                if (top != null) {
-                    JsonArray entries = new JsonArray();
-                    for (ClassScore c : top) {
-                        JsonObject e = new JsonObject();
-                        e.addProperty("class_index", c.classIndex());
-                        e.addProperty("wnid", c.wnid());
-                        e.addProperty("label", c.label());
-                        e.addProperty("probability", c.probability());
-                        entries.add(e);
-                    }
-                    o.add("top_k", entries);
-                    o.add("logits", GSON.toJsonTree(s.logits()));
-                }
-                if (s.embedding() != null) {
-                    float[] e = scoring.normalizeEmbeddings() ? Scores.l2Normalized(s.embedding()) : s.embedding();
-                    o.add("embedding", GSON.toJsonTree(e));
-                }
-            }
+            columns.json(result, o);
             out.println(GSON.toJson(o));
             return;
         }
@@ -195,13 +169,10 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static ImageFile read(Path file, long maxBytes) {
+    private static ImageFile read(Path file, BatchScorer scorer) {
         try {
-            long size = Files.size(file);
-            if (size > maxBytes) {
-                return ImageFile.tooLarge(size, maxBytes);
-            }
-            return ImageFile.of(Files.readAllBytes(file));
+            ImageFile overLimit = scorer.overLimit(Files.size(file));
+            return overLimit != null ? overLimit : scorer.input(Files.readAllBytes(file), null);
         } catch (IOException e) {
             return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + file + ": " + e);
         }

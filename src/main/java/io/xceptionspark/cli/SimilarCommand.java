@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.xceptionspark.search.EmbeddingIndex;
 import io.xceptionspark.search.NearestNeighbors;
 import io.xceptionspark.search.SimilarImages;
+import io.xceptionspark.spark.OutputSchema;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,8 +73,8 @@ final class SimilarCommand implements Callable<Integer> {
                 if (json) {
                     JsonObject o = new JsonObject();
                     o.addProperty("query", f.query());
-                    o.addProperty("error_code", f.errorCode());
-                    o.addProperty("error_message", f.errorMessage());
+                    o.addProperty(OutputSchema.ERROR_CODE, f.errorCode());
+                    o.addProperty(OutputSchema.ERROR_MESSAGE, f.errorMessage());
                     out.println(GSON.toJson(o));
                 } else {
                     err.println("xception-spark: query " + f.query() + " could not be embedded: " + f.errorCode()
@@ -101,10 +102,10 @@ final class SimilarCommand implements Callable<Integer> {
                 JsonArray neighbors = new JsonArray();
                 for (Row r : e.getValue()) {
                     JsonObject n = new JsonObject();
-                    n.addProperty("path", r.<String>getAs(NearestNeighbors.PATH));
+                    n.addProperty(NearestNeighbors.PATH, r.<String>getAs(NearestNeighbors.PATH));
                     n.addProperty("similarity", r.<Float>getAs(NearestNeighbors.SIMILARITY));
                     if (labels) {
-                        n.addProperty("label", r.<String>getAs(NearestNeighbors.LABEL));
+                        n.addProperty(NearestNeighbors.LABEL, r.<String>getAs(NearestNeighbors.LABEL));
                     }
                     neighbors.add(n);
                 }

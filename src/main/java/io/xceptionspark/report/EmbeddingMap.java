@@ -2,6 +2,7 @@ package io.xceptionspark.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.xceptionspark.spark.OutputSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -42,12 +43,12 @@ public final class EmbeddingMap {
         double fraction = Math.min(1.0, 1.2 * FIT_ROWS / Math.max(1, count));
         Dataset<Row> fit = (fraction < 1.0 ? embedded.sample(false, fraction, 15L) : embedded).limit(FIT_ROWS);
         List<float[]> sample = new ArrayList<>();
-        for (Row r : fit.select(col("embedding")).collectAsList()) {
+        for (Row r : fit.select(col(OutputSchema.EMBEDDING)).collectAsList()) {
             sample.add(floats(r.getList(0)));
         }
         Axes axes = Axes.fit(sample);
         List<Point> points = new ArrayList<>();
-        for (Row r : shown.select(col("path"), col("label"), col("embedding")).collectAsList()) {
+        for (Row r : shown.select(col(OutputSchema.PATH), col(OutputSchema.LABEL), col(OutputSchema.EMBEDDING)).collectAsList()) {
             double[] xy = axes.project(floats(r.getList(2)));
             points.add(new Point(r.getString(0), r.isNullAt(1) ? null : r.getString(1), xy[0], xy[1]));
         }

@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.xceptionspark.config.ReportOptions;
 import io.xceptionspark.scoring.ScoreResult;
 import io.xceptionspark.spark.OutputSchema;
-import io.xceptionspark.spark.ResultColumns;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,12 +68,12 @@ public final class ReportGatherer {
 
     public ReportData gather(ReportInput input) {
         Dataset<Row> rows = input.rows();
-        boolean labels = input.has(ResultColumns.LABEL) && input.has(ResultColumns.PROBABILITY);
-        boolean topK = input.has(ResultColumns.TOP_K);
-        boolean embeddings = input.has(ResultColumns.EMBEDDING);
+        boolean labels = input.has(OutputSchema.LABEL) && input.has(OutputSchema.PROBABILITY);
+        boolean topK = input.has(OutputSchema.TOP_K);
+        boolean embeddings = input.has(OutputSchema.EMBEDDING);
         boolean runs = input.has(OutputSchema.SCORED_AT);
         Map<String, String> notes = new LinkedHashMap<>();
-        Column ok = col(ResultColumns.STATUS).equalTo(ScoreResult.OK);
+        Column ok = col(OutputSchema.STATUS).equalTo(ScoreResult.OK);
 
         ReportData.Totals totals = step("totals", () -> totals(rows, ok, input.has(OutputSchema.MODEL)));
         List<ReportData.Run> history = runs ? step("history", () -> history(rows, ok, input.has(OutputSchema.MODEL)))
@@ -108,14 +107,14 @@ public final class ReportGatherer {
                 notes.put("embeddings", "An embedding map and neighbours need at least 3 scored images; this output"
                         + " has " + totals.scored() + ".");
             } else {
-                Dataset<Row> embedded = scored.where(col(ResultColumns.EMBEDDING).isNotNull())
-                        .select(col(OutputSchema.PATH), labelColumn(labels), col(ResultColumns.EMBEDDING));
+                Dataset<Row> embedded = scored.where(col(OutputSchema.EMBEDDING).isNotNull())
+                        .select(col(OutputSchema.PATH), labelColumn(labels), col(OutputSchema.EMBEDDING));
                 map = step("map", () -> EmbeddingMap.of(embedded, totals.scored(), shownRows.select(
-                        col(OutputSchema.PATH), labelColumn(labels), col(ResultColumns.EMBEDDING))));
+                        col(OutputSchema.PATH), labelColumn(labels), col(OutputSchema.EMBEDDING))));
                 if (options.neighbourQueries() > 0) {
                     Dataset<Row> queries = shownRows.orderBy(xxhash64(col(OutputSchema.PATH)))
                             .limit(options.neighbourQueries())
-                            .select(col(OutputSchema.PATH), labelColumn(labels), col(ResultColumns.EMBEDDING));
+                            .select(col(OutputSchema.PATH), labelColumn(labels), col(OutputSchema.EMBEDDING));
                     neighbours = step("neighbours", () -> NearestNeighbours.of(embedded, queries, options.neighbours()));
                 }
             }
@@ -136,7 +135,7 @@ public final class ReportGatherer {
     }
 
     private static Column labelColumn(boolean labels) {
-        return labels ? col(ResultColumns.LABEL) : lit(null).cast("string").as(ResultColumns.LABEL);
+        return labels ? col(OutputSchema.LABEL) : lit(null).cast("string").as(OutputSchema.LABEL);
     }
 
     private static ReportData.Totals totals(Dataset<Row> rows, Column ok, boolean hasModel) {
@@ -166,8 +165,8 @@ public final class ReportGatherer {
 
     private static List<ReportData.LabelCount> labelCounts(Dataset<Row> scored) {
         List<ReportData.LabelCount> out = new ArrayList<>();
-        for (Row r : scored.groupBy(ResultColumns.LABEL).count().orderBy(col("count").desc(),
-                col(ResultColumns.LABEL)).limit(TOP_LABELS).collectAsList()) {
+        for (Row r : scored.groupBy(OutputSchema.LABEL).count().orderBy(col("count").desc(),
+                col(OutputSchema.LABEL)).limit(TOP_LABELS).collectAsList()) {
             out.add(new ReportData.LabelCount(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1)));
         }
         return out;
@@ -175,9 +174,9 @@ public final class ReportGatherer {
 
     private static long[] histogram(Dataset<Row> scored) {
         long[] bins = new long[ReportData.CONFIDENCE_BINS];
-        Column bin = least(floor(col(ResultColumns.PROBABILITY).multiply(ReportData.CONFIDENCE_BINS)),
+        Column bin = least(floor(col(OutputSchema.PROBABILITY).multiply(ReportData.CONFIDENCE_BINS)),
                 lit(ReportData.CONFIDENCE_BINS - 1)).cast("int");
-        for (Row r : scored.where(col(ResultColumns.PROBABILITY).isNotNull()).groupBy(bin.as("bin")).count()
+        for (Row r : scored.where(col(OutputSchema.PROBABILITY).isNotNull()).groupBy(bin.as("bin")).count()
                 .collectAsList()) {
             bins[Math.max(0, r.getInt(0))] += r.getLong(1);
         }
@@ -190,17 +189,17 @@ public final class ReportGatherer {
      */
     private Dataset<Row> sample(Dataset<Row> scored, boolean labels, boolean topK, boolean embeddings) {
         List<Column> columns = new ArrayList<>(List.of(col(OutputSchema.PATH), labelColumn(labels)));
-        columns.add(labels ? col(ResultColumns.PROBABILITY) : lit(null).cast("float").as(ResultColumns.PROBABILITY));
-        columns.add(topK ? col(ResultColumns.TOP_K) : lit(null).as(ResultColumns.TOP_K));
+        columns.add(labels ? col(OutputSchema.PROBABILITY) : lit(null).cast("float").as(OutputSchema.PROBABILITY));
+        columns.add(topK ? col(OutputSchema.TOP_K) : lit(null).as(OutputSchema.TOP_K));
         if (embeddings) {
-            columns.add(col(ResultColumns.EMBEDDING));
+            columns.add(col(OutputSchema.EMBEDDING));
         }
         Dataset<Row> slim = scored.select(columns.toArray(Column[]::new));
         int n = options.sampleImages();
         if (!labels) {
             return slim.orderBy(xxhash64(col(OutputSchema.PATH))).limit(n);
         }
-        Dataset<Row> unsure = slim.orderBy(col(ResultColumns.PROBABILITY).asc(), col(OutputSchema.PATH)).limit(n / 2);
+        Dataset<Row> unsure = slim.orderBy(col(OutputSchema.PROBABILITY).asc(), col(OutputSchema.PATH)).limit(n / 2);
         Dataset<Row> random = slim.join(unsure.select(OutputSchema.PATH), new String[] {OutputSchema.PATH},
                 "left_anti").orderBy(xxhash64(col(OutputSchema.PATH))).limit(n - n / 2);
         return unsure.unionByName(random);
@@ -209,8 +208,8 @@ public final class ReportGatherer {
     private static List<ReportData.Picture> pictures(Dataset<Row> shown, boolean labels, boolean topK) {
         List<ReportData.Picture> out = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        for (Row r : shown.select(OutputSchema.PATH, ResultColumns.LABEL, ResultColumns.PROBABILITY,
-                ResultColumns.TOP_K).collectAsList()) {
+        for (Row r : shown.select(OutputSchema.PATH, OutputSchema.LABEL, OutputSchema.PROBABILITY,
+                OutputSchema.TOP_K).collectAsList()) {
             if (!seen.add(r.getString(0))) {
                 continue; // an incremental output's older row of the same file
             }
@@ -220,8 +219,8 @@ public final class ReportGatherer {
                     if (top.size() == 3) {
                         break;
                     }
-                    top.add(new ReportData.ClassProbability(e.getAs(ResultColumns.LABEL),
-                            ((Number) e.getAs(ResultColumns.PROBABILITY)).floatValue()));
+                    top.add(new ReportData.ClassProbability(e.getAs(OutputSchema.LABEL),
+                            ((Number) e.getAs(OutputSchema.PROBABILITY)).floatValue()));
                 }
             }
             float p = labels && !r.isNullAt(2) ? ((Number) r.get(2)).floatValue() : Float.NaN;
@@ -231,17 +230,17 @@ public final class ReportGatherer {
     }
 
     private static List<ReportData.FailureGroup> failures(Dataset<Row> rows) {
-        Dataset<Row> failed = rows.where(col(ResultColumns.STATUS).notEqual(ScoreResult.OK));
+        Dataset<Row> failed = rows.where(col(OutputSchema.STATUS).notEqual(ScoreResult.OK));
         Map<String, Long> counts = new TreeMap<>();
-        for (Row r : failed.groupBy(ResultColumns.ERROR_CODE).count().collectAsList()) {
+        for (Row r : failed.groupBy(OutputSchema.ERROR_CODE).count().collectAsList()) {
             counts.put(r.isNullAt(0) ? "(no code)" : r.getString(0), r.getLong(1));
         }
         Map<String, List<ReportData.Failure>> examples = new TreeMap<>();
-        for (Row r : failed.withColumn("n", row_number().over(Window.partitionBy(ResultColumns.ERROR_CODE)
+        for (Row r : failed.withColumn("n", row_number().over(Window.partitionBy(OutputSchema.ERROR_CODE)
                         .orderBy(xxhash64(col(OutputSchema.PATH)))))
                 .where(col("n").leq(FAILURE_EXAMPLES))
-                .select(ResultColumns.ERROR_CODE, OutputSchema.PATH, ResultColumns.ERROR_MESSAGE)
-                .orderBy(ResultColumns.ERROR_CODE, OutputSchema.PATH).collectAsList()) {
+                .select(OutputSchema.ERROR_CODE, OutputSchema.PATH, OutputSchema.ERROR_MESSAGE)
+                .orderBy(OutputSchema.ERROR_CODE, OutputSchema.PATH).collectAsList()) {
             examples.computeIfAbsent(r.isNullAt(0) ? "(no code)" : r.getString(0), c -> new ArrayList<>())
                     .add(new ReportData.Failure(r.getString(1), r.isNullAt(2) ? "" : r.getString(2)));
         }

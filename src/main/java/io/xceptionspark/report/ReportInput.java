@@ -4,7 +4,6 @@ import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.spark.DeltaOutput;
 import io.xceptionspark.spark.OutputDirs;
 import io.xceptionspark.spark.OutputSchema;
-import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.ScoringResults;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
@@ -66,7 +65,7 @@ public record ReportInput(String path, Dataset<Row> rows, Optional<RunSummary> s
             throw noResults(path, "it is neither a Parquet dataset nor a Delta table (" + firstLine(e.getMessage())
                     + ")");
         }
-        for (String required : new String[] {OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE}) {
+        for (String required : new String[] {OutputSchema.PATH, OutputSchema.STATUS, OutputSchema.ERROR_CODE}) {
             if (!Arrays.asList(rows.columns()).contains(required)) {
                 throw noResults(path, "it has no '" + required + "' column, so it is not an xception-spark output");
             }

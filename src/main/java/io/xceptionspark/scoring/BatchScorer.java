@@ -2,6 +2,7 @@ package io.xceptionspark.scoring;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import io.xceptionspark.image.ImageErrorCode;
 import io.xceptionspark.image.ImagePreprocessor;
 import io.xceptionspark.image.PreparedImage;
 import io.xceptionspark.image.PreprocessConfig;
@@ -14,10 +15,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Scores batches of image files on one thread: decodes and preprocesses each file straight into a reused
- * batch buffer, runs one forward pass over the good ones, and returns one result per input, in order. Bad
- * files become {@link ScoreResult.Failed}; they never fail the batch. One instance per task thread (it owns
- * a predictor); the model itself is shared. Close it to release the predictor.
+ * The scoring unit of every entry point (the job, the ML Transformers, the SQL functions, predict, similar's
+ * query images and the executor warm-up): image bytes in, one {@link ScoreResult} per input out, in order.
+ * Like a DJL Translator it keeps the pre- and post-processing beside the model: it checks each input's size
+ * ({@link #input}), decodes and preprocesses each file straight into a reused batch buffer, runs one forward
+ * pass over the good ones, and turns each image's outputs into its result ({@link ResultOptions}: top-k,
+ * normalised embedding). Bad files become {@link ScoreResult.Failed}; they never fail the batch. One instance
+ * per task thread (it owns a predictor); the model itself is shared. Close it to release the predictor.
  */
 public final class BatchScorer implements AutoCloseable {
     private final ScoringModel model;
@@ -26,6 +30,8 @@ public final class BatchScorer implements AutoCloseable {
     private final int intraOpThreads;
     private final int height;
     private final int width;
+    private final long maxFileBytes;
+    private final ResultOptions resultOptions;
     private final float[] buffer;
     private final ModelCache.Lease lease;
     /** Decode and resize times of the images this scorer prepared. */
@@ -34,22 +40,23 @@ public final class BatchScorer implements AutoCloseable {
     private long forwardNanos;
     private boolean closed;
 
-    public BatchScorer(ScoringModel model, PreprocessConfig preprocess, int maxBatchSize, int intraOpThreads) {
-        this(model, null, preprocess, maxBatchSize, intraOpThreads);
-    }
-
-    /** A scorer on a cached model that takes over {@code lease} (closed with the scorer, or if this fails). */
-    public static BatchScorer holding(ModelCache.Lease lease, PreprocessConfig preprocess, int maxBatchSize,
+    /**
+     * A scorer on a cached model that takes over {@code lease} (closed with the scorer, or if this fails).
+     *
+     * @param preprocess decoding and preprocessing (its size must be the model's)
+     * @param results what each image's result holds, and the batch size
+     */
+    public static BatchScorer holding(ModelCache.Lease lease, PreprocessConfig preprocess, ResultOptions results,
                                       int intraOpThreads) {
         try {
-            return new BatchScorer(lease.model(), lease, preprocess, maxBatchSize, intraOpThreads);
+            return new BatchScorer(lease.model(), lease, preprocess, results, intraOpThreads);
         } catch (RuntimeException | Error e) {
             lease.close();
             throw e;
         }
     }
 
-    private BatchScorer(ScoringModel model, ModelCache.Lease lease, PreprocessConfig preprocess, int maxBatchSize,
+    private BatchScorer(ScoringModel model, ModelCache.Lease lease, PreprocessConfig preprocess, ResultOptions results,
                         int intraOpThreads) {
         if (preprocess.height() != model.inputHeight() || preprocess.width() != model.inputWidth()) {
             throw new IllegalArgumentException("preprocessing makes " + preprocess.height() + "x" + preprocess.width()
@@ -61,7 +68,9 @@ public final class BatchScorer implements AutoCloseable {
         this.intraOpThreads = intraOpThreads;
         this.height = preprocess.height();
         this.width = preprocess.width();
-        this.buffer = new float[maxBatchSize * preprocess.floatsPerImage()];
+        this.maxFileBytes = preprocess.maxFileBytes();
+        this.resultOptions = results;
+        this.buffer = new float[results.batchSize() * preprocess.floatsPerImage()];
         InferenceThreads.prepareCurrentThread(intraOpThreads);
         this.predictor = model.newPredictor();
     }
@@ -73,6 +82,23 @@ public final class BatchScorer implements AutoCloseable {
     /** The largest batch {@link #score} takes. */
     public int maxBatchSize() {
         return buffer.length / (3 * height * width);
+    }
+
+    /**
+     * An input of {@code length} bytes that is over preprocess.max-file-bytes, left unread (TOO_LARGE); null when
+     * it may be read. Lets a caller skip reading a file it knows the size of.
+     */
+    public ImageFile overLimit(long length) {
+        return length > maxFileBytes ? ImageFile.tooLarge(length, maxFileBytes) : null;
+    }
+
+    /** Image bytes as an input: TOO_LARGE over preprocess.max-file-bytes, EMPTY (with {@code ifNull}) for null. */
+    public ImageFile input(byte[] bytes, String ifNull) {
+        if (bytes == null) {
+            return ImageFile.failed(ImageErrorCode.EMPTY.name(), ifNull);
+        }
+        ImageFile over = overLimit(bytes.length);
+        return over != null ? over : ImageFile.of(bytes);
     }
 
     /** One result per file, in order. */
@@ -105,7 +131,7 @@ public final class BatchScorer implements AutoCloseable {
         for (int i = 0; i < files.size(); i++) {
             if (results[i] == null) {
                 int slot = slotOf[i];
-                results[i] = new ScoreResult.Scored(out.logits() == null ? null : out.logits()[slot],
+                results[i] = resultOptions.result(out.logits() == null ? null : out.logits()[slot],
                         out.embeddings() == null ? null : out.embeddings()[slot]);
             }
         }

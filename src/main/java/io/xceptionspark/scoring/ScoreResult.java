@@ -1,6 +1,8 @@
 package io.xceptionspark.scoring;
 
-/** What scoring one input file gave: the network's outputs, or a typed error. */
+import java.util.Arrays;
+
+/** What scoring one input file gave: its post-processed outputs ({@link ResultOptions}), or a typed error. */
 public sealed interface ScoreResult permits ScoreResult.Scored, ScoreResult.Failed {
 
     /** Status written for a scored image. */
@@ -12,9 +14,19 @@ public sealed interface ScoreResult permits ScoreResult.Scored, ScoreResult.Fail
 
     /**
      * @param logits the classifier's raw logits, or null when the model has no classifier
-     * @param embedding the pooled features, or null when the model does not return them
+     * @param embedding the pooled features (L2-normalised if the scorer's options say so), or null when the model
+     *                  does not return them or the options do not ask for them
+     * @param topK the most probable classes, most probable first, or null when the options ask for none
      */
-    record Scored(float[] logits, float[] embedding) implements ScoreResult {}
+    record Scored(float[] logits, float[] embedding, ClassScore[] topK) implements ScoreResult {
+        /** The k most probable classes (a prefix of {@link #topK()} when it has k); null without logits. */
+        public ClassScore[] topK(int k) {
+            if (topK != null && k <= topK.length) {
+                return k == topK.length ? topK : Arrays.copyOf(topK, k);
+            }
+            return logits == null ? null : Scores.topK(logits, k);
+        }
+    }
 
     /**
      * @param code an {@link io.xceptionspark.image.ImageErrorCode} name, or {@link #UNREADABLE}

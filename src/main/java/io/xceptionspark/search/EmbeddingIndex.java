@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.spark.OutputSchema;
-import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.ScoringResults;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,11 +42,11 @@ public final class EmbeddingIndex {
                     + "). Give --index the output path of a score run.", e);
         }
         List<String> columns = Arrays.asList(rows.columns());
-        if (!columns.contains(ResultColumns.EMBEDDING)) {
+        if (!columns.contains(OutputSchema.EMBEDDING)) {
             throw new JobConfigException("The output at " + path + " has no embedding column (it was scored with"
                     + " scoring.mode = labels). Score it again with --mode embeddings or --mode both.");
         }
-        return new EmbeddingIndex(path, rows, columns.contains(ResultColumns.LABEL),
+        return new EmbeddingIndex(path, rows, columns.contains(OutputSchema.LABEL),
                 columns.contains(OutputSchema.SHA256));
     }
 
@@ -75,14 +74,14 @@ public final class EmbeddingIndex {
      * once, so the key names one row).
      */
     public Dataset<Row> vectors() {
-        List<Column> columns = new ArrayList<>(List.of(col(OutputSchema.PATH), col(ResultColumns.EMBEDDING)));
+        List<Column> columns = new ArrayList<>(List.of(col(OutputSchema.PATH), col(OutputSchema.EMBEDDING)));
         if (hasLabels) {
-            columns.add(col(ResultColumns.LABEL));
+            columns.add(col(OutputSchema.LABEL));
         }
         Dataset<Row> newest = ScoringResults.latest(rows.select(col(OutputSchema.PATH), col(OutputSchema.SCORED_AT),
-                        col(OutputSchema.MODIFICATION_TIME), col(ResultColumns.STATUS),
-                        col(ResultColumns.EMBEDDING).isNotNull().as("has_embedding")))
-                .where(col(ResultColumns.STATUS).equalTo("OK").and(col("has_embedding")))
+                        col(OutputSchema.MODIFICATION_TIME), col(OutputSchema.STATUS),
+                        col(OutputSchema.EMBEDDING).isNotNull().as("has_embedding")))
+                .where(col(OutputSchema.STATUS).equalTo("OK").and(col("has_embedding")))
                 .select(col(OutputSchema.PATH).as("n_path"), col(OutputSchema.SCORED_AT).as("n_scored_at"),
                         col(OutputSchema.MODIFICATION_TIME).as("n_modification_time"));
         // null-safe: a listing may leave modification_time null
@@ -95,7 +94,7 @@ public final class EmbeddingIndex {
 
     /** The distinct model identities of the searchable rows (one, for a consistent index). */
     public List<String> models() {
-        return latest.where(col(ResultColumns.EMBEDDING).isNotNull()).select(OutputSchema.MODEL).distinct()
+        return latest.where(col(OutputSchema.EMBEDDING).isNotNull()).select(OutputSchema.MODEL).distinct()
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     }
 

@@ -67,7 +67,7 @@ public final class NearDuplicates {
         // a 64-bit id per path (xxhash64: a collision among 10^6 paths has probability ~3e-8) keeps the pairs
         // narrow; the unit vectors are broadcast, so a pair is verified where it is found, no vector is shuffled
         Dataset<Row> unit = index.vectors().select(expr("xxhash64(path)").as("id"), col(OutputSchema.PATH),
-                NearestNeighbors.unit("embedding").as("v"));
+                NearestNeighbors.unit(OutputSchema.EMBEDDING).as("v"));
         LshParameters lsh = null;
         Dataset<Row> candidates;
         if (exact) {

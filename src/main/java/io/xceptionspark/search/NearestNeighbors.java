@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.udaf;
 
 import io.xceptionspark.config.JobConfigException;
+import io.xceptionspark.spark.OutputSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -37,9 +38,9 @@ public final class NearestNeighbors {
     /** Result columns. */
     public static final String QUERY = "query";
     public static final String RANK = "rank";
-    public static final String PATH = "path";
+    public static final String PATH = OutputSchema.PATH;
     public static final String SIMILARITY = "similarity";
-    public static final String LABEL = "label";
+    public static final String LABEL = OutputSchema.LABEL;
 
     /**
      * The final top-k's partial aggregation holds one k-bounded heap per query; past Spark's default of 128
@@ -85,7 +86,7 @@ public final class NearestNeighbors {
         }
         List<String> names = new ArrayList<>();
         List<float[]> embeddings = new ArrayList<>();
-        for (Row row : queries.select(col(QUERY), col("embedding")).where(col("embedding").isNotNull())
+        for (Row row : queries.select(col(QUERY), col(OutputSchema.EMBEDDING)).where(col(OutputSchema.EMBEDDING).isNotNull())
                 .dropDuplicates(QUERY).collectAsList()) {
             List<Float> e = row.getList(1);
             float[] v = new float[e.size()];
@@ -96,7 +97,7 @@ public final class NearestNeighbors {
             embeddings.add(v);
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<InternalRow> rows = vectors.select(col(PATH), col("embedding")).queryExecution().toRdd()
+        JavaRDD<InternalRow> rows = vectors.select(col(PATH), col(OutputSchema.EMBEDDING)).queryExecution().toRdd()
                 .toJavaRDD();
         Dataset<Row> partial = spark.createDataFrame(List.of(), PARTIAL);
         for (int from = 0; from < names.size(); from += QUERIES_PER_PASS) {

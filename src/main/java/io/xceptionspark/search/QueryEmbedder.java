@@ -8,7 +8,6 @@ import io.xceptionspark.spark.HadoopConfs;
 import io.xceptionspark.spark.InputFiles;
 import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.PartitionScorer;
-import io.xceptionspark.spark.ResultColumns;
 import io.xceptionspark.spark.RunCounters;
 import io.xceptionspark.spark.ScoringPartitions;
 import io.xceptionspark.spark.StageAccount;
@@ -46,7 +45,7 @@ final class QueryEmbedder {
                 RunCounters.register(spark.sparkContext()), StageAccount.register(spark.sparkContext()));
         int partitions = ScoringPartitions.count(spark.sparkContext(), listing.count(), input);
         return listing.partitioned(spark, partitions).mapPartitions(scorer, Encoders.row(schema))
-                .select(OutputSchema.PATH, ResultColumns.STATUS, ResultColumns.ERROR_CODE, ResultColumns.ERROR_MESSAGE,
-                        ResultColumns.EMBEDDING);
+                .select(OutputSchema.PATH, OutputSchema.STATUS, OutputSchema.ERROR_CODE, OutputSchema.ERROR_MESSAGE,
+                        OutputSchema.EMBEDDING);
     }
 }

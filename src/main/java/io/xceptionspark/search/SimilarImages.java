@@ -8,7 +8,6 @@ import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.spark.HadoopConfs;
 import io.xceptionspark.spark.OutputSchema;
-import io.xceptionspark.spark.ResultColumns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,17 +62,17 @@ public final class SimilarImages {
         }
         Dataset<Row> vectors = index.vectors();
         Dataset<Row> fromIndex = vectors.where(col(OutputSchema.PATH).isin(indexed.toArray()))
-                .select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY), col(ResultColumns.EMBEDDING));
+                .select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY), col(OutputSchema.EMBEDDING));
         List<FailedQuery> failed = new ArrayList<>();
         Dataset<Row> all = fromIndex;
         if (!toEmbed.isEmpty()) {
             Dataset<Row> embedded = embedNew(spark, index, overrides, toEmbed, warn).cache();
-            for (Row r : embedded.where(col(ResultColumns.STATUS).notEqual("OK")).collectAsList()) {
-                failed.add(new FailedQuery(r.getAs(OutputSchema.PATH), r.getAs(ResultColumns.ERROR_CODE),
-                        r.getAs(ResultColumns.ERROR_MESSAGE)));
+            for (Row r : embedded.where(col(OutputSchema.STATUS).notEqual("OK")).collectAsList()) {
+                failed.add(new FailedQuery(r.getAs(OutputSchema.PATH), r.getAs(OutputSchema.ERROR_CODE),
+                        r.getAs(OutputSchema.ERROR_MESSAGE)));
             }
-            all = all.unionByName(embedded.where(col(ResultColumns.STATUS).equalTo("OK"))
-                    .select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY), col(ResultColumns.EMBEDDING)));
+            all = all.unionByName(embedded.where(col(OutputSchema.STATUS).equalTo("OK"))
+                    .select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY), col(OutputSchema.EMBEDDING)));
         }
         return new Result(NearestNeighbors.search(spark, all, index, k), failed);
     }

@@ -96,7 +96,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 return new ListedFile(rows.next());
             }
         };
-        return new BatchingIterator<>(files, scorer, file -> read(file, conf, fetcher), (file, result) -> {
+        return new BatchingIterator<>(files, scorer, file -> read(file, scorer, conf, fetcher), (file, result) -> {
             counters.add(result);
             Row row = file.row;
             int extra = Math.max(0, row.length() - CARRIED_FROM);
@@ -141,16 +141,15 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     /** The file's bytes (and their SHA-256); a file over the size limit is not read at all. */
-    private ImageFile read(ListedFile listed, Configuration conf, UrlFetcher fetcher) {
+    private ImageFile read(ListedFile listed, BatchScorer scorer, Configuration conf, UrlFetcher fetcher) {
         Row row = listed.row;
         String path = row.getString(0);
         if (row.length() > 3 && !row.isNullAt(3)) { // InputFiles.LISTING_ERROR: listed, but not as a file
             return ImageFile.failed(ScoreResult.UNREADABLE, row.getString(3));
         }
-        long length = row.isNullAt(2) ? -1 : row.getLong(2);
-        long max = preprocess.maxFileBytes();
-        if (length > max) {
-            return ImageFile.tooLarge(length, max);
+        ImageFile overLimit = scorer.overLimit(row.isNullAt(2) ? -1 : row.getLong(2));
+        if (overLimit != null) {
+            return overLimit;
         }
         if (UrlFetcher.isUrl(path)) {
             if (fetcher == null) {
@@ -174,20 +173,21 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 }
                 listed.modifiedMillis = status.getModificationTime();
                 listed.length = status.getLen();
-                if (listed.length > max) {
-                    return ImageFile.tooLarge(listed.length, max);
+                overLimit = scorer.overLimit(listed.length);
+                if (overLimit != null) {
+                    return overLimit;
                 }
             } catch (IOException | RuntimeException e) {
                 return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + path + ": " + e);
             }
         }
         try (InputStream in = HadoopConfs.inputFileSystem(file, conf).open(file)) {
-            byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-            if (bytes.length > max) {
-                return ImageFile.tooLarge(bytes.length, max);
+            byte[] bytes = in.readNBytes((int) Math.min(preprocess.maxFileBytes() + 1, Integer.MAX_VALUE - 8));
+            ImageFile read = scorer.input(bytes, null);
+            if (read.readFailure() == null) { // not over the limit
+                listed.sha256 = Checksums.sha256(bytes);
             }
-            listed.sha256 = Checksums.sha256(bytes);
-            return ImageFile.of(bytes);
+            return read;
         } catch (IOException | RuntimeException e) {
             return ImageFile.failed(ScoreResult.UNREADABLE, "cannot read " + path + ": " + e);
         }

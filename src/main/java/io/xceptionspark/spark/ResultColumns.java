@@ -1,46 +1,34 @@
 package io.xceptionspark.spark;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.scoring.ClassScore;
 import io.xceptionspark.scoring.ScoreResult;
-import io.xceptionspark.scoring.Scores;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import scala.collection.immutable.ArraySeq;
 
 /**
- * The status and result columns of a scored row, for a given {@link ScoringOptions}: their schema and
- * their values for one {@link ScoreResult}. Shared by the batch job and the ML Transformers, so both
- * write the same columns with the same meaning.
+ * The result columns of a scored row ({@link OutputSchema.Part#RESULT}: status, error and what the options ask
+ * for) and their encoder: one {@link ScoreResult}'s values as a Spark row's ({@link #fill}) or as predict's JSON
+ * ({@link #json}). Shared by the job, the ML Transformers, the SQL functions and predict, so all write the same
+ * columns with the same values.
  */
 public final class ResultColumns implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
-    public static final String STATUS = "status";
-    public static final String ERROR_CODE = "error_code";
-    public static final String ERROR_MESSAGE = "error_message";
-    public static final String LABEL = "label";
-    public static final String CLASS_INDEX = "class_index";
-    public static final String PROBABILITY = "probability";
-    public static final String TOP_K = "top_k";
-    public static final String EMBEDDING = "embedding";
-    public static final String LOGITS = "logits";
-
-    /** One top-k entry. */
-    public static final StructType CLASS_SCORE = new StructType(new StructField[] {
-        DataTypes.createStructField(CLASS_INDEX, DataTypes.IntegerType, false),
-        DataTypes.createStructField("wnid", DataTypes.StringType, true),
-        DataTypes.createStructField(LABEL, DataTypes.StringType, true),
-        DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, false)});
-
-    private final ScoringOptions options;
     private final String prefix;
+    private final String[] names;
 
     public ResultColumns(ScoringOptions options) {
         this(options, "");
@@ -48,34 +36,18 @@ public final class ResultColumns implements Serializable {
 
     /** Columns named {@code prefix + name} (so that two transformers can add theirs to one DataFrame). */
     public ResultColumns(ScoringOptions options, String prefix) {
-        this.options = options;
         this.prefix = prefix;
+        this.names = OutputSchema.columns(OutputSchema.Part.RESULT, options).stream().map(OutputSchema.Column::name)
+                .toArray(String[]::new);
     }
 
     /** status, error_code, error_message, then the results the options ask for. */
     public List<StructField> fields() {
-        List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField(prefix + STATUS, DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField(prefix + ERROR_CODE, DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField(prefix + ERROR_MESSAGE, DataTypes.StringType, true));
-        if (options.mode().labels()) {
-            fields.add(DataTypes.createStructField(prefix + LABEL, DataTypes.StringType, true));
-            fields.add(DataTypes.createStructField(prefix + CLASS_INDEX, DataTypes.IntegerType, true));
-            fields.add(DataTypes.createStructField(prefix + PROBABILITY, DataTypes.FloatType, true));
-            fields.add(DataTypes.createStructField(prefix + TOP_K, DataTypes.createArrayType(CLASS_SCORE, false), true));
-        }
-        if (options.mode().embeddings()) {
-            fields.add(DataTypes.createStructField(prefix + EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true));
-        }
-        if (options.includeLogits()) {
-            fields.add(DataTypes.createStructField(prefix + LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true));
-        }
-        return fields;
+        return java.util.Arrays.stream(names).map(n -> OutputSchema.column(n).field(prefix)).toList();
     }
 
     public int size() {
-        return 3 + (options.mode().labels() ? 4 : 0) + (options.mode().embeddings() ? 1 : 0)
-                + (options.includeLogits() ? 1 : 0);
+        return names.length;
     }
 
     /**
@@ -83,35 +55,93 @@ public final class ResultColumns implements Serializable {
      * wrapped as Scala sequences (what Spark's Row encoder takes) without copying.
      */
     public void fill(ScoreResult result, Object[] values, int offset) {
-        int i = offset;
+        for (int i = 0; i < names.length; i++) {
+            Object value = value(names[i], result);
+            if (value instanceof float[] floats) {
+                value = ArraySeq.unsafeWrapArray(floats);
+            } else if (value instanceof ClassScore[] top) {
+                Row[] entries = new Row[top.length];
+                for (int k = 0; k < top.length; k++) {
+                    entries[k] = classScoreRow(top[k]);
+                }
+                value = ArraySeq.unsafeWrapArray(entries);
+            }
+            values[offset + i] = value;
+        }
+    }
+
+    /** This result's non-null values of the columns predict prints ({@link OutputSchema.Column#predictJson}). */
+    public void json(ScoreResult result, JsonObject into) {
+        for (String name : names) {
+            Object value = value(name, result);
+            if (value != null && OutputSchema.column(name).predictJson()) {
+                into.add(name, json(value));
+            }
+        }
+    }
+
+    /** A top-k entry as a {@link OutputSchema#CLASS_SCORE} row. */
+    public static Row classScoreRow(ClassScore c) {
+        return RowFactory.create(classScoreValues(c));
+    }
+
+    /** An error as an {@link OutputSchema#ERROR_TYPE} row. */
+    public static Row errorRow(ScoreResult.Failed failed) {
+        return RowFactory.create(failed.code(), failed.message());
+    }
+
+    /** A top-k entry's values in the order of {@link OutputSchema#CLASS_SCORE}. */
+    private static Object[] classScoreValues(ClassScore c) {
+        return new Object[] {c.classIndex(), c.wnid(), c.label(), c.probability()};
+    }
+
+    /** A result column's value, as plain Java (String, Integer, Float, ClassScore[], float[]); null when none. */
+    private static Object value(String column, ScoreResult result) {
         if (result instanceof ScoreResult.Failed failed) {
-            values[i++] = ScoreResult.ERROR;
-            values[i++] = failed.code();
-            values[i] = failed.message();
-            return; // result columns stay null
+            return switch (column) {
+                case OutputSchema.STATUS -> ScoreResult.ERROR;
+                case OutputSchema.ERROR_CODE -> failed.code();
+                case OutputSchema.ERROR_MESSAGE -> failed.message();
+                default -> null;
+            };
         }
         ScoreResult.Scored scored = (ScoreResult.Scored) result;
-        values[i++] = ScoreResult.OK;
-        values[i++] = null;
-        values[i++] = null;
-        if (options.mode().labels()) {
-            ClassScore[] top = Scores.topK(scored.logits(), options.topK());
-            values[i++] = top[0].label();
-            values[i++] = top[0].classIndex();
-            values[i++] = top[0].probability();
-            Row[] entries = new Row[top.length];
-            for (int k = 0; k < top.length; k++) {
-                ClassScore s = top[k];
-                entries[k] = RowFactory.create(s.classIndex(), s.wnid(), s.label(), s.probability());
+        return switch (column) {
+            case OutputSchema.STATUS -> ScoreResult.OK;
+            case OutputSchema.ERROR_CODE, OutputSchema.ERROR_MESSAGE -> null;
+            case OutputSchema.LABEL -> scored.topK()[0].label();
+            case OutputSchema.CLASS_INDEX -> scored.topK()[0].classIndex();
+            case OutputSchema.PROBABILITY -> scored.topK()[0].probability();
+            case OutputSchema.TOP_K -> scored.topK();
+            case OutputSchema.EMBEDDING -> scored.embedding();
+            case OutputSchema.LOGITS -> scored.logits();
+            default -> throw new IllegalArgumentException(column + " is not a result column");
+        };
+    }
+
+    private static JsonElement json(Object value) {
+        if (value instanceof ClassScore[] top) {
+            JsonArray entries = new JsonArray();
+            String[] fields = OutputSchema.CLASS_SCORE.fieldNames();
+            for (ClassScore c : top) {
+                Object[] values = classScoreValues(c);
+                JsonObject entry = new JsonObject();
+                for (int f = 0; f < fields.length; f++) {
+                    entry.add(fields[f], json(values[f]));
+                }
+                entries.add(entry);
             }
-            values[i++] = ArraySeq.unsafeWrapArray(entries);
+            return entries;
         }
-        if (options.mode().embeddings()) {
-            float[] e = options.normalizeEmbeddings() ? Scores.l2Normalized(scored.embedding()) : scored.embedding();
-            values[i++] = ArraySeq.unsafeWrapArray(e);
+        if (value == null) {
+            return JsonNull.INSTANCE;
         }
-        if (options.includeLogits()) {
-            values[i] = ArraySeq.unsafeWrapArray(scored.logits());
+        if (value instanceof String s) {
+            return new JsonPrimitive(s);
         }
+        if (value instanceof Number n) {
+            return new JsonPrimitive(n);
+        }
+        return GSON.toJsonTree(value);
     }
 }

@@ -5,6 +5,7 @@ import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
+import io.xceptionspark.scoring.ResultOptions;
 import io.xceptionspark.scoring.Stage;
 import io.xceptionspark.scoring.StageTimes;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,10 +22,16 @@ public final class TaskScorers {
 
     private TaskScorers() {}
 
-    /** {@link #open(ModelSpec, PreprocessOptions, ScoringOptions, Configuration, StageAccount)}, not accounted. */
+    /** A scorer of what {@code scoring} asks for ({@link ResultOptions#of}), not accounted. */
     public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
                                    Configuration hadoop) {
-        return open(model, preprocess, scoring, hadoop, null);
+        return open(model, preprocess, scoring, ResultOptions.of(scoring), hadoop, null);
+    }
+
+    /** A scorer of what {@code scoring} asks for ({@link ResultOptions#of}), its time accounted to {@code account}. */
+    public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
+                                   Configuration hadoop, StageAccount account) {
+        return open(model, preprocess, scoring, ResultOptions.of(scoring), hadoop, account);
     }
 
     /**
@@ -32,19 +39,20 @@ public final class TaskScorers {
      * once per JVM), a predictor of its own, libtorch threads = scoring.intra-op-threads or the task's
      * cpus; closed when the task completes (also when it fails).
      *
+     * @param results what each result holds
      * @param hadoop the configuration to read remote weights with, if this JVM has to load the model
      * @param account where the task's time by stage goes when it completes (null: nowhere); the task's start
      *                counts from this call
      */
     public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
-                                   Configuration hadoop, StageAccount account) {
+                                   ResultOptions results, Configuration hadoop, StageAccount account) {
         long start = System.nanoTime();
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
         ModelCache.Lease lease = ModelCache.acquire(model, hadoop);
         long modelLoad = System.nanoTime() - start;
         BatchScorer scorer = BatchScorer.holding(lease,
-                preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), scoring.batchSize(), threads);
+                preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()), results, threads);
         long opened = System.nanoTime();
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) context -> {

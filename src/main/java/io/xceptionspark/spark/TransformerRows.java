@@ -4,7 +4,7 @@ import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchingIterator;
-import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.BatchScorer;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -39,15 +39,10 @@ final class TransformerRows implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        long maxBytes = preprocess.maxFileBytes();
-        return new BatchingIterator<>(rows, TaskScorers.open(model, preprocess, scoring, HadoopConfs.ofSparkEnv()),
-                row -> {
-                    if (row.isNullAt(inputIndex)) {
-                        return ImageFile.failed("EMPTY", "the input column is null");
-                    }
-                    byte[] bytes = (byte[]) row.get(inputIndex);
-                    return bytes.length > maxBytes ? ImageFile.tooLarge(bytes.length, maxBytes) : ImageFile.of(bytes);
-                },
+        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, HadoopConfs.ofSparkEnv());
+        return new BatchingIterator<>(rows, scorer,
+                row -> scorer.input(row.isNullAt(inputIndex) ? null : (byte[]) row.get(inputIndex),
+                        "the input column is null"),
                 (row, result) -> {
                     Object[] values = new Object[inputWidth + results.size()];
                     for (int i = 0; i < inputWidth; i++) {

@@ -7,6 +7,7 @@ import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
 import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.ResultOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -114,7 +115,7 @@ public final class WarmExecutorPlugin implements SparkPlugin {
         BufferedImage gradient = gradient(spec.inputHeight() + 32, spec.inputWidth() + 48);
         // the lease ends with the warm-up; the model stays cached (idle) for the tasks
         try (BatchScorer scorer = BatchScorer.holding(ModelCache.acquire(spec, HadoopConfs.ofSparkEnv()), job.preprocess().toPreprocessConfig(spec.inputHeight(),
-                spec.inputWidth()), job.scoring().batchSize(), job.scoring().threadsFor(taskCpus))) {
+                spec.inputWidth()), ResultOptions.of(job.scoring()), job.scoring().threadsFor(taskCpus))) {
             for (String format : List.of("png", "jpg")) {
                 ImageFile image = ImageFile.of(encode(gradient, format));
                 List<ImageFile> batch = new ArrayList<>();

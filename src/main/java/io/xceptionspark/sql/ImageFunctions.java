@@ -1,11 +1,12 @@
 package io.xceptionspark.sql;
 
+import io.xceptionspark.image.ImageErrorCode;
 import io.xceptionspark.scoring.ClassScore;
 import io.xceptionspark.scoring.ScoreResult;
 import io.xceptionspark.scoring.Scores;
+import io.xceptionspark.spark.ResultColumns;
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 
@@ -30,14 +31,14 @@ final class ImageFunctions {
 
         @Override
         public Row[] apply(byte[] content) {
-            if (content == null || !(TaskImageScorer.score(settings, content) instanceof ScoreResult.Scored s)
-                    || s.logits() == null) {
+            ClassScore[] top = content != null && TaskImageScorer.score(settings, content) instanceof ScoreResult.Scored s
+                    ? s.topK(k) : null;
+            if (top == null) {
                 return null;
             }
-            ClassScore[] top = Scores.topK(s.logits(), k);
             Row[] rows = new Row[top.length];
             for (int i = 0; i < top.length; i++) {
-                rows[i] = RowFactory.create(top[i].classIndex(), top[i].wnid(), top[i].label(), top[i].probability());
+                rows[i] = ResultColumns.classScoreRow(top[i]);
             }
             return rows;
         }
@@ -70,10 +71,10 @@ final class ImageFunctions {
         @Override
         public Row apply(byte[] content) {
             if (content == null) {
-                return RowFactory.create("EMPTY", "content is NULL");
+                return ResultColumns.errorRow(new ScoreResult.Failed(ImageErrorCode.EMPTY.name(), "content is NULL"));
             }
             return TaskImageScorer.score(settings, content) instanceof ScoreResult.Failed f
-                    ? RowFactory.create(f.code(), f.message()) : null;
+                    ? ResultColumns.errorRow(f) : null;
         }
     }
 
@@ -124,10 +125,7 @@ final class ImageFunctions {
     }
 
     private static float[] embed(SqlScoringSettings settings, byte[] content) {
-        if (content == null || !(TaskImageScorer.score(settings, content) instanceof ScoreResult.Scored s)
-                || s.embedding() == null) {
-            return null;
-        }
-        return settings.scoring().normalizeEmbeddings() ? Scores.l2Normalized(s.embedding()) : s.embedding();
+        return content != null && TaskImageScorer.score(settings, content) instanceof ScoreResult.Scored s
+                ? s.embedding() : null;
     }
 }

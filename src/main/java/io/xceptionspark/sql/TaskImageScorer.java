@@ -1,11 +1,12 @@
 package io.xceptionspark.sql;
 
 import io.xceptionspark.scoring.BatchScorer;
-import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.ResultOptions;
 import io.xceptionspark.scoring.ScoreResult;
 import io.xceptionspark.spark.HadoopConfs;
 import io.xceptionspark.spark.TaskScorers;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
@@ -22,13 +23,11 @@ final class TaskImageScorer {
     private static final Map<String, TaskImageScorer> BY_TASK = new ConcurrentHashMap<>();
 
     private final BatchScorer scorer;
-    private final long maxFileBytes;
     private byte[] lastContent;
     private ScoreResult lastResult;
 
-    private TaskImageScorer(BatchScorer scorer, long maxFileBytes) {
+    private TaskImageScorer(BatchScorer scorer) {
         this.scorer = scorer;
-        this.maxFileBytes = maxFileBytes;
     }
 
     /** Scores {@code content} with {@code settings}; never throws for a bad image. */
@@ -36,13 +35,13 @@ final class TaskImageScorer {
         TaskContext task = TaskContext.get();
         if (task == null) { // evaluated on the driver (e.g. constant folding): a scorer for this call only
             try (BatchScorer scorer = open(settings)) {
-                return new TaskImageScorer(scorer, settings.preprocess().maxFileBytes()).score(content);
+                return new TaskImageScorer(scorer).score(content);
             }
         }
         String key = task.taskAttemptId() + "/" + settings.id();
         TaskImageScorer scorer = BY_TASK.get(key);
         if (scorer == null) {
-            scorer = new TaskImageScorer(open(settings), settings.preprocess().maxFileBytes());
+            scorer = new TaskImageScorer(open(settings));
             BY_TASK.put(key, scorer);
             TaskImageScorer opened = scorer;
             task.addTaskCompletionListener((TaskCompletionListener) context -> {
@@ -53,18 +52,17 @@ final class TaskImageScorer {
         return scorer.score(content);
     }
 
+    /** A scorer of every output: the row's functions may ask for labels and the embedding whatever scoring.mode says. */
     private static BatchScorer open(SqlScoringSettings settings) {
         return TaskScorers.open(settings.model(), settings.preprocess(), settings.scoring(),
-                HadoopConfs.rebuild(settings.hadoopConf()));
+                ResultOptions.everything(settings.scoring()), HadoopConfs.rebuild(settings.hadoopConf()), null);
     }
 
     private ScoreResult score(byte[] content) {
         if (lastContent != null && Arrays.equals(lastContent, content)) {
             return lastResult;
         }
-        ImageFile file = content.length > maxFileBytes ? ImageFile.tooLarge(content.length, maxFileBytes)
-                : ImageFile.of(content);
-        ScoreResult result = scorer.score(java.util.List.of(file))[0];
+        ScoreResult result = scorer.score(List.of(scorer.input(content, "content is NULL")))[0];
         lastContent = content;
         lastResult = result;
         return result;

@@ -3,7 +3,7 @@ package io.xceptionspark.sql;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.spark.HadoopConfs;
-import io.xceptionspark.spark.ResultColumns;
+import io.xceptionspark.spark.OutputSchema;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,6 @@ import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import scala.Option;
 import scala.Tuple3;
 import scala.collection.immutable.Seq;
@@ -36,11 +34,6 @@ public final class XceptionFunctions {
     public static final String EMBEDDING = "xception_embedding";
     public static final String ERROR = "xception_error";
     public static final String SIMILARITY = "xception_similarity";
-
-    /** {@code xception_error}'s result: why an image could not be scored (NULL when it was). */
-    public static final StructType ERROR_TYPE = new StructType(new StructField[] {
-        DataTypes.createStructField(ResultColumns.ERROR_CODE, DataTypes.StringType, false),
-        DataTypes.createStructField(ResultColumns.ERROR_MESSAGE, DataTypes.StringType, true)});
 
     /** Validated settings by their keys: a query's functions share one, and so do repeated queries. */
     private static final Map<Map<String, String>, SqlScoringSettings> SETTINGS = new ConcurrentHashMap<>();
@@ -66,7 +59,7 @@ public final class XceptionFunctions {
                                     : Math.min(settings.scoring().topK(), classes);
                             // k is a constant, captured by the function: the UDF's only argument is the content
                             return udf(LABELS, new ImageFunctions.Labels(settings, k),
-                                    DataTypes.createArrayType(ResultColumns.CLASS_SCORE, false), args.subList(0, 1));
+                                    OutputSchema.column(OutputSchema.TOP_K).type(), args.subList(0, 1));
                         }),
                 function(EMBEDDING, "_FUNC_(content) - The image's pooled embedding (array<float>, L2-normalised"
                         + " when scoring.normalize-embeddings = true), ready for vector_cosine_similarity; NULL for a"
@@ -77,7 +70,7 @@ public final class XceptionFunctions {
                             SqlScoringSettings settings = settings();
                             loadModel(settings);
                             return udf(EMBEDDING, new ImageFunctions.Embedding(settings),
-                                    DataTypes.createArrayType(DataTypes.FloatType, false), args);
+                                    OutputSchema.column(OutputSchema.EMBEDDING).type(), args);
                         }),
                 function(ERROR, "_FUNC_(content) - NULL when the image can be scored, else struct<error_code"
                         + " string, error_message string> with the job's error codes (EMPTY, UNSUPPORTED_FORMAT,"
@@ -87,7 +80,7 @@ public final class XceptionFunctions {
                             binary(ERROR, args.get(0), "content");
                             SqlScoringSettings settings = settings();
                             loadModel(settings);
-                            return udf(ERROR, new ImageFunctions.Error(settings), ERROR_TYPE, args);
+                            return udf(ERROR, new ImageFunctions.Error(settings), OutputSchema.ERROR_TYPE, args);
                         }),
                 function(SIMILARITY, "_FUNC_(a, b) - Cosine similarity of two embeddings (array<float>) or two"
                         + " images (binary content, embedded with the session's model), or one of each; NULL when"
