@@ -8,6 +8,8 @@ import io.xceptionspark.search.EmbeddingIndex;
 import io.xceptionspark.search.LshParameters;
 import io.xceptionspark.search.NearDuplicates;
 import io.xceptionspark.search.NearestNeighbors;
+import io.xceptionspark.scoring.ScoreResult;
+import io.xceptionspark.spark.OutputSchema;
 import io.xceptionspark.spark.ScoringJob;
 import io.xceptionspark.spark.SparkSessions;
 import java.io.OutputStream;
@@ -68,9 +70,10 @@ public final class SearchBenchmark {
         ScoringJob.run(spark, job, new PrintStream(OutputStream.nullOutputStream()));
         List<float[]> real = new ArrayList<>();
         List<String> labels = new ArrayList<>();
-        for (Row r : spark.read().parquet(work.resolve("real").toString()).where("status = 'OK'").collectAsList()) {
-            real.add(floats(r.getList(r.fieldIndex("embedding"))));
-            labels.add(r.getAs("label"));
+        for (Row r : spark.read().parquet(work.resolve("real").toString())
+                .where(col(OutputSchema.STATUS).equalTo(ScoreResult.OK)).collectAsList()) {
+            real.add(floats(r.getList(r.fieldIndex(OutputSchema.EMBEDDING))));
+            labels.add(r.getAs(OutputSchema.LABEL));
         }
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("real_embeddings", real.size());
@@ -150,13 +153,13 @@ public final class SearchBenchmark {
         }
         meanAbs /= (double) real.size() * dim;
         StructType schema = new StructType()
-                .add("path", DataTypes.StringType, false)
-                .add("modification_time", DataTypes.TimestampType, false)
-                .add("status", DataTypes.StringType, false)
-                .add("label", DataTypes.StringType, true)
-                .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), true)
-                .add("model", DataTypes.StringType, false)
-                .add("scored_at", DataTypes.TimestampType, false);
+                .add(OutputSchema.PATH, DataTypes.StringType, false)
+                .add(OutputSchema.MODIFICATION_TIME, DataTypes.TimestampType, false)
+                .add(OutputSchema.STATUS, DataTypes.StringType, false)
+                .add(OutputSchema.LABEL, DataTypes.StringType, true)
+                .add(OutputSchema.EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false), true)
+                .add(OutputSchema.MODEL, DataTypes.StringType, false)
+                .add(OutputSchema.SCORED_AT, DataTypes.TimestampType, false);
         Timestamp now = Timestamp.from(Instant.now());
         Map<String, Double> planted = new HashMap<>();
         int chunk = 2_000;
@@ -233,7 +236,7 @@ public final class SearchBenchmark {
     /** Mean over the queries of |top-10 of the search ∩ brute-force top-10| / 10. */
     private static double recallAt10(SparkSession spark, EmbeddingIndex idx, int queries) {
         Unit index = Unit.of(idx.vectors());
-        Unit q = Unit.of(queries(idx, queries).toDF("path", "embedding"));
+        Unit q = Unit.of(queries(idx, queries).toDF(OutputSchema.PATH, OutputSchema.EMBEDDING));
         Map<String, Set<String>> found = neighbours(NearestNeighbors.search(spark, queries(idx, queries), idx, 10));
         double sum = 0;
         for (int query = 0; query < q.paths().length; query++) {
@@ -258,7 +261,7 @@ public final class SearchBenchmark {
     /** Paths and unit vectors of (path, embedding) rows, collected. */
     private record Unit(String[] paths, float[][] vectors) {
         static Unit of(Dataset<Row> rows) {
-            List<Row> list = rows.select("path", "embedding").collectAsList();
+            List<Row> list = rows.select(OutputSchema.PATH, OutputSchema.EMBEDDING).collectAsList();
             String[] paths = new String[list.size()];
             float[][] vectors = new float[list.size()][];
             for (int i = 0; i < paths.length; i++) {
@@ -293,7 +296,7 @@ public final class SearchBenchmark {
     private static Map<String, Double> randomPairCosine(EmbeddingIndex idx) {
         List<float[]> sample = new ArrayList<>();
         for (Row r : idx.vectors().sample(false, 0.05, 3).limit(500).collectAsList()) {
-            sample.add(floats(r.getList(r.fieldIndex("embedding"))));
+            sample.add(floats(r.getList(r.fieldIndex(OutputSchema.EMBEDDING))));
         }
         List<Double> cos = new ArrayList<>();
         for (int a = 0; a < sample.size(); a++) {
@@ -339,14 +342,15 @@ public final class SearchBenchmark {
     }
 
     private static Dataset<Row> queries(EmbeddingIndex idx, int n) {
-        return idx.vectors().orderBy(col("path")).limit(n).select(col("path").as(NearestNeighbors.QUERY),
-                col("embedding"));
+        return idx.vectors().orderBy(col(OutputSchema.PATH)).limit(n)
+                .select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY), col(OutputSchema.EMBEDDING));
     }
 
     private static Map<String, Set<String>> neighbours(Dataset<Row> result) {
         Map<String, Set<String>> byQuery = new HashMap<>();
         for (Row r : result.collectAsList()) {
-            byQuery.computeIfAbsent(r.getAs(NearestNeighbors.QUERY), k -> new HashSet<>()).add(r.getAs("path"));
+            byQuery.computeIfAbsent(r.getAs(NearestNeighbors.QUERY), k -> new HashSet<>())
+                    .add(r.getAs(OutputSchema.PATH));
         }
         return byQuery;
     }

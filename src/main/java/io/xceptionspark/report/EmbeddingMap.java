@@ -48,7 +48,9 @@ public final class EmbeddingMap {
         }
         Axes axes = Axes.fit(sample);
         List<Point> points = new ArrayList<>();
-        for (Row r : shown.select(col(OutputSchema.PATH), col(OutputSchema.LABEL), col(OutputSchema.EMBEDDING)).collectAsList()) {
+        List<Row> rows = shown.select(col(OutputSchema.PATH), col(OutputSchema.LABEL), col(OutputSchema.EMBEDDING))
+                .collectAsList();
+        for (Row r : rows) {
             double[] xy = axes.project(floats(r.getList(2)));
             points.add(new Point(r.getString(0), r.isNullAt(1) ? null : r.getString(1), xy[0], xy[1]));
         }

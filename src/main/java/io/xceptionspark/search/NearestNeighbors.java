@@ -86,8 +86,8 @@ public final class NearestNeighbors {
         }
         List<String> names = new ArrayList<>();
         List<float[]> embeddings = new ArrayList<>();
-        for (Row row : queries.select(col(QUERY), col(OutputSchema.EMBEDDING)).where(col(OutputSchema.EMBEDDING).isNotNull())
-                .dropDuplicates(QUERY).collectAsList()) {
+        for (Row row : queries.select(col(QUERY), col(OutputSchema.EMBEDDING))
+                .where(col(OutputSchema.EMBEDDING).isNotNull()).dropDuplicates(QUERY).collectAsList()) {
             List<Float> e = row.getList(1);
             float[] v = new float[e.size()];
             for (int i = 0; i < v.length; i++) {

@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import io.xceptionspark.config.ScoringOptions;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;
@@ -70,7 +71,7 @@ public final class OutputSchema {
      * @param doc what it holds, for people
      */
     public record Column(String name, DataType type, boolean nullable, Part part, When when, boolean partitionBy,
-                         boolean predictJson, String doc) {
+                         boolean predictJson, String doc) implements Serializable {
         /** This column as a field named {@code prefix + name}. */
         public StructField field(String prefix) {
             return DataTypes.createStructField(prefix + name, type, nullable);

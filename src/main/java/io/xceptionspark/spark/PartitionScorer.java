@@ -8,6 +8,7 @@ import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
 import io.xceptionspark.scoring.BatchingIterator;
 import io.xceptionspark.scoring.ImageFile;
+import io.xceptionspark.scoring.ResultOptions;
 import io.xceptionspark.scoring.ScoreResult;
 import io.xceptionspark.weights.Checksums;
 import java.io.IOException;
@@ -48,6 +49,8 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final HashMap<String, String> hadoopConf;
     private final RunCounters counters;
     private final StageAccount stages;
+    /** The output row's columns ({@link OutputSchema#of}), carried columns left out. */
+    private final String[] columns;
     private HttpOptions http;
 
     /**
@@ -68,6 +71,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.hadoopConf = hadoopConf;
         this.counters = counters;
         this.stages = stages;
+        this.columns = OutputSchema.of(scoring).fieldNames();
     }
 
     /** Lets the scorer download http(s) paths (manifests) with these settings; without them a URL is UNREADABLE. */
@@ -79,7 +83,8 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Configuration conf = HadoopConfs.rebuild(hadoopConf);
-        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, conf, stages);
+        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, ResultOptions.of(scoring), conf,
+                stages);
         ResultColumns results = new ResultColumns(scoring);
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
         LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);
@@ -100,18 +105,27 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             counters.add(result);
             Row row = file.row;
             int extra = Math.max(0, row.length() - CARRIED_FROM);
-            Object[] values = new Object[7 + results.size() + extra];
-            values[0] = row.getString(0);
-            values[1] = row.isNullAt(1) && file.modifiedMillis >= 0 ? time(file.modifiedMillis) : row.get(1);
-            values[2] = row.isNullAt(2) && file.length >= 0 ? (Object) file.length : row.get(2);
-            values[3] = file.sha256;
-            results.fill(result, values, 4);
-            int n = 4 + results.size();
-            values[n] = modelIdentity;
-            values[n + 1] = scoredAtValue;
-            values[n + 2] = runDateValue;
+            Object[] values = new Object[columns.length + extra];
+            for (int c = 0; c < columns.length; c++) {
+                switch (columns[c]) {
+                    case OutputSchema.PATH -> values[c] = row.getString(0);
+                    case OutputSchema.MODIFICATION_TIME -> values[c] = row.isNullAt(1) && file.modifiedMillis >= 0
+                            ? time(file.modifiedMillis) : row.get(1);
+                    case OutputSchema.LENGTH -> values[c] = row.isNullAt(2) && file.length >= 0
+                            ? (Object) file.length : row.get(2);
+                    case OutputSchema.SHA256 -> values[c] = file.sha256;
+                    case OutputSchema.STATUS -> { // the first result column: the results fill theirs
+                        results.fill(result, values, c);
+                        c += results.size() - 1;
+                    }
+                    case OutputSchema.MODEL -> values[c] = modelIdentity;
+                    case OutputSchema.SCORED_AT -> values[c] = scoredAtValue;
+                    case OutputSchema.RUN_DATE -> values[c] = runDateValue;
+                    default -> throw new IllegalStateException("no value for output column " + columns[c]);
+                }
+            }
             for (int i = 0; i < extra; i++) {
-                values[n + 3 + i] = row.get(CARRIED_FROM + i);
+                values[columns.length + i] = row.get(CARRIED_FROM + i);
             }
             return RowFactory.create(values);
         });

@@ -11,6 +11,7 @@ import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.scoring.ClassScore;
 import io.xceptionspark.scoring.ScoreResult;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,7 +29,7 @@ public final class ResultColumns implements Serializable {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final String prefix;
-    private final String[] names;
+    private final OutputSchema.Column[] columns;
 
     public ResultColumns(ScoringOptions options) {
         this(options, "");
@@ -37,17 +38,16 @@ public final class ResultColumns implements Serializable {
     /** Columns named {@code prefix + name} (so that two transformers can add theirs to one DataFrame). */
     public ResultColumns(ScoringOptions options, String prefix) {
         this.prefix = prefix;
-        this.names = OutputSchema.columns(OutputSchema.Part.RESULT, options).stream().map(OutputSchema.Column::name)
-                .toArray(String[]::new);
+        this.columns = OutputSchema.columns(OutputSchema.Part.RESULT, options).toArray(OutputSchema.Column[]::new);
     }
 
     /** status, error_code, error_message, then the results the options ask for. */
     public List<StructField> fields() {
-        return java.util.Arrays.stream(names).map(n -> OutputSchema.column(n).field(prefix)).toList();
+        return Arrays.stream(columns).map(c -> c.field(prefix)).toList();
     }
 
     public int size() {
-        return names.length;
+        return columns.length;
     }
 
     /**
@@ -55,8 +55,8 @@ public final class ResultColumns implements Serializable {
      * wrapped as Scala sequences (what Spark's Row encoder takes) without copying.
      */
     public void fill(ScoreResult result, Object[] values, int offset) {
-        for (int i = 0; i < names.length; i++) {
-            Object value = value(names[i], result);
+        for (int i = 0; i < columns.length; i++) {
+            Object value = value(columns[i].name(), result);
             if (value instanceof float[] floats) {
                 value = ArraySeq.unsafeWrapArray(floats);
             } else if (value instanceof ClassScore[] top) {
@@ -72,10 +72,10 @@ public final class ResultColumns implements Serializable {
 
     /** This result's non-null values of the columns predict prints ({@link OutputSchema.Column#predictJson}). */
     public void json(ScoreResult result, JsonObject into) {
-        for (String name : names) {
-            Object value = value(name, result);
-            if (value != null && OutputSchema.column(name).predictJson()) {
-                into.add(name, json(value));
+        for (OutputSchema.Column column : columns) {
+            Object value = column.predictJson() ? value(column.name(), result) : null;
+            if (value != null) {
+                into.add(column.name(), json(value));
             }
         }
     }

@@ -15,24 +15,15 @@ import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Executor side, shared by the job and the ML Transformers: the scorer for the current Spark task. */
+/**
+ * Executor side, shared by the job, the ML Transformers and the SQL functions: the scorer for the current Spark
+ * task.
+ */
 public final class TaskScorers {
     private static final Logger LOG = LoggerFactory.getLogger(TaskScorers.class);
     private static final AtomicInteger TASKS = new AtomicInteger();
 
     private TaskScorers() {}
-
-    /** A scorer of what {@code scoring} asks for ({@link ResultOptions#of}), not accounted. */
-    public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
-                                   Configuration hadoop) {
-        return open(model, preprocess, scoring, ResultOptions.of(scoring), hadoop, null);
-    }
-
-    /** A scorer of what {@code scoring} asks for ({@link ResultOptions#of}), its time accounted to {@code account}. */
-    public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
-                                   Configuration hadoop, StageAccount account) {
-        return open(model, preprocess, scoring, ResultOptions.of(scoring), hadoop, account);
-    }
 
     /**
      * A batch scorer for this task thread: the executor-wide model from {@link ModelCache} (loaded at most

@@ -4,6 +4,7 @@ import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchingIterator;
+import io.xceptionspark.scoring.ResultOptions;
 import io.xceptionspark.scoring.BatchScorer;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -39,7 +40,8 @@ final class TransformerRows implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, HadoopConfs.ofSparkEnv());
+        BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, ResultOptions.of(scoring),
+                HadoopConfs.ofSparkEnv(), null);
         return new BatchingIterator<>(rows, scorer,
                 row -> scorer.input(row.isNullAt(inputIndex) ? null : (byte[]) row.get(inputIndex),
                         "the input column is null"),

@@ -31,8 +31,8 @@ final class ImageFunctions {
 
         @Override
         public Row[] apply(byte[] content) {
-            ClassScore[] top = content != null && TaskImageScorer.score(settings, content) instanceof ScoreResult.Scored s
-                    ? s.topK(k) : null;
+            ClassScore[] top = content != null
+                    && TaskImageScorer.score(settings, content) instanceof ScoreResult.Scored s ? s.topK(k) : null;
             if (top == null) {
                 return null;
             }

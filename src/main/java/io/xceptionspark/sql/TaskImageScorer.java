@@ -52,7 +52,7 @@ final class TaskImageScorer {
         return scorer.score(content);
     }
 
-    /** A scorer of every output: the row's functions may ask for labels and the embedding whatever scoring.mode says. */
+    /** A scorer of every output: a row's functions may ask for labels and the embedding whatever scoring.mode says. */
     private static BatchScorer open(SqlScoringSettings settings) {
         return TaskScorers.open(settings.model(), settings.preprocess(), settings.scoring(),
                 ResultOptions.everything(settings.scoring()), HadoopConfs.rebuild(settings.hadoopConf()), null);

@@ -28,8 +28,8 @@ class ResultOptionsTest {
 
     @Test
     void embeddingsModeNormalisesAsAskedAndComputesNoTopK() {
-        ScoreResult.Scored normalised = ResultOptions.of(new ScoringOptions(ScoringMode.EMBEDDINGS, 3, true, true, 8, 0))
-                .result(LOGITS, EMBEDDING);
+        ScoreResult.Scored normalised = ResultOptions.of(
+                new ScoringOptions(ScoringMode.EMBEDDINGS, 3, true, true, 8, 0)).result(LOGITS, EMBEDDING);
         assertArrayEquals(new float[] {0.6f, 0.8f}, normalised.embedding(), 1e-6f);
         assertNull(normalised.topK());
         ScoreResult.Scored raw = ResultOptions.of(new ScoringOptions(ScoringMode.BOTH, 2, false, false, 8, 0))

@@ -56,8 +56,9 @@ class OutputSchemaTest {
 
         JsonObject ok = new JsonObject();
         columns.json(scored, ok);
-        assertEquals("{\"status\":\"OK\",\"top_k\":[{\"class_index\":1,\"wnid\":null,\"label\":null,\"probability\":0.75},"
-                + "{\"class_index\":0,\"wnid\":null,\"label\":null,\"probability\":0.25}],\"embedding\":[3.0,4.0],"
+        assertEquals("{\"status\":\"OK\",\"top_k\":[{\"class_index\":1,\"wnid\":null,\"label\":null,"
+                + "\"probability\":0.75},{\"class_index\":0,\"wnid\":null,\"label\":null,\"probability\":0.25}],"
+                + "\"embedding\":[3.0,4.0],"
                 + "\"logits\":[0.0,1.0]}", ok.toString());
         JsonObject failed = new JsonObject();
         columns.json(new ScoreResult.Failed("CORRUPT", "truncated"), failed);
