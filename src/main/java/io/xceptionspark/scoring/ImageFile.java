@@ -12,8 +12,8 @@ public record ImageFile(byte[] bytes, ScoreResult.Failed readFailure) {
         return new ImageFile(null, new ScoreResult.Failed(code, message));
     }
 
-    /** A file over the size limit, left unread. */
-    public static ImageFile tooLarge(long length, long maxBytes) {
+    /** A file over the size limit, left unread (callers ask the scorer: {@link BatchScorer#overLimit}). */
+    static ImageFile tooLarge(long length, long maxBytes) {
         return failed(ImageErrorCode.TOO_LARGE.name(), "file has " + length + " bytes, over the limit"
                 + " preprocess.max-file-bytes = " + maxBytes + "; it was not read");
     }

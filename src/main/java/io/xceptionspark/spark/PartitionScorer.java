@@ -51,6 +51,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final StageAccount stages;
     /** The output row's columns ({@link OutputSchema#of}), carried columns left out. */
     private final String[] columns;
+    private final ResultColumns results;
     private HttpOptions http;
 
     /**
@@ -72,6 +73,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.counters = counters;
         this.stages = stages;
         this.columns = OutputSchema.of(scoring).fieldNames();
+        this.results = new ResultColumns(scoring);
     }
 
     /** Lets the scorer download http(s) paths (manifests) with these settings; without them a URL is UNREADABLE. */
@@ -85,7 +87,6 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         Configuration conf = HadoopConfs.rebuild(hadoopConf);
         BatchScorer scorer = TaskScorers.open(model, preprocess, scoring, ResultOptions.of(scoring), conf,
                 stages);
-        ResultColumns results = new ResultColumns(scoring);
         Object scoredAtValue = java8Time ? scoredAt : Timestamp.from(scoredAt);
         LocalDate runDate = LocalDate.ofInstant(scoredAt, ZoneOffset.UTC);
         Object runDateValue = java8Time ? runDate : java.sql.Date.valueOf(runDate);

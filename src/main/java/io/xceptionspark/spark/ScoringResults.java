@@ -24,9 +24,9 @@ public final class ScoringResults {
     public static final String LATEST_VIEW = "xception_latest";
 
     /** The SQL of {@link #LATEST_VIEW}, over {@link #ALL_VIEW} (also printed in the README). */
-    public static final String LATEST_SQL = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY path"
-            + " ORDER BY scored_at DESC, modification_time DESC) AS version_rank FROM " + ALL_VIEW
-            + ") WHERE version_rank = 1";
+    public static final String LATEST_SQL = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY "
+            + OutputSchema.PATH + " ORDER BY " + OutputSchema.SCORED_AT + " DESC, " + OutputSchema.MODIFICATION_TIME
+            + " DESC) AS version_rank FROM " + ALL_VIEW + ") WHERE version_rank = 1";
 
     private ScoringResults() {}
 
