@@ -75,7 +75,7 @@ public final class ModelPreflight {
             return config;
         }
         console.println(randomWeightsBanner(missing, config.model()));
-        return config.withModel(config.model().withWeights("none"));
+        return config.withWeights("none");
     }
 
     /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */

@@ -7,6 +7,8 @@ import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.config.KeyRole;
+import io.xceptionspark.config.KeyType;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelSpec;
@@ -20,7 +22,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
@@ -44,24 +45,22 @@ import scala.runtime.AbstractFunction1;
  * {@code content} by default) and appends the job's status, error and result columns, one output row per
  * input row, through the same executor code as the job ({@link TaskScorers}).
  *
- * <p>Its Params are the job's keys: every {@code model.*}, {@code preprocess.*} and {@code scoring.*} key of
- * the key table ({@link ConfigKeys}) is a typed Param named in camelCase ({@code scoring.top-k} is
- * {@code topK}), with the bundled default, documented by the key's comment, and validated by
- * {@link JobConfigLoader} with the job's messages: a key added to defaults.conf is a Param here without a
- * second list. Typed getters and self-typed setters exist for the keys; {@link #setConf}/{@link #getConf} reach
- * any key by name. {@link #transformSchema} loads the whole configuration as the job would (so combinations
- * are checked too) before any work; {@link #transform} loads the model on the driver first.
+ * <p>Its Params are the job's keys: every key of the key table ({@link ConfigKeys}) with the role
+ * {@link KeyRole#PARAM} is a Param named in camelCase ({@code scoring.top-k} is {@code topK}), typed by the key's
+ * declared type (bool: BooleanParam, int: IntParam, long: LongParam; a key that also takes auto, a size, a
+ * duration or a name: a String Param), with the bundled default, documented by the key's comment, and each value
+ * checked against its declaration when set, with the job's messages: a key declared in defaults.conf is a Param
+ * here without a second list. One-line typed getters and self-typed setters exist for the keys (a test checks
+ * that every Param key has both); {@link #setConf}/{@link #getConf} reach any key by name.
+ * {@link #transformSchema} touches only the schema (the output columns follow the scoring.* Params);
+ * {@link #transform} validates the whole configuration as the job does, then loads the model on the driver,
+ * before any work.
  *
  * @param <T> the concrete transformer, so that setters chain: {@code new XceptionLabeler().setBatchSize(4).setTopK(3)}
  */
 public abstract class XceptionTransformer<T extends XceptionTransformer<T>> extends Transformer
         implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
-
-    /** Keys of those parts that are not Params: the sample job's fallback, and session settings (plugins). */
-    static final Set<String> NOT_PARAMS = Set.of("model.imagenet-fallback-random", "scoring.preload");
-    /** Whole-number keys whose values may exceed an int (the rest are IntParams). */
-    private static final Set<String> LONG_KEYS = Set.of("model.seed", "preprocess.max-pixels");
 
     private final String uid;
     private final Map<String, Object> fixed;
@@ -85,11 +84,11 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         setDefault(outputPrefix, "");
         List<Param<?>> list = new ArrayList<>(List.of(inputCol, outputPrefix));
         Config defaults = ConfigKeys.defaults().getConfig(ConfigKeys.NAMESPACE);
-        for (ConfigKey key : ConfigKeys.all()) {
-            if (!isParamKey(key.name()) || this.fixed.containsKey(key.name())) {
+        for (ConfigKey key : ConfigKeys.withRole(KeyRole.PARAM)) {
+            if (this.fixed.containsKey(key.name())) {
                 continue;
             }
-            Param<Object> p = newParam(key, defaults.getValue(key.name()));
+            Param<Object> p = newParam(key);
             if (list.stream().anyMatch(q -> q.name().equals(p.name()))) {
                 throw new IllegalStateException("two configuration keys give the Param name " + p.name());
             }
@@ -102,7 +101,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
 
     /** Whether a key of the key table is a Param of the Transformers. */
     static boolean isParamKey(String key) {
-        return ConfigKeys.decidesScoring(key) && !NOT_PARAMS.contains(key);
+        return ConfigKeys.isKey(key) && ConfigKeys.get(key).has(KeyRole.PARAM);
     }
 
     /** The Param name of a key: the part after its section, in camelCase ({@code weights-sha256}: weightsSha256). */
@@ -115,16 +114,18 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return b.toString();
     }
 
+    /** The Param of a key, typed by its declared type; a key that also takes a keyword is a String Param. */
     @SuppressWarnings("unchecked")
-    private Param<Object> newParam(ConfigKey key, ConfigValue defaultValue) {
+    private Param<Object> newParam(ConfigKey key) {
         String name = paramName(key.name());
         String doc = key.description() + " (job key " + key.name() + ")";
         KeyValidator valid = new KeyValidator(key.name(), getClass().getSimpleName() + " param " + name);
-        Param<?> p = switch (defaultValue.valueType()) {
-            case BOOLEAN -> new BooleanParam(this, name, doc);
-            case NUMBER -> defaultValue.unwrapped() instanceof Double ? new DoubleParam(this, name, doc, valid)
-                    : LONG_KEYS.contains(key.name()) ? new LongParam(this, name, doc, valid)
-                    : new IntParam(this, name, doc, valid);
+        KeyType.Kind kind = key.type().keyword() == null ? key.type().kind() : KeyType.Kind.STRING;
+        Param<?> p = switch (kind) {
+            case BOOL -> new BooleanParam(this, name, doc);
+            case INT -> new IntParam(this, name, doc, valid);
+            case LONG -> new LongParam(this, name, doc, valid);
+            case FRACTION -> new DoubleParam(this, name, doc, valid);
             default -> new Param<String>(this, name, doc, (scala.Function1<String, Object>) (Object) valid);
         };
         return (Param<Object>) p;
@@ -151,7 +152,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return String.valueOf(value);
     }
 
-    /** Spark's Param validator for one key: the job's check of that key's value. */
+    /** Spark's Param validator for one key: its declared type, range or choices (no other key is read). */
     private static final class KeyValidator extends AbstractFunction1<Object, Object> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String key;
@@ -201,7 +202,8 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
 
     /**
      * Sets a job key, e.g. {@code setConf("preprocess.crop-pct", 0.9)}: converted to the Param's type and checked
-     * as the job checks it (a {@link JobConfigException} with the job's message).
+     * against the key's declaration (a {@link JobConfigException} with the job's message). How keys combine is
+     * checked by {@link #jobConfig()} (at {@link #transform}).
      */
     public T setConf(String key, Object value) {
         Param<Object> p = param(key);
@@ -582,6 +584,11 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
      * validated by {@link JobConfigLoader}: a {@link JobConfigException} with the job's message otherwise.
      */
     public JobConfig jobConfig() {
+        return loader().load();
+    }
+
+    /** The bundled defaults &lt;- presets and fixed keys &lt;- set Params. */
+    private JobConfigLoader loader() {
         JobConfigLoader loader = new JobConfigLoader();
         fixed.forEach((key, value) -> loader.value(key, value, getClass().getSimpleName()));
         for (Map.Entry<String, Param<Object>> e : byKey.entrySet()) {
@@ -590,7 +597,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
                 loader.value(e.getKey(), getOrDefault(p), getClass().getSimpleName() + " param " + p.name());
             }
         }
-        return loader.load();
+        return loader;
     }
 
     /** The model these params describe. */
@@ -601,15 +608,15 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
     // ---- Transformer ----------------------------------------------------------------------------------
 
     /**
-     * Checks the configuration (as the job does), the input column (present, binary) and that the output columns
-     * are free; adds them.
+     * Checks the input column (present, binary) and that the output columns are free; adds them. Only the schema
+     * and the scoring.* Params are read (no model, no file): {@link #transform} checks the whole configuration.
      */
     @Override
     public StructType transformSchema(StructType schema) {
-        return outputSchema(schema, jobConfig());
+        return outputSchema(schema, loader().scoring());
     }
 
-    private StructType outputSchema(StructType schema, JobConfig job) {
+    private StructType outputSchema(StructType schema, ScoringOptions scoring) {
         String in = getInputCol();
         List<String> names = Arrays.asList(schema.fieldNames());
         if (!names.contains(in)) {
@@ -622,7 +629,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
                     + " (image file bytes) but is " + schema.apply(in).dataType().simpleString() + ".");
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        for (StructField f : new ResultColumns(job.scoring(), getOutputPrefix()).fields()) {
+        for (StructField f : new ResultColumns(scoring, getOutputPrefix()).fields()) {
             if (names.contains(f.name())) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": output column '" + f.name()
                         + "' already exists; drop or rename it first.");
@@ -635,7 +642,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         JobConfig job = jobConfig();
-        StructType out = outputSchema(dataset.schema(), job);
+        StructType out = outputSchema(dataset.schema(), job.scoring());
         // on the driver first, with the job's checks: a bad model fails here, before any task runs
         ModelPreflight.load(job, dataset.sparkSession().sparkContext().hadoopConfiguration(),
                 new PrintStream(java.io.OutputStream.nullOutputStream())).close();

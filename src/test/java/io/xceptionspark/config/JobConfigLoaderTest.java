@@ -46,7 +46,7 @@ class JobConfigLoaderTest {
         assertEquals(Duration.ofSeconds(10), job.preprocess().decodeTimeout());
         assertEquals(ScoringMode.LABELS, job.scoring().mode());
         assertEquals(5, job.scoring().topK());
-        assertEquals(ScoringOptions.AUTO_THREADS, job.scoring().intraOpThreads());
+        assertEquals(Auto.auto(), job.scoring().intraOpThreads());
         assertEquals(SaveMode.ERROR_IF_EXISTS, job.output().saveMode());
         assertFalse(job.output().incremental());
         assertEquals("local[*]", job.spark().master());
@@ -179,6 +179,6 @@ class JobConfigLoaderTest {
     void sizesAcceptUnits() {
         assertEquals(10L * 1024 * 1024,
                 new JobConfigLoader().set("preprocess.max-file-bytes", "10MiB").load().preprocess().maxFileBytes());
-        assertEquals(3, new JobConfigLoader().set("scoring.intra-op-threads", "3").load().scoring().intraOpThreads());
+        assertEquals(Auto.of(3), new JobConfigLoader().set("scoring.intra-op-threads", "3").load().scoring().intraOpThreads());
     }
 }

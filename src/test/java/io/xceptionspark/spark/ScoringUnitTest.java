@@ -77,7 +77,7 @@ class ScoringUnitTest {
         JobConfig job = labeler.jobConfig();
         assertEquals(4, job.scoring().batchSize());
         assertEquals(3, job.scoring().topK());
-        assertEquals(2, job.scoring().intraOpThreads());
+        assertEquals(io.xceptionspark.config.Auto.of(2), job.scoring().intraOpThreads());
         assertEquals(1 << 20, job.preprocess().maxFileBytes());
         assertEquals(0.9, job.preprocess().cropPct());
         assertEquals(1L << 40, job.model().seed());
