@@ -146,9 +146,9 @@ public record KeyType(Kind kind, String min, String max, List<String> choices, S
         }
     }
 
-    /** What a value must be, e.g. "a whole number between 1 and 256" (with the keyword: "auto or ..."). */
-    public String expectation() {
-        String plain = switch (kind) {
+    /** What a value other than the keyword must be, e.g. "a whole number between 1 and 256". */
+    private String expectation() {
+        return switch (kind) {
             case STRING -> "a single value";
             case ENUM -> "a " + javaEnum.getSimpleName();
             case LIST -> "a list of strings, e.g. [\"/data/images\"]";
@@ -164,7 +164,6 @@ public record KeyType(Kind kind, String min, String max, List<String> choices, S
             case CHOICE -> "one of " + String.join(", ", choices);
             case MAP -> "a map of single values, e.g. { \"spark.sql.shuffle.partitions\" = 8 }";
         };
-        return keyword == null ? plain : keyword + " or " + plain;
     }
 
     private String range(String unit) {

@@ -287,294 +287,85 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return outputPrefix;
     }
 
-    /** model.architecture. */
-    public String getArchitecture() {
-        return string("model.architecture");
-    }
+    // One-line typed accessors, one pair per Param key (ScoringUnitTest fails when a Param key lacks one). Each
+    // key's meaning is its documentation in defaults.conf, which is also its Param's doc. Keys that also take auto,
+    // sizes and durations are String Params, as a job file writes them ("auto", "100MiB", "10s").
 
-    public T setArchitecture(String value) {
-        return setConf("model.architecture", value);
-    }
-
-    /** model.weights: imagenet, none (seeded random) or a Keras .h5 file (path or Hadoop URI). */
-    public String getWeights() {
-        return string("model.weights");
-    }
-
-    public T setWeights(String value) {
-        return setConf("model.weights", value);
-    }
-
-    /** model.weights-sha256. */
-    public String getWeightsSha256() {
-        return string("model.weights-sha256");
-    }
-
-    public T setWeightsSha256(String value) {
-        return setConf("model.weights-sha256", value);
-    }
-
-    /** model.remote-weights-cache-dir. */
-    public String getRemoteWeightsCacheDir() {
-        return string("model.remote-weights-cache-dir");
-    }
-
-    public T setRemoteWeightsCacheDir(String value) {
-        return setConf("model.remote-weights-cache-dir", value);
-    }
-
-    /** model.torchscript. */
-    public String getTorchscript() {
-        return string("model.torchscript");
-    }
-
-    public T setTorchscript(String value) {
-        return setConf("model.torchscript", value);
-    }
-
-    /** model.torchscript-outputs. */
-    public String getTorchscriptOutputs() {
-        return string("model.torchscript-outputs");
-    }
-
-    public T setTorchscriptOutputs(String value) {
-        return setConf("model.torchscript-outputs", value);
-    }
+    public String getArchitecture() { return string("model.architecture"); }
+    public T setArchitecture(String value) { return setConf("model.architecture", value); }
+    public String getWeights() { return string("model.weights"); }
+    public T setWeights(String value) { return setConf("model.weights", value); }
+    public String getWeightsSha256() { return string("model.weights-sha256"); }
+    public T setWeightsSha256(String value) { return setConf("model.weights-sha256", value); }
+    public String getRemoteWeightsCacheDir() { return string("model.remote-weights-cache-dir"); }
+    public T setRemoteWeightsCacheDir(String value) { return setConf("model.remote-weights-cache-dir", value); }
+    public String getTorchscript() { return string("model.torchscript"); }
+    public T setTorchscript(String value) { return setConf("model.torchscript", value); }
+    public String getTorchscriptOutputs() { return string("model.torchscript-outputs"); }
+    public T setTorchscriptOutputs(String value) { return setConf("model.torchscript-outputs", value); }
+    public boolean getIncludeTop() { return bool("model.include-top"); }
+    public T setIncludeTop(boolean value) { return setConf("model.include-top", value); }
+    public String getPooling() { return string("model.pooling"); }
+    public T setPooling(String value) { return setConf("model.pooling", value); }
+    public int getClasses() { return integer("model.classes"); }
+    public T setClasses(int value) { return setConf("model.classes", value); }
+    public String getInputHeight() { return string("model.input-height"); }
+    public T setInputHeight(String value) { return setConf("model.input-height", value); }
+    public T setInputHeight(int value) { return setConf("model.input-height", Integer.toString(value)); }
+    public String getInputWidth() { return string("model.input-width"); }
+    public T setInputWidth(String value) { return setConf("model.input-width", value); }
+    public T setInputWidth(int value) { return setConf("model.input-width", Integer.toString(value)); }
+    public String getWeightsCacheDir() { return string("model.weights-cache-dir"); }
+    public T setWeightsCacheDir(String value) { return setConf("model.weights-cache-dir", value); }
+    public boolean getAllowDownload() { return bool("model.allow-download"); }
+    public T setAllowDownload(boolean value) { return setConf("model.allow-download", value); }
+    public long getSeed() { return (Long) getConf("model.seed"); }
+    public T setSeed(long value) { return setConf("model.seed", value); }
+    public String getPretrainedConfig() { return string("model.pretrained-config"); }
+    public T setPretrainedConfig(String value) { return setConf("model.pretrained-config", value); }
+    public boolean getFoldBatchnorm() { return bool("model.fold-batchnorm"); }
+    public T setFoldBatchnorm(boolean value) { return setConf("model.fold-batchnorm", value); }
+    public String getPrecision() { return string("model.precision"); }
+    public T setPrecision(String value) { return setConf("model.precision", value); }
+    public String getResize() { return string("preprocess.resize"); }
+    public T setResize(String value) { return setConf("preprocess.resize", value); }
+    public String getInterpolation() { return string("preprocess.interpolation"); }
+    public T setInterpolation(String value) { return setConf("preprocess.interpolation", value); }
+    public String getCropPct() { return string("preprocess.crop-pct"); }
+    public T setCropPct(String value) { return setConf("preprocess.crop-pct", value); }
+    public T setCropPct(double value) { return setConf("preprocess.crop-pct", Double.toString(value)); }
+    public String getMean() { return string("preprocess.mean"); }
+    public T setMean(String value) { return setConf("preprocess.mean", value); }
+    public String getStd() { return string("preprocess.std"); }
+    public T setStd(String value) { return setConf("preprocess.std", value); }
+    public String getMaxFileBytes() { return string("preprocess.max-file-bytes"); }
+    public T setMaxFileBytes(String value) { return setConf("preprocess.max-file-bytes", value); }
+    public T setMaxFileBytes(long bytes) { return setConf("preprocess.max-file-bytes", Long.toString(bytes)); }
+    public long getMaxPixels() { return (Long) getConf("preprocess.max-pixels"); }
+    public T setMaxPixels(long value) { return setConf("preprocess.max-pixels", value); }
+    public String getDecodeTimeout() { return string("preprocess.decode-timeout"); }
+    public T setDecodeTimeout(String value) { return setConf("preprocess.decode-timeout", value); }
+    public String getJpegDraft() { return string("preprocess.jpeg-draft"); }
+    public T setJpegDraft(String value) { return setConf("preprocess.jpeg-draft", value); }
+    public int getTopK() { return integer("scoring.top-k"); }
+    public T setTopK(int value) { return setConf("scoring.top-k", value); }
+    public boolean getNormalizeEmbeddings() { return bool("scoring.normalize-embeddings"); }
+    public T setNormalizeEmbeddings(boolean value) { return setConf("scoring.normalize-embeddings", value); }
+    public boolean getIncludeLogits() { return bool("scoring.include-logits"); }
+    public T setIncludeLogits(boolean value) { return setConf("scoring.include-logits", value); }
+    public int getBatchSize() { return integer("scoring.batch-size"); }
+    public T setBatchSize(int value) { return setConf("scoring.batch-size", value); }
+    public String getIntraOpThreads() { return string("scoring.intra-op-threads"); }
+    public T setIntraOpThreads(String value) { return setConf("scoring.intra-op-threads", value); }
+    public T setIntraOpThreads(int value) { return setConf("scoring.intra-op-threads", Integer.toString(value)); }
 
     /** Scores with a TorchScript model ({@code .pt}) instead of the built-in Xception. */
     public T setTorchScript(String file, String outputs) {
         return setArchitecture("torchscript").setTorchscript(file).setTorchscriptOutputs(outputs);
     }
 
-    /** model.include-top. */
-    public boolean getIncludeTop() {
-        return bool("model.include-top");
-    }
-
-    public T setIncludeTop(boolean value) {
-        return setConf("model.include-top", value);
-    }
-
-    /** model.pooling: avg or max. */
-    public String getPooling() {
-        return string("model.pooling");
-    }
-
-    public T setPooling(String value) {
-        return setConf("model.pooling", value);
-    }
-
-    /** model.classes. */
-    public int getClasses() {
-        return integer("model.classes");
-    }
-
-    public T setClasses(int value) {
-        return setConf("model.classes", value);
-    }
-
-    /** model.input-height: pixels, or auto (the weights' pretrained configuration). */
-    public String getInputHeight() {
-        return string("model.input-height");
-    }
-
-    public T setInputHeight(int value) {
-        return setConf("model.input-height", Integer.toString(value));
-    }
-
-    public T setInputHeight(String value) {
-        return setConf("model.input-height", value);
-    }
-
-    /** model.input-width: pixels, or auto (the weights' pretrained configuration). */
-    public String getInputWidth() {
-        return string("model.input-width");
-    }
-
-    public T setInputWidth(int value) {
-        return setConf("model.input-width", Integer.toString(value));
-    }
-
-    public T setInputWidth(String value) {
-        return setConf("model.input-width", value);
-    }
-
     public T setInputSize(int height, int width) {
         return setInputHeight(height).setInputWidth(width);
-    }
-
-    /** model.weights-cache-dir. */
-    public String getWeightsCacheDir() {
-        return string("model.weights-cache-dir");
-    }
-
-    public T setWeightsCacheDir(String value) {
-        return setConf("model.weights-cache-dir", value);
-    }
-
-    /** model.allow-download. */
-    public boolean getAllowDownload() {
-        return bool("model.allow-download");
-    }
-
-    public T setAllowDownload(boolean value) {
-        return setConf("model.allow-download", value);
-    }
-
-    /** model.seed. */
-    public long getSeed() {
-        return (Long) getConf("model.seed");
-    }
-
-    public T setSeed(long value) {
-        return setConf("model.seed", value);
-    }
-
-    /** model.fold-batchnorm. */
-    public boolean getFoldBatchnorm() {
-        return bool("model.fold-batchnorm");
-    }
-
-    public T setFoldBatchnorm(boolean value) {
-        return setConf("model.fold-batchnorm", value);
-    }
-
-    /** preprocess.resize: crop or squash. */
-    public String getResize() {
-        return string("preprocess.resize");
-    }
-
-    public T setResize(String value) {
-        return setConf("preprocess.resize", value);
-    }
-
-    /** preprocess.interpolation: bicubic, bilinear, nearest, or auto (the weights' pretrained configuration). */
-    public String getInterpolation() {
-        return string("preprocess.interpolation");
-    }
-
-    public T setInterpolation(String value) {
-        return setConf("preprocess.interpolation", value);
-    }
-
-    /** preprocess.crop-pct: a fraction in (0, 1], or auto (the weights' pretrained configuration). */
-    public String getCropPct() {
-        return string("preprocess.crop-pct");
-    }
-
-    public T setCropPct(double value) {
-        return setConf("preprocess.crop-pct", Double.toString(value));
-    }
-
-    public T setCropPct(String value) {
-        return setConf("preprocess.crop-pct", value);
-    }
-
-    /** preprocess.mean: per-channel RGB mean, or auto. */
-    public String getMean() {
-        return string("preprocess.mean");
-    }
-
-    public T setMean(String value) {
-        return setConf("preprocess.mean", value);
-    }
-
-    /** preprocess.std: per-channel RGB standard deviation, or auto. */
-    public String getStd() {
-        return string("preprocess.std");
-    }
-
-    public T setStd(String value) {
-        return setConf("preprocess.std", value);
-    }
-
-    /** model.precision: float32 (Keras-exact) or bfloat16 (the built-in network in libtorch bfloat16). */
-    public String getPrecision() {
-        return string("model.precision");
-    }
-
-    public T setPrecision(String value) {
-        return setConf("model.precision", value);
-    }
-
-    /** preprocess.decode-timeout: per-image decode time limit, e.g. 10s (0 = none). */
-    public String getDecodeTimeout() {
-        return string("preprocess.decode-timeout");
-    }
-
-    public T setDecodeTimeout(String value) {
-        return setConf("preprocess.decode-timeout", value);
-    }
-
-    /** preprocess.max-file-bytes: a size, e.g. 100MiB. */
-    public String getMaxFileBytes() {
-        return string("preprocess.max-file-bytes");
-    }
-
-    public T setMaxFileBytes(String value) {
-        return setConf("preprocess.max-file-bytes", value);
-    }
-
-    public T setMaxFileBytes(long bytes) {
-        return setConf("preprocess.max-file-bytes", Long.toString(bytes));
-    }
-
-    /** preprocess.max-pixels. */
-    public long getMaxPixels() {
-        return (Long) getConf("preprocess.max-pixels");
-    }
-
-    public T setMaxPixels(long value) {
-        return setConf("preprocess.max-pixels", value);
-    }
-
-    /** scoring.top-k. */
-    public int getTopK() {
-        return integer("scoring.top-k");
-    }
-
-    public T setTopK(int value) {
-        return setConf("scoring.top-k", value);
-    }
-
-    /** scoring.normalize-embeddings. */
-    public boolean getNormalizeEmbeddings() {
-        return bool("scoring.normalize-embeddings");
-    }
-
-    public T setNormalizeEmbeddings(boolean value) {
-        return setConf("scoring.normalize-embeddings", value);
-    }
-
-    /** scoring.include-logits. */
-    public boolean getIncludeLogits() {
-        return bool("scoring.include-logits");
-    }
-
-    public T setIncludeLogits(boolean value) {
-        return setConf("scoring.include-logits", value);
-    }
-
-    /** scoring.batch-size. */
-    public int getBatchSize() {
-        return integer("scoring.batch-size");
-    }
-
-    public T setBatchSize(int value) {
-        return setConf("scoring.batch-size", value);
-    }
-
-    /** scoring.intra-op-threads: auto or a number. */
-    public String getIntraOpThreads() {
-        return string("scoring.intra-op-threads");
-    }
-
-    public T setIntraOpThreads(String value) {
-        return setConf("scoring.intra-op-threads", value);
-    }
-
-    public T setIntraOpThreads(int value) {
-        return setConf("scoring.intra-op-threads", Integer.toString(value));
     }
 
     // ---- the job these params describe ----------------------------------------------------------------
