@@ -23,6 +23,18 @@ public record ScoringOptions(ScoringMode mode, int topK, boolean normalizeEmbedd
         }
     }
 
+    /**
+     * The top-k rule against the loaded model (a TorchScript model declares its classes only once loaded): the job,
+     * the Transformers and the SQL functions fail alike, before any image is scored, when labels would need more
+     * classes than the model has; never clamped.
+     */
+    public void checkTopK(int classes) {
+        if (topK > classes) {
+            throw new JobConfigException("scoring.top-k = " + topK + " exceeds the model's " + classes
+                    + " classes. Lower scoring.top-k.");
+        }
+    }
+
     /** Whether the classifier's logits are needed (for labels or the logits column). */
     public boolean needsLogits() {
         return mode.labels() || includeLogits;

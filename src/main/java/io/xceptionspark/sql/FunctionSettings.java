@@ -2,7 +2,9 @@ package io.xceptionspark.sql;
 
 import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.config.ScoringOptions;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
@@ -37,6 +39,20 @@ public final class FunctionSettings {
         JobConfigLoader loader = new JobConfigLoader();
         keys.forEach(loader::set);
         return loader.load();
+    }
+
+    /**
+     * scoring.top-k for xception_labels without k, on a model with {@code classes} classes: more than it has fails
+     * the query as it fails a job (never clamped).
+     */
+    static int topK(ScoringOptions scoring, int classes) {
+        try {
+            scoring.checkTopK(classes);
+        } catch (JobConfigException e) {
+            throw new IllegalArgumentException("xception-spark SQL functions: " + e.getMessage() + " (" + PREFIX
+                    + "scoring.top-k), or pass k: xception_labels(content, k).", e);
+        }
+        return scoring.topK();
     }
 
     /** Makes the session's SQL functions use the given job's settings for these keys. */
