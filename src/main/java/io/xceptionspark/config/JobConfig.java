@@ -23,8 +23,9 @@ public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFal
 
     /** The job with other weights (the sample job's fallback to random weights: {@code none}). */
     public JobConfig withWeights(String weights) {
-        return new JobConfig(input, model.withWeights(weights), imagenetFallbackRandom, preprocess, scoring, output,
-                spark, report, source, settings.with("model.weights", weights));
+        ModelSpec other = model.withWeights(weights);
+        return new JobConfig(input, other, imagenetFallbackRandom, preprocess, scoring, output, spark, report, source,
+                JobConfigLoader.resolved(settings, other, preprocess));
     }
 
     /** A Spark run needs inputs and an output; {@code predict} needs neither. */

@@ -12,7 +12,6 @@ import com.typesafe.config.ConfigValueType;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.Normalization;
-import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
@@ -24,12 +23,8 @@ import io.xceptionspark.weights.Checksums;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +34,10 @@ import java.util.function.Function;
 /**
  * Loads a {@link JobConfig}: bundled defaults &lt;- site file &lt;- job file &lt;- command-line overrides
  * (later layers win). Every layer is checked against the key table ({@link ConfigKeys}): an unknown key is
- * an error naming the nearest valid one. All values are validated here, on the driver, before Spark starts;
- * every problem found is reported at once in one {@link JobConfigException}.
+ * an error naming the nearest valid one. All values are validated on the driver, before Spark starts: each
+ * key as its declared type ({@link ConfigReader}), each section's combined rules by its reader
+ * ({@link SectionReaders}), the model's rules here; every problem found is reported at once in one
+ * {@link JobConfigException}.
  */
 public final class JobConfigLoader {
     private static final ConfigParseOptions FILE_OPTIONS = ConfigParseOptions.defaults().setAllowMissing(false);
@@ -200,7 +197,7 @@ public final class JobConfigLoader {
      * The settings as the job uses them: the keys left at auto hold what they resolved to, local weights paths
      * are absolute (an output's metadata must rebuild the same model from another directory).
      */
-    private static Settings resolved(Settings read, ModelSpec model, PreprocessOptions p) {
+    static Settings resolved(Settings read, ModelSpec model, PreprocessOptions p) {
         if (model == null) {
             return read;
         }
