@@ -62,6 +62,12 @@ public final class ConfigKeys {
         return KEYS.containsKey(name);
     }
 
+    /** Whether a name lies in a section of the key table (input, model, ..., spark), known key or not. */
+    public static boolean inSection(String name) {
+        int dot = name.indexOf('.');
+        return dot > 0 && KEYS.keySet().stream().anyMatch(k -> k.startsWith(name.substring(0, dot + 1)));
+    }
+
     /** The keys with this role, in the order of the defaults file. */
     public static List<ConfigKey> withRole(KeyRole role) {
         return KEYS.values().stream().filter(k -> k.has(role)).toList();
