@@ -154,10 +154,10 @@ public record KeyType(Kind kind, String min, String max, List<String> choices, S
             case LIST -> "a list of strings, e.g. [\"/data/images\"]";
             case BOOL -> "true or false";
             case INT, LONG -> "a whole number" + range("");
-            case BYTES -> "a size, e.g. 104857600 or 100MiB" + range(" bytes")
-                    + (max != null && Long.parseLong(max) >= 1L << 30
-                    ? " (about " + Math.round(Long.parseLong(max) / (double) (1L << 30)) + "GiB)" : "");
-            case DURATION -> "a duration, e.g. 10s or 500ms" + range("");
+            case BYTES -> "a size" + range(" bytes") + (max != null && Long.parseLong(max) >= 1L << 30
+                    ? " (about " + Math.round(Long.parseLong(max) / (double) (1L << 30)) + "GiB)" : "")
+                    + ", e.g. 104857600 or 100MiB";
+            case DURATION -> "a duration" + range("") + ", e.g. 10s or 500ms";
             case FRACTION -> "a number in (0, 1]";
             case RGB -> "a list of three numbers [R, G, B]" + (min == null ? "" : ", each" + range(""));
             case TIMESTAMP -> "empty or a time yyyy-MM-ddTHH:mm:ss, e.g. 2024-05-01T00:00:00";

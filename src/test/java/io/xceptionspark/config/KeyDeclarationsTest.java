@@ -77,11 +77,14 @@ class KeyDeclarationsTest {
     @Test
     void eachDeclaredTypeIsReadAndCheckedAgainstItsRange() {
         assertEquals(104_857_600L, read("bytes 1..2147483639", "100MiB"));
-        assertTrue(invalid("bytes 1..2147483639", "3GiB").contains("2GiB"));
+        assertEquals("must be a size between 1 and 2147483639 bytes (about 2GiB), e.g. 104857600 or 100MiB",
+                invalid("bytes 1..2147483639", "3GiB"));
         assertEquals(-1L, read("long -1..", -1));
         assertEquals("must be a whole number >= -1", invalid("long -1..", -2));
         assertEquals(Duration.ofSeconds(10), read("duration 0s..1h", "10s"));
-        assertTrue(invalid("duration 0s..1h", "2h").contains("between 0s and 1h"));
+        assertEquals("must be a duration between 0s and 1h, e.g. 10s or 500ms", invalid("duration 0s..1h", "2h"));
+        assertEquals("must be available-now or a duration >= 0s, e.g. 10s or 500ms",
+                invalid("duration 0s.. | available-now", "-1s"));
         assertEquals(0.9, read("fraction", 0.9));
         assertEquals("must be a number in (0, 1]", invalid("fraction", 1.5));
         assertArrayEquals(new float[] {0.5f, 0.25f, 1f}, (float[]) read("rgb 0..10", "0.5, 0.25, 1"));
