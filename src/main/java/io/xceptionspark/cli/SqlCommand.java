@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import io.xceptionspark.config.ConfigKey;
 import io.xceptionspark.config.ConfigKeys;
+import io.xceptionspark.config.KeyRole;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
@@ -142,15 +143,15 @@ final class SqlCommand implements Callable<Integer> {
         return statements;
     }
 
-    /** The model.*, preprocess.* and scoring.* keys of the merged job settings, as the SQL functions read them. */
+    /**
+     * The keys of the SQL functions ({@link KeyRole#SQL}) of the merged job settings, as the SQL functions read
+     * them: each in its plain form ({@link io.xceptionspark.config.KeyType#render}; a list [R, G, B] as R,G,B).
+     */
     static Map<String, String> modelKeys(Config settings) {
         Map<String, String> keys = new LinkedHashMap<>();
-        for (ConfigKey key : ConfigKeys.all()) {
-            String name = key.name();
-            if (ConfigKeys.decidesScoring(name) && settings.hasPath(name)) {
-                ConfigValue value = settings.getValue(name);
-                keys.put(name, String.valueOf(value.unwrapped()));
-            }
+        for (ConfigKey key : ConfigKeys.withRole(KeyRole.SQL)) {
+            ConfigValue value = settings.getValue(key.name());
+            keys.put(key.name(), String.valueOf(key.type().render(key.type().read(value))));
         }
         return keys;
     }

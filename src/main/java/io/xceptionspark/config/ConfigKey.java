@@ -1,7 +1,17 @@
 package io.xceptionspark.config;
 
+import java.util.Set;
+
 /**
- * One configuration key as documented in the bundled defaults: its name (relative to the
- * {@code xception-spark} block), default value as written in HOCON, value type, and meaning.
+ * One configuration key as declared in the bundled defaults: its name (relative to the {@code xception-spark}
+ * block), default value as written in HOCON, declared type (with its range), roles, and meaning.
  */
-public record ConfigKey(String name, String defaultValue, String type, String description) {}
+public record ConfigKey(String name, String defaultValue, KeyType type, Set<KeyRole> roles, String description) {
+    public ConfigKey {
+        roles = Set.copyOf(roles);
+    }
+
+    public boolean has(KeyRole role) {
+        return roles.contains(role);
+    }
+}

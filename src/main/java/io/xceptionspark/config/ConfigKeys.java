@@ -9,28 +9,38 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The key table: every key of the bundled defaults file with its default and meaning (the comment above
- * it). The one source of truth for validation (unknown keys), {@code --help} and docs/CONFIGURATION.md.
+ * The key table: every key of the bundled defaults file with its default, meaning (the comment above it), and
+ * declared type and roles (that comment's {@code # @type ...; @roles ...} line). The one source of truth for
+ * validation (unknown keys, typed values: {@link KeyType}), {@code --help}, docs/CONFIGURATION.md, and every
+ * consumer that selects keys by {@link KeyRole} (Transformer Params, SQL settings, output metadata, index).
  */
 public final class ConfigKeys {
     /** The block every key lives in, in files: {@code xception-spark { input { paths = [...] } }}. */
     public static final String NAMESPACE = "xception-spark";
     /** The bundled defaults (classpath resource). */
     public static final String DEFAULTS_RESOURCE = "io/xceptionspark/config/defaults.conf";
-    /** Keys whose value is a free-form map passed through (their sub-keys are not checked). */
-    public static final Set<String> MAP_KEYS = Set.of("spark.conf");
+    /** The comment line declaring a key's type and roles: {@code # @type int 1..256 | auto; @roles runtime, param}. */
+    private static final Pattern DECLARATION = Pattern.compile("@type\\s+([^;]+?)\\s*;\\s*@roles\\s+(.+)");
 
     private static final Config DEFAULTS = ConfigFactory.parseResources(ConfigKeys.class.getClassLoader(),
             DEFAULTS_RESOURCE, ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
     private static final Map<String, ConfigKey> KEYS = readKeys(DEFAULTS.getObject(NAMESPACE));
+    /** Keys whose value is a free-form map passed through (their sub-keys are not checked): spark.conf. */
+    public static final Set<String> MAP_KEYS = KEYS.values().stream().filter(k -> k.type().kind() == KeyType.Kind.MAP)
+            .map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
 
     private ConfigKeys() {}
 
@@ -52,15 +62,20 @@ public final class ConfigKeys {
         return KEYS.containsKey(name);
     }
 
-    /** The sections of the keys that decide how an image is scored (model, preprocessing, scoring). */
-    private static final List<String> SCORING_SECTIONS = List.of("model.", "preprocess.", "scoring.");
+    /** Whether a name lies in a section of the key table (input, model, ..., spark), known key or not. */
+    public static boolean inSection(String name) {
+        int dot = name.indexOf('.');
+        return dot > 0 && KEYS.keySet().stream().anyMatch(k -> k.startsWith(name.substring(0, dot + 1)));
+    }
 
-    /**
-     * Whether a key decides how an image is scored: the model.*, preprocess.* and scoring.* keys, which the ML
-     * Transformers take as Params and the SQL functions read from the session.
-     */
-    public static boolean decidesScoring(String name) {
-        return SCORING_SECTIONS.stream().anyMatch(name::startsWith);
+    /** The keys with this role, in the order of the defaults file. */
+    public static List<ConfigKey> withRole(KeyRole role) {
+        return KEYS.values().stream().filter(k -> k.has(role)).toList();
+    }
+
+    /** The typed value of a key's bundled default (see {@link KeyType#read}). */
+    public static Object defaultValue(String name) {
+        return KEYS.get(name).type().read(DEFAULTS.getValue(path(name)));
     }
 
     /** The map key that {@code name} lies under ({@code spark.conf} for {@code spark.conf.x}), or null. */
@@ -98,35 +113,41 @@ public final class ConfigKeys {
         Map<String, ConfigKey> keys = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : leaves) {
             ConfigValue v = e.getValue();
-            String description = String.join(" ", v.origin().comments().stream().map(String::strip).toList());
+            List<String> comments = v.origin().comments().stream().map(String::strip).toList();
+            String description = String.join(" ", comments.stream().filter(l -> !l.startsWith("@")).toList());
+            Matcher declaration = comments.stream().map(DECLARATION::matcher).filter(Matcher::matches).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("key " + e.getKey() + " has no '# @type ...; @roles"
+                            + " ...' line in " + DEFAULTS_RESOURCE));
             if (description.isEmpty()) {
                 throw new IllegalStateException("key " + e.getKey() + " has no description in " + DEFAULTS_RESOURCE);
             }
-            keys.put(e.getKey(), new ConfigKey(e.getKey(), v.render(ConfigRenderOptions.concise()), typeName(v),
+            KeyType type = KeyType.parse(declaration.group(1));
+            Set<KeyRole> roles = Arrays.stream(declaration.group(2).split(",")).map(KeyRole::parse)
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(KeyRole.class)));
+            try {
+                type.read(v);
+            } catch (KeyType.Invalid x) {
+                throw new IllegalStateException("the default of " + e.getKey() + " " + x.getMessage(), x);
+            }
+            keys.put(e.getKey(), new ConfigKey(e.getKey(), v.render(ConfigRenderOptions.concise()), type, roles,
                     description));
         }
         return keys;
     }
 
+    private static boolean declaredMap(ConfigValue v) {
+        return v.origin().comments().stream().anyMatch(l -> l.strip().startsWith("@type map"));
+    }
+
     private static void collect(ConfigObject object, String prefix, List<Map.Entry<String, ConfigValue>> out) {
         for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
             String name = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            if (e.getValue().valueType() == ConfigValueType.OBJECT && !MAP_KEYS.contains(name)) {
+            if (e.getValue().valueType() == ConfigValueType.OBJECT && !declaredMap(e.getValue())) {
                 collect((ConfigObject) e.getValue(), name, out);
             } else {
                 out.add(Map.entry(name, e.getValue()));
             }
         }
-    }
-
-    private static String typeName(ConfigValue v) {
-        return switch (v.valueType()) {
-            case LIST -> "list";
-            case OBJECT -> "map";
-            case BOOLEAN -> "boolean";
-            case NUMBER -> "number";
-            default -> "string";
-        };
     }
 
     /** Path expression for a key name in Typesafe syntax, with the namespace: quoting segments as needed. */

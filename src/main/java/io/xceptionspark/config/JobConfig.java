@@ -10,18 +10,22 @@ import io.xceptionspark.inference.ModelSpec;
  *
  * @param imagenetFallbackRandom sample job only: random weights when the ImageNet file is not cached
  * @param source input.mode: a batch run over input.paths, a stream over them, or a manifest
+ * @param settings every key's resolved typed value, for the consumers that take keys by role
  */
 public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFallbackRandom,
                         PreprocessOptions preprocess, ScoringOptions scoring, OutputOptions output,
-                        SparkOptions spark, ReportOptions report, SourceOptions source) {
+                        SparkOptions spark, ReportOptions report, SourceOptions source, Settings settings) {
 
     /** The image preprocessing for this model's input size. */
     public PreprocessConfig preprocessConfig() {
         return preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth());
     }
 
-    public JobConfig withModel(ModelSpec newModel) {
-        return new JobConfig(input, newModel, imagenetFallbackRandom, preprocess, scoring, output, spark, report, source);
+    /** The job with other weights (the sample job's fallback to random weights: {@code none}). */
+    public JobConfig withWeights(String weights) {
+        ModelSpec other = model.withWeights(weights);
+        return new JobConfig(input, other, imagenetFallbackRandom, preprocess, scoring, output, spark, report, source,
+                JobConfigLoader.resolved(settings, other, preprocess));
     }
 
     /** A Spark run needs inputs and an output; {@code predict} needs neither. */

@@ -12,7 +12,6 @@ import com.typesafe.config.ConfigValueType;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.Normalization;
-import io.xceptionspark.image.PreprocessConfig;
 import io.xceptionspark.image.ResizePolicy;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
@@ -24,12 +23,8 @@ import io.xceptionspark.weights.Checksums;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,19 +34,20 @@ import java.util.function.Function;
 /**
  * Loads a {@link JobConfig}: bundled defaults &lt;- site file &lt;- job file &lt;- command-line overrides
  * (later layers win). Every layer is checked against the key table ({@link ConfigKeys}): an unknown key is
- * an error naming the nearest valid one. All values are validated here, on the driver, before Spark starts;
- * every problem found is reported at once in one {@link JobConfigException}.
+ * an error naming the nearest valid one. All values are validated on the driver, before Spark starts: each
+ * key as its declared type ({@link ConfigReader}), each section's combined rules by its reader
+ * ({@link SectionReaders}), the model's rules here; every problem found is reported at once in one
+ * {@link JobConfigException}.
  */
 public final class JobConfigLoader {
-    /** Largest file the scorer reads (a Java array). */
-    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
     private static final ConfigParseOptions FILE_OPTIONS = ConfigParseOptions.defaults().setAllowMissing(false);
 
     private final List<Config> fileLayers = new ArrayList<>();
     private Config overrides = ConfigFactory.empty("command line");
-    private final List<String> problems = new ArrayList<>();
-    /** The first problem found with each key's own value (not with how keys combine). */
-    private final Map<String, String> valueProblems = new LinkedHashMap<>();
+    /** The merged configuration's typed values and problems, during {@link #validate()}. */
+    private ConfigReader reader;
+    /** The reader's problems (the model rules below add theirs). */
+    private List<String> problems = new ArrayList<>();
 
     /** Adds a configuration file (site defaults, then the job file); later files win. */
     public JobConfigLoader file(Path file) {
@@ -87,7 +83,7 @@ public final class JobConfigLoader {
     public JobConfigLoader set(String key, String value) {
         String name = stripNamespace(key);
         ConfigKey known = ConfigKeys.get(name);
-        if (known != null && known.type().equals("list")) {
+        if (known != null && known.type().kind() == KeyType.Kind.LIST) {
             return setList(name, Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
         }
         return put(name, value);
@@ -107,13 +103,16 @@ public final class JobConfigLoader {
     }
 
     /**
-     * What is wrong with this value of {@code key} on its own (over the bundled defaults), in the words
-     * {@link #load()} would use; empty when the value is valid. How keys combine is checked by load().
+     * What is wrong with this value of {@code key} on its own (its declared type, range or choices), in the words
+     * {@link #load()} would use; empty when the value is valid. Reads that key only: how keys combine, and the
+     * model's own checks, are load()'s.
      */
     public static Optional<String> problemWith(String key, Object value, String origin) {
-        JobConfigLoader loader = new JobConfigLoader().value(key, value, origin);
-        loader.validate();
-        return Optional.ofNullable(loader.valueProblems.get(stripNamespace(key)));
+        String name = stripNamespace(key);
+        ConfigReader one = new ConfigReader(new JobConfigLoader().value(name, value, origin).merged()
+                .getConfig(ConfigKeys.NAMESPACE));
+        one.value(name);
+        return one.problemWith(name);
     }
 
     private JobConfigLoader put(String name, Object value) {
@@ -148,152 +147,64 @@ public final class JobConfigLoader {
     /** The validated job; throws {@link JobConfigException} listing every problem. */
     public JobConfig load() {
         JobConfig job = validate();
+        failOn(problems);
+        return job;
+    }
+
+    /**
+     * The scoring.* section alone, validated (no model, no file read): what the output columns depend on, for an
+     * ML Transformer's transformSchema.
+     */
+    public ScoringOptions scoring() {
+        ConfigReader scoringOnly = new ConfigReader(merged().getConfig(ConfigKeys.NAMESPACE));
+        ScoringOptions scoring = SectionReaders.scoring(scoringOnly);
+        failOn(scoringOnly.problems());
+        return scoring;
+    }
+
+    private static void failOn(List<String> problems) {
         if (!problems.isEmpty()) {
             throw new JobConfigException(problems.size() == 1 ? "Invalid configuration: " + problems.get(0)
                     : "Invalid configuration:\n  - " + String.join("\n  - ", problems));
         }
-        return job;
     }
 
     /** Checks every value, collecting the problems; the job is meaningful only when there are none. */
     private JobConfig validate() {
         Config c = merged().getConfig(ConfigKeys.NAMESPACE);
-        problems.clear();
-        valueProblems.clear();
+        reader = new ConfigReader(c);
+        problems = reader.problems();
         pretrainedResolved = false;
         resolvedPretrained = null;
 
-        List<String> paths = strings(c, "input.paths");
-        InputOptions input = new InputOptions(paths, bool(c, "input.recursive"), str(c, "input.path-glob-filter"),
-                timestamp(c, "input.modified-before"), timestamp(c, "input.modified-after"),
-                integer(c, "input.images-per-partition", 1, 100_000), integer(c, "input.tasks-per-core", 1, 1000));
-
+        InputOptions input = SectionReaders.input(reader);
         ModelSpec model = model(c);
-        boolean fallback = bool(c, "model.imagenet-fallback-random");
-
+        boolean fallback = reader.bool("model.imagenet-fallback-random");
         PreprocessOptions preprocess = preprocess(c, model);
-
-        ScoringMode mode = parse(c, "scoring.mode", ScoringMode::parse, ScoringMode.LABELS);
-        int topK = integer(c, "scoring.top-k", 1, 100_000);
-        boolean includeLogits = bool(c, "scoring.include-logits");
-        ScoringOptions scoring = new ScoringOptions(mode, topK, bool(c, "scoring.normalize-embeddings"),
-                includeLogits, integer(c, "scoring.batch-size", 1, ScoringOptions.MAX_BATCH_SIZE), threads(c));
+        ScoringOptions scoring = SectionReaders.scoring(reader);
         if (model != null) {
             checkModelProvides(model, scoring);
         }
-
-        OutputFormat format = parse(c, "output.format", OutputFormat::parse, OutputFormat.PARQUET);
-        String txnAppId = str(c, "output.delta.txn-app-id");
-        long txnVersion = longValue(c, "output.delta.txn-version", OutputOptions.NO_TXN_VERSION, Long.MAX_VALUE);
-        OutputOptions output = new OutputOptions(str(c, "output.path"),
-                parse(c, "output.save-mode", SaveMode::parse, SaveMode.ERROR_IF_EXISTS),
-                partitionColumns(c), bool(c, "output.incremental"), format, txnAppId, txnVersion,
-                bool(c, "output.report"), bool(c, "output.allow-non-atomic-publish"));
-        if (format != OutputFormat.DELTA && (txnVersion != OutputOptions.NO_TXN_VERSION
-                || !txnAppId.equals(OutputOptions.DEFAULT_TXN_APP_ID))) {
-            problems.add("output.delta.txn-app-id / output.delta.txn-version are Delta options, but output.format = "
-                    + format.configName() + ". Set output.format = delta, or remove them.");
-        }
-        if (txnAppId.isBlank()) {
-            problem(c, "output.delta.txn-app-id", "must not be empty");
-        }
-        if (format == OutputFormat.DELTA && output.incremental() && txnVersion != OutputOptions.NO_TXN_VERSION) {
-            problems.add("output.delta.txn-version makes appends idempotent; incremental runs (MERGE on path) are"
-                    + " idempotent already (a rerun finds nothing new to merge). Remove output.delta.txn-version.");
-        }
-        if (output.incremental() && output.saveMode() != SaveMode.APPEND) {
-            problems.add("output.incremental = true adds rows to the existing output, so it needs output.save-mode"
-                    + " = append (got " + output.saveMode().configName() + "); --incremental sets both.");
-        }
-
-        SparkOptions spark = new SparkOptions(str(c, "spark.master"), str(c, "spark.app-name"), sparkConf(c),
-                parse(c, "scoring.preload", Preload::parse, Preload.AUTO));
-        ReportOptions report = new ReportOptions(integer(c, "report.sample-images", 1, ReportOptions.MAX_SAMPLE),
-                integer(c, "report.thumbnail-size", 16, 512), integer(c, "report.neighbour-queries", 0, 100),
-                integer(c, "report.neighbours", 1, 50));
-        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark, report, source(c, output));
+        OutputOptions output = SectionReaders.output(reader);
+        SparkOptions spark = SectionReaders.spark(reader);
+        ReportOptions report = SectionReaders.report(reader);
+        SourceOptions source = SectionReaders.source(reader, output);
+        return new JobConfig(input, model, fallback, preprocess, scoring, output, spark, report, source,
+                resolved(reader.settings(), model, preprocess));
     }
 
-    // ---- input.mode: stream and manifest -------------------------------------------------------------
-
-    private SourceOptions source(Config c, OutputOptions output) {
-        InputMode mode = parse(c, "input.mode", InputMode::parse, InputMode.FILES);
-        String trigger = str(c, "input.stream.trigger");
-        java.time.Duration interval = null;
-        if (!trigger.equalsIgnoreCase(StreamOptions.AVAILABLE_NOW)) {
-            interval = duration(c, "input.stream.trigger", "available-now or an interval such as 1 minute");
+    /**
+     * The settings as the job uses them: the keys left at auto hold what they resolved to, local weights paths
+     * are absolute (an output's metadata must rebuild the same model from another directory).
+     */
+    static Settings resolved(Settings read, ModelSpec model, PreprocessOptions p) {
+        if (model == null) {
+            return read;
         }
-        long maxBytes = 0;
-        try {
-            maxBytes = c.getBytes("input.stream.max-bytes-per-trigger");
-            if (maxBytes < 0) {
-                problem(c, "input.stream.max-bytes-per-trigger", "must be 0 (no limit) or a size such as 1GiB");
-            }
-        } catch (ConfigException e) {
-            problem(c, "input.stream.max-bytes-per-trigger", "must be 0 (no limit) or a size such as 1GiB");
-        }
-        String cleanSource = str(c, "input.stream.clean-source").toLowerCase(Locale.ROOT);
-        if (!List.of("off", "archive", "delete").contains(cleanSource)) {
-            problem(c, "input.stream.clean-source", "must be off, archive or delete");
-        }
-        String archiveDir = str(c, "input.stream.archive-dir");
-        StreamOptions stream = new StreamOptions(str(c, "input.stream.checkpoint"), interval,
-                integer(c, "input.stream.max-files-per-trigger", 0, Integer.MAX_VALUE), maxBytes,
-                bool(c, "input.stream.latest-first"), duration(c, "input.stream.max-file-age", "a duration such as 7d"),
-                cleanSource, archiveDir);
-        String format = str(c, "input.manifest.format").toLowerCase(Locale.ROOT);
-        if (!ManifestOptions.FORMATS.contains(format)) {
-            problem(c, "input.manifest.format", "must be one of " + String.join(", ", ManifestOptions.FORMATS));
-        }
-        ManifestOptions manifest = new ManifestOptions(str(c, "input.manifest.source"), format,
-                str(c, "input.manifest.sql"), str(c, "input.manifest.path-column"));
-        HttpOptions http = new HttpOptions(duration(c, "input.http.connect-timeout", "a duration such as 10s"),
-                duration(c, "input.http.read-timeout", "a duration such as 60s"), integer(c, "input.http.retries", 0, 10),
-                duration(c, "input.http.retry-backoff", "a duration such as 500ms"),
-                integer(c, "input.http.max-redirects", 0, 20));
-        if (mode == InputMode.STREAM) {
-            if (stream.checkpoint().isBlank()) {
-                problems.add("input.mode = stream needs a checkpoint: set input.stream.checkpoint, or pass --checkpoint"
-                        + " PATH (one directory per output, kept between runs).");
-            }
-            if (cleanSource.equals("archive") && archiveDir.isBlank()) {
-                problem(c, "input.stream.archive-dir", "must be set when input.stream.clean-source = archive");
-            }
-            if (output.saveMode() != SaveMode.APPEND || output.incremental()) {
-                problems.add("input.mode = stream adds each micro-batch to the output (Delta: MERGE on path) and its"
-                        + " checkpoint skips the files already scored: it needs output.save-mode = append (got "
-                        + output.saveMode().configName() + ") and output.incremental = false (--stream sets both).");
-            }
-        }
-        if (mode == InputMode.MANIFEST) {
-            if (manifest.source().isBlank() == manifest.sql().isBlank()) {
-                problems.add("input.mode = manifest needs exactly one of input.manifest.source (--manifest TABLE|PATH)"
-                        + " and input.manifest.sql (--sql QUERY).");
-            }
-            if (manifest.pathColumn().isBlank()) {
-                problem(c, "input.manifest.path-column", "must name the manifest's column of paths or URLs");
-            }
-        }
-        if (mode != InputMode.MANIFEST && !manifest.source().isBlank()) {
-            problems.add("input.manifest.source is set but input.mode = " + mode.configName() + ". Set input.mode ="
-                    + " manifest (score --manifest), or remove it.");
-        }
-        return new SourceOptions(mode, stream, manifest, http);
-    }
-
-    /** A non-negative duration. */
-    private java.time.Duration duration(Config c, String key, String example) {
-        try {
-            java.time.Duration v = c.getDuration(key);
-            if (v.isNegative()) {
-                problem(c, key, "must not be negative");
-                return java.time.Duration.ZERO;
-            }
-            return v;
-        } catch (ConfigException e) {
-            problem(c, key, "must be " + example);
-            return java.time.Duration.ZERO;
-        }
+        return read.with("model.architecture", model.architecture()).with("model.weights", model.weights()).with("model.torchscript", model.torchScriptPath())
+                .with("model.input-height", model.inputHeight()).with("model.input-width", model.inputWidth())
+                .with("preprocess.interpolation", p.interpolation()).with("preprocess.crop-pct", p.cropPct())
+                .with("preprocess.mean", p.normalization().mean()).with("preprocess.std", p.normalization().std());
     }
 
     // ---- model --------------------------------------------------------------------------------------
@@ -404,11 +315,6 @@ public final class JobConfigLoader {
     private PretrainedConfig resolvedPretrained;
     private boolean pretrainedResolved;
 
-    private boolean isAuto(Config c, String key) {
-        ConfigValue v = c.getValue(key);
-        return v.valueType() == ConfigValueType.STRING && "auto".equalsIgnoreCase(String.valueOf(v.unwrapped()).strip());
-    }
-
     /**
      * model.pretrained-config, or the config.json beside the timm weights; null (one problem noted, naming every
      * key left at auto) if there is none. Looked up once per validation.
@@ -433,24 +339,6 @@ public final class JobConfigLoader {
             problems.add("model.pretrained-config: " + e.getMessage());
         }
         return resolvedPretrained;
-    }
-
-    /** Three numbers (R, G, B), each at least {@code min}. */
-    private float[] rgb(Config c, String key, double min) {
-        try {
-            ConfigValue raw = c.getValue(key);
-            // a list in files, "R,G,B" from --set
-            List<Double> values = raw.valueType() == ConfigValueType.STRING
-                    ? Arrays.stream(String.valueOf(raw.unwrapped()).split(",")).map(String::strip).map(Double::valueOf).toList()
-                    : c.getDoubleList(key);
-            if (values.size() == 3 && values.stream().allMatch(v -> v >= min && v <= 1e6)) {
-                return new float[] {values.get(0).floatValue(), values.get(1).floatValue(), values.get(2).floatValue()};
-            }
-        } catch (ConfigException | NumberFormatException e) {
-            // reported below
-        }
-        problem(c, key, "must be auto or a list of three numbers [R, G, B]" + (min > 0 ? " above 0" : ""));
-        return new float[] {0.5f, 0.5f, 0.5f};
     }
 
     /** The mode needs outputs the model has: labels need logits, embeddings need the pooled features. */
@@ -497,209 +385,64 @@ public final class JobConfigLoader {
         }
     }
 
-    // ---- typed values ---------------------------------------------------------------------------------
+    // ---- typed values, for the model rules above: each reads the key as declared in defaults.conf ----------
 
     private String str(Config c, String key) {
-        try {
-            ConfigValue v = c.getValue(key);
-            if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-                problem(c, key, "must be a single value, not a " + v.valueType().name().toLowerCase(Locale.ROOT));
-                return "";
-            }
-            return v.valueType() == ConfigValueType.NULL ? "" : String.valueOf(v.unwrapped()).strip();
-        } catch (ConfigException e) {
-            keyed(key, key + ": " + e.getMessage());
-            return "";
-        }
-    }
-
-    private List<String> strings(Config c, String key) {
-        ConfigValue v = c.getValue(key);
-        if (v.valueType() == ConfigValueType.STRING) {
-            String s = String.valueOf(v.unwrapped()).strip();
-            return s.isEmpty() ? List.of() : List.of(s);
-        }
-        try {
-            return c.getStringList(key).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
-        } catch (ConfigException e) {
-            problem(c, key, "must be a list of strings, e.g. [\"/data/images\"]");
-            return List.of();
-        }
+        return reader.string(key);
     }
 
     private boolean bool(Config c, String key) {
-        try {
-            return c.getBoolean(key);
-        } catch (ConfigException e) {
-            problem(c, key, "must be true or false");
-            return false;
-        }
+        return reader.bool(key);
     }
 
     private int integer(Config c, String key, int min, int max) {
         return (int) longValue(c, key, min, max);
     }
 
+    /** The declared value, also held to {@code min..max} where a rule is narrower than the key's range. */
     private long longValue(Config c, String key, long min, long max) {
-        long v;
-        try {
-            v = c.getLong(key);
-        } catch (ConfigException e) {
-            problem(c, key, "must be a whole number" + range(min, max));
-            return min;
-        }
+        long v = reader.longValue(key);
         if (v < min || v > max) {
-            problem(c, key, "must be" + range(min, max));
+            problem(c, key, "must be between " + min + " and " + max);
             return min;
         }
         return v;
-    }
-
-    private static String range(long min, long max) {
-        if (min == Long.MIN_VALUE) {
-            return "";
-        }
-        return max == Long.MAX_VALUE ? " >= " + min : " between " + min + " and " + max;
     }
 
     private long bytes(Config c, String key) {
-        try {
-            long v = c.getBytes(key);
-            if (v < 1 || v > MAX_FILE_BYTES) {
-                problem(c, key, "must be a size between 1 byte and 2GiB (files are read into one array)");
-            }
-            return Math.max(1, v);
-        } catch (ConfigException e) {
-            problem(c, key, "must be a size in bytes, e.g. 104857600 or 100MiB");
-            return 1;
-        }
+        return reader.longValue(key);
     }
 
-    /** A duration of at most an hour; 0 turns the limit off. */
     private Duration decodeTimeout(Config c, String key) {
-        try {
-            Duration v = c.getDuration(key);
-            if (v.isNegative() || v.compareTo(Duration.ofHours(1)) > 0) {
-                problem(c, key, "must be a duration between 0 (no limit) and 1h, e.g. 10s or 500ms");
-                return PreprocessConfig.DEFAULT_DECODE_TIMEOUT;
-            }
-            return v;
-        } catch (ConfigException e) {
-            problem(c, key, "must be a duration, e.g. 10s or 500ms (0 for no limit)");
-            return PreprocessConfig.DEFAULT_DECODE_TIMEOUT;
-        }
+        return reader.duration(key);
     }
 
     private double fraction(Config c, String key) {
-        try {
-            double v = c.getDouble(key);
-            if (!(v > 0 && v <= 1)) {
-                problem(c, key, "must be in (0, 1]");
-                return 1;
-            }
-            return v;
-        } catch (ConfigException e) {
-            problem(c, key, "must be a number in (0, 1]");
-            return 1;
-        }
+        return reader.fraction(key);
     }
 
-    private String timestamp(Config c, String key) {
-        String v = str(c, key);
-        if (!v.isEmpty()) {
-            try {
-                LocalDateTime.parse(v);
-            } catch (DateTimeParseException e) {
-                problem(c, key, "must be empty or a time yyyy-MM-ddTHH:mm:ss, e.g. 2024-05-01T00:00:00");
-            }
-        }
-        return v;
+    /** Three numbers (R, G, B), in the declared range. */
+    private float[] rgb(Config c, String key, double min) {
+        return reader.rgb(key);
     }
 
-    private int threads(Config c) {
-        String v = str(c, "scoring.intra-op-threads");
-        if (v.equalsIgnoreCase("auto")) {
-            return ScoringOptions.AUTO_THREADS;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= 256) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problem(c, "scoring.intra-op-threads", "must be auto or a number between 1 and 256");
-        return ScoringOptions.AUTO_THREADS;
+    private boolean isAuto(Config c, String key) {
+        return reader.isAuto(key);
     }
 
+    /** A value read by {@code parser}; an enum key is read (and reported) as its declared enum first. */
     private <T> T parse(Config c, String key, Function<String, T> parser, T fallback) {
-        String v = str(c, key);
+        String v = reader.string(key);
         try {
             return parser.apply(v);
         } catch (IllegalArgumentException e) {
-            keyed(key, key + " = '" + v + "' (" + origin(c, key) + "): " + e.getMessage());
+            reader.keyed(key, key + " = '" + v + "' (" + reader.origin(key) + "): " + e.getMessage());
             return fallback;
         }
     }
 
-    private List<String> partitionColumns(Config c) {
-        List<String> columns = strings(c, "output.partition-by");
-        for (String column : columns) {
-            if (!OutputOptions.PARTITION_COLUMNS.contains(column)) {
-                problem(c, "output.partition-by", "'" + column + "' is not a column the output can be partitioned by;"
-                        + " allowed: " + String.join(", ", OutputOptions.PARTITION_COLUMNS));
-            }
-        }
-        if (new LinkedHashSet<>(columns).size() != columns.size()) {
-            problem(c, "output.partition-by", "lists a column twice");
-        }
-        return columns;
-    }
-
-    private Map<String, String> sparkConf(Config c) {
-        Map<String, String> conf = new LinkedHashMap<>();
-        ConfigObject object;
-        try {
-            object = c.getObject("spark.conf");
-        } catch (ConfigException e) {
-            problem(c, "spark.conf", "must be a map of Spark settings, e.g. { \"spark.sql.shuffle.partitions\" = 8 }");
-            return conf;
-        }
-        for (Map.Entry<String, ConfigValue> e : object.toConfig().entrySet()) {
-            String name = String.join(".", ConfigUtil.splitPath(e.getKey()));
-            Object value = e.getValue().unwrapped();
-            if (value instanceof List<?> || value instanceof Map<?, ?>) {
-                problems.add("spark.conf: " + name + " must be a single value");
-            } else if (value != null) {
-                conf.put(name, String.valueOf(value));
-            }
-        }
-        return conf;
-    }
-
     private void problem(Config c, String key, String what) {
-        String shown;
-        try {
-            shown = c.getValue(key).render(com.typesafe.config.ConfigRenderOptions.concise());
-        } catch (ConfigException e) {
-            shown = "?";
-        }
-        keyed(key, key + " = " + shown + " (" + origin(c, key) + "): " + what + ".");
-    }
-
-    private void keyed(String key, String problem) {
-        problems.add(problem);
-        valueProblems.putIfAbsent(key, problem);
-    }
-
-    private static String origin(Config c, String key) {
-        try {
-            String d = c.getValue(key).origin().description();
-            return d.contains("defaults.conf") ? "default" : d;
-        } catch (ConfigException e) {
-            return "?";
-        }
+        reader.problem(key, what);
     }
 
     // ---- keys -----------------------------------------------------------------------------------------

@@ -7,5 +7,4 @@ package io.xceptionspark.config;
  * @param format auto, table, parquet, delta or csv
  */
 public record ManifestOptions(String source, String format, String sql, String pathColumn) {
-    public static final java.util.List<String> FORMATS = java.util.List.of("auto", "table", "parquet", "delta", "csv");
 }

@@ -9,9 +9,6 @@ package io.xceptionspark.config;
  * @param neighbours neighbours per query image
  */
 public record ReportOptions(int sampleImages, int thumbnailSize, int neighbourQueries, int neighbours) {
-    /** The gallery's upper bound: each sampled image is a thumbnail inlined into one HTML file. */
-    public static final int MAX_SAMPLE = 5000;
-
     /** The bundled defaults (defaults.conf is their one definition). */
     public static ReportOptions defaults() {
         return new JobConfigLoader().load().report();

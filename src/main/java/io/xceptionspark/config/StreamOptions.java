@@ -12,7 +12,6 @@ import java.time.Duration;
  */
 public record StreamOptions(String checkpoint, Duration trigger, int maxFilesPerTrigger, long maxBytesPerTrigger,
                             boolean latestFirst, Duration maxFileAge, String cleanSource, String archiveDir) {
-    public static final String AVAILABLE_NOW = "available-now";
 
     public boolean availableNow() {
         return trigger == null;

@@ -2,6 +2,7 @@ package io.xceptionspark.search;
 
 import io.xceptionspark.config.ConfigKey;
 import io.xceptionspark.config.ConfigKeys;
+import io.xceptionspark.config.KeyRole;
 import io.xceptionspark.spark.OutputMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +16,10 @@ import org.apache.spark.sql.SparkSession;
 final class IndexSettings {
     private IndexSettings() {}
 
-    /** The recorded model.*, preprocess.* and scoring.* keys; empty when the output records none. */
+    /**
+     * The recorded keys that decide how a query is embedded like the indexed images ({@link KeyRole#INDEX}: the
+     * recorded settings but scoring.mode, which is the index's, not the queries'); empty when none are recorded.
+     */
     static Map<String, String> read(SparkSession spark, String output) {
         String recorded = OutputMetadata.ofOutput(spark, output).get(OutputMetadata.SETTINGS);
         if (recorded == null) {
@@ -23,10 +27,9 @@ final class IndexSettings {
         }
         Map<String, Object> settings = OutputMetadata.parseSettings(recorded);
         Map<String, String> keys = new LinkedHashMap<>();
-        for (ConfigKey key : ConfigKeys.all()) {
+        for (ConfigKey key : ConfigKeys.withRole(KeyRole.INDEX)) {
             Object value = settings.get(key.name());
-            // scoring.mode is the index's, not the queries' (they need embeddings only)
-            if (value != null && !key.name().equals("scoring.mode")) {
+            if (value != null) {
                 keys.put(key.name(), String.valueOf(value));
             }
         }

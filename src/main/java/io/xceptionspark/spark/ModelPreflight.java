@@ -56,11 +56,13 @@ public final class ModelPreflight {
             // model options the weights cannot serve (e.g. imagenet with 10 classes): a configuration error
             throw new JobConfigException("Model settings: " + e.getMessage(), e);
         }
-        int classes = lease.model().classes();
-        if (job.scoring().mode().labels() && job.scoring().topK() > classes) {
+        try {
+            if (job.scoring().mode().labels()) {
+                job.scoring().checkTopK(lease.model().classes());
+            }
+        } catch (JobConfigException e) {
             lease.close();
-            throw new JobConfigException("scoring.top-k = " + job.scoring().topK() + " exceeds the model's "
-                    + classes + " classes. Lower scoring.top-k.");
+            throw e;
         }
         return new Loaded(job, lease);
     }
@@ -75,7 +77,7 @@ public final class ModelPreflight {
             return config;
         }
         console.println(randomWeightsBanner(missing, config.model()));
-        return config.withModel(config.model().withWeights("none"));
+        return config.withWeights("none");
     }
 
     /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */

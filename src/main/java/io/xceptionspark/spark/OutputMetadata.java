@@ -3,9 +3,9 @@ package io.xceptionspark.spark;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.KeyRole;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
-import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.ScoringModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  * What made an output: the one definition of the metadata keys that every Parquet data file's footer
  * (key-value metadata) and a Delta table's properties carry, and their readers. Tools that read an output
  * (similarity search, reports) take the model and preprocessing from here; {@link #SETTINGS} holds the
- * resolved model.*, preprocess.* and scoring.* keys as a JSON object, enough to rebuild the same model
+ * resolved keys declared with the role {@link KeyRole#METADATA} as a JSON object, enough to rebuild the same model
  * and preprocessing.
  */
 public final class OutputMetadata {
@@ -40,7 +40,7 @@ public final class OutputMetadata {
     /** Width of the embedding column; 0 when the output has none. */
     public static final String EMBEDDING_DIM = PREFIX + "embedding.dim";
     public static final String EMBEDDING_NORMALIZED = PREFIX + "embedding.normalized";
-    /** The resolved model.*, preprocess.* and scoring.* keys, as a JSON object. */
+    /** The resolved keys of the role {@link KeyRole#METADATA}, as a JSON object. */
     public static final String SETTINGS = PREFIX + "settings";
     /** Footer only: the run that wrote the file (Delta commits name it in their userMetadata instead). */
     public static final String RUN_ID = PREFIX + "run.id";
@@ -73,46 +73,13 @@ public final class OutputMetadata {
         return m;
     }
 
-    /** The resolved model/preprocess/scoring configuration keys (as in defaults.conf) as a JSON object. */
+    /** The resolved keys of the role {@link KeyRole#METADATA} (names as in defaults.conf) as a JSON object. */
     static String settings(JobConfig job) {
-        Map<String, Object> keys = new TreeMap<>();
-        ModelSpec model = job.model();
-        keys.put("model.architecture", model.architecture());
-        keys.put("model.weights", model.weights());
-        keys.put("model.weights-sha256", model.weightsSha256());
-        keys.put("model.torchscript", model.torchScriptPath());
-        keys.put("model.torchscript-outputs", model.torchScriptOutputs());
-        keys.put("model.include-top", model.includeTop());
-        keys.put("model.pooling", model.pooling());
-        keys.put("model.classes", model.classes());
-        keys.put("model.input-height", model.inputHeight());
-        keys.put("model.input-width", model.inputWidth());
-        keys.put("model.seed", model.seed());
-        keys.put("model.fold-batchnorm", model.foldBatchNorm());
-        keys.put("model.precision", model.precision().configName());
-        PreprocessOptions p = job.preprocess();
-        keys.put("preprocess.resize", p.resize().configName());
-        keys.put("preprocess.interpolation", p.interpolation().configName());
-        keys.put("preprocess.crop-pct", p.cropPct());
-        keys.put("preprocess.mean", join(p.normalization().mean()));
-        keys.put("preprocess.std", join(p.normalization().std()));
-        keys.put("preprocess.decode-timeout", p.decodeTimeout().toMillis() + "ms");
-        keys.put("preprocess.max-file-bytes", p.maxFileBytes());
-        keys.put("preprocess.max-pixels", p.maxPixels());
-        ScoringOptions s = job.scoring();
-        keys.put("scoring.mode", s.mode().configName());
-        keys.put("scoring.top-k", s.topK());
-        keys.put("scoring.normalize-embeddings", s.normalizeEmbeddings());
-        keys.put("scoring.include-logits", s.includeLogits());
         try {
-            return JSON.writeValueAsString(keys);
+            return JSON.writeValueAsString(new TreeMap<>(job.settings().of(KeyRole.METADATA)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String join(float[] rgb) {
-        return rgb[0] + "," + rgb[1] + "," + rgb[2];
     }
 
     /**

@@ -7,7 +7,8 @@ import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
-import io.xceptionspark.config.PreprocessOptions;
+import io.xceptionspark.config.KeyRole;
+import io.xceptionspark.config.KeyType;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelSpec;
 import java.io.PrintStream;
@@ -18,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -40,24 +40,22 @@ import scala.runtime.AbstractFunction1;
  * {@code content} by default) and appends the job's status, error and result columns, one output row per
  * input row, through the same executor code as the job ({@link TaskScorers}).
  *
- * <p>Its Params are the job's keys: every {@code model.*}, {@code preprocess.*} and {@code scoring.*} key of
- * the key table ({@link ConfigKeys}) is a typed Param named in camelCase ({@code scoring.top-k} is
- * {@code topK}), with the bundled default, documented by the key's comment, and validated by
- * {@link JobConfigLoader} with the job's messages: a key added to defaults.conf is a Param here without a
- * second list. Typed getters and self-typed setters exist for the keys; {@link #setConf}/{@link #getConf} reach
- * any key by name. {@link #transformSchema} loads the whole configuration as the job would (so combinations
- * are checked too) before any work; {@link #transform} loads the model on the driver first.
+ * <p>Its Params are the job's keys: every key of the key table ({@link ConfigKeys}) with the role
+ * {@link KeyRole#PARAM} is a Param named in camelCase ({@code scoring.top-k} is {@code topK}), typed by the key's
+ * declared type (bool: BooleanParam, int: IntParam, long: LongParam; a key that also takes auto, a size, a
+ * duration or a name: a String Param), with the bundled default, documented by the key's comment, and each value
+ * checked against its declaration when set, with the job's messages: a key declared in defaults.conf is a Param
+ * here without a second list. One-line typed getters and self-typed setters exist for the keys (a test checks
+ * that every Param key has both); {@link #setConf}/{@link #getConf} reach any key by name.
+ * {@link #transformSchema} touches only the schema (the output columns follow the scoring.* Params);
+ * {@link #transform} validates the whole configuration as the job does, then loads the model on the driver,
+ * before any work.
  *
  * @param <T> the concrete transformer, so that setters chain: {@code new XceptionLabeler().setBatchSize(4).setTopK(3)}
  */
 public abstract class XceptionTransformer<T extends XceptionTransformer<T>> extends Transformer
         implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
-
-    /** Keys of those parts that are not Params: the sample job's fallback, and session settings (plugins). */
-    static final Set<String> NOT_PARAMS = Set.of("model.imagenet-fallback-random", "scoring.preload");
-    /** Whole-number keys whose values may exceed an int (the rest are IntParams). */
-    private static final Set<String> LONG_KEYS = Set.of("model.seed", "preprocess.max-pixels");
 
     private final String uid;
     private final Map<String, Object> fixed;
@@ -81,11 +79,11 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         setDefault(outputPrefix, "");
         List<Param<?>> list = new ArrayList<>(List.of(inputCol, outputPrefix));
         Config defaults = ConfigKeys.defaults().getConfig(ConfigKeys.NAMESPACE);
-        for (ConfigKey key : ConfigKeys.all()) {
-            if (!isParamKey(key.name()) || this.fixed.containsKey(key.name())) {
+        for (ConfigKey key : ConfigKeys.withRole(KeyRole.PARAM)) {
+            if (this.fixed.containsKey(key.name())) {
                 continue;
             }
-            Param<Object> p = newParam(key, defaults.getValue(key.name()));
+            Param<Object> p = newParam(key);
             if (list.stream().anyMatch(q -> q.name().equals(p.name()))) {
                 throw new IllegalStateException("two configuration keys give the Param name " + p.name());
             }
@@ -98,7 +96,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
 
     /** Whether a key of the key table is a Param of the Transformers. */
     static boolean isParamKey(String key) {
-        return ConfigKeys.decidesScoring(key) && !NOT_PARAMS.contains(key);
+        return ConfigKeys.isKey(key) && ConfigKeys.get(key).has(KeyRole.PARAM);
     }
 
     /** The Param name of a key: the part after its section, in camelCase ({@code weights-sha256}: weightsSha256). */
@@ -111,16 +109,18 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return b.toString();
     }
 
+    /** The Param of a key, typed by its declared type; a key that also takes a keyword is a String Param. */
     @SuppressWarnings("unchecked")
-    private Param<Object> newParam(ConfigKey key, ConfigValue defaultValue) {
+    private Param<Object> newParam(ConfigKey key) {
         String name = paramName(key.name());
         String doc = key.description() + " (job key " + key.name() + ")";
         KeyValidator valid = new KeyValidator(key.name(), getClass().getSimpleName() + " param " + name);
-        Param<?> p = switch (defaultValue.valueType()) {
-            case BOOLEAN -> new BooleanParam(this, name, doc);
-            case NUMBER -> defaultValue.unwrapped() instanceof Double ? new DoubleParam(this, name, doc, valid)
-                    : LONG_KEYS.contains(key.name()) ? new LongParam(this, name, doc, valid)
-                    : new IntParam(this, name, doc, valid);
+        KeyType.Kind kind = key.type().keyword() == null ? key.type().kind() : KeyType.Kind.STRING;
+        Param<?> p = switch (kind) {
+            case BOOL -> new BooleanParam(this, name, doc);
+            case INT -> new IntParam(this, name, doc, valid);
+            case LONG -> new LongParam(this, name, doc, valid);
+            case FRACTION -> new DoubleParam(this, name, doc, valid);
             default -> new Param<String>(this, name, doc, (scala.Function1<String, Object>) (Object) valid);
         };
         return (Param<Object>) p;
@@ -147,7 +147,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return String.valueOf(value);
     }
 
-    /** Spark's Param validator for one key: the job's check of that key's value. */
+    /** Spark's Param validator for one key: its declared type, range or choices (no other key is read). */
     private static final class KeyValidator extends AbstractFunction1<Object, Object> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String key;
@@ -197,7 +197,8 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
 
     /**
      * Sets a job key, e.g. {@code setConf("preprocess.crop-pct", 0.9)}: converted to the Param's type and checked
-     * as the job checks it (a {@link JobConfigException} with the job's message).
+     * against the key's declaration (a {@link JobConfigException} with the job's message). How keys combine is
+     * checked by {@link #jobConfig()} (at {@link #transform}).
      */
     public T setConf(String key, Object value) {
         Param<Object> p = param(key);
@@ -281,294 +282,85 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
         return outputPrefix;
     }
 
-    /** model.architecture. */
-    public String getArchitecture() {
-        return string("model.architecture");
-    }
+    // One-line typed accessors, one pair per Param key (ScoringUnitTest fails when a Param key lacks one). Each
+    // key's meaning is its documentation in defaults.conf, which is also its Param's doc. Keys that also take auto,
+    // sizes and durations are String Params, as a job file writes them ("auto", "100MiB", "10s").
 
-    public T setArchitecture(String value) {
-        return setConf("model.architecture", value);
-    }
-
-    /** model.weights: imagenet, none (seeded random) or a Keras .h5 file (path or Hadoop URI). */
-    public String getWeights() {
-        return string("model.weights");
-    }
-
-    public T setWeights(String value) {
-        return setConf("model.weights", value);
-    }
-
-    /** model.weights-sha256. */
-    public String getWeightsSha256() {
-        return string("model.weights-sha256");
-    }
-
-    public T setWeightsSha256(String value) {
-        return setConf("model.weights-sha256", value);
-    }
-
-    /** model.remote-weights-cache-dir. */
-    public String getRemoteWeightsCacheDir() {
-        return string("model.remote-weights-cache-dir");
-    }
-
-    public T setRemoteWeightsCacheDir(String value) {
-        return setConf("model.remote-weights-cache-dir", value);
-    }
-
-    /** model.torchscript. */
-    public String getTorchscript() {
-        return string("model.torchscript");
-    }
-
-    public T setTorchscript(String value) {
-        return setConf("model.torchscript", value);
-    }
-
-    /** model.torchscript-outputs. */
-    public String getTorchscriptOutputs() {
-        return string("model.torchscript-outputs");
-    }
-
-    public T setTorchscriptOutputs(String value) {
-        return setConf("model.torchscript-outputs", value);
-    }
+    public String getArchitecture() { return string("model.architecture"); }
+    public T setArchitecture(String value) { return setConf("model.architecture", value); }
+    public String getWeights() { return string("model.weights"); }
+    public T setWeights(String value) { return setConf("model.weights", value); }
+    public String getWeightsSha256() { return string("model.weights-sha256"); }
+    public T setWeightsSha256(String value) { return setConf("model.weights-sha256", value); }
+    public String getRemoteWeightsCacheDir() { return string("model.remote-weights-cache-dir"); }
+    public T setRemoteWeightsCacheDir(String value) { return setConf("model.remote-weights-cache-dir", value); }
+    public String getTorchscript() { return string("model.torchscript"); }
+    public T setTorchscript(String value) { return setConf("model.torchscript", value); }
+    public String getTorchscriptOutputs() { return string("model.torchscript-outputs"); }
+    public T setTorchscriptOutputs(String value) { return setConf("model.torchscript-outputs", value); }
+    public boolean getIncludeTop() { return bool("model.include-top"); }
+    public T setIncludeTop(boolean value) { return setConf("model.include-top", value); }
+    public String getPooling() { return string("model.pooling"); }
+    public T setPooling(String value) { return setConf("model.pooling", value); }
+    public int getClasses() { return integer("model.classes"); }
+    public T setClasses(int value) { return setConf("model.classes", value); }
+    public String getInputHeight() { return string("model.input-height"); }
+    public T setInputHeight(String value) { return setConf("model.input-height", value); }
+    public T setInputHeight(int value) { return setConf("model.input-height", Integer.toString(value)); }
+    public String getInputWidth() { return string("model.input-width"); }
+    public T setInputWidth(String value) { return setConf("model.input-width", value); }
+    public T setInputWidth(int value) { return setConf("model.input-width", Integer.toString(value)); }
+    public String getWeightsCacheDir() { return string("model.weights-cache-dir"); }
+    public T setWeightsCacheDir(String value) { return setConf("model.weights-cache-dir", value); }
+    public boolean getAllowDownload() { return bool("model.allow-download"); }
+    public T setAllowDownload(boolean value) { return setConf("model.allow-download", value); }
+    public long getSeed() { return (Long) getConf("model.seed"); }
+    public T setSeed(long value) { return setConf("model.seed", value); }
+    public String getPretrainedConfig() { return string("model.pretrained-config"); }
+    public T setPretrainedConfig(String value) { return setConf("model.pretrained-config", value); }
+    public boolean getFoldBatchnorm() { return bool("model.fold-batchnorm"); }
+    public T setFoldBatchnorm(boolean value) { return setConf("model.fold-batchnorm", value); }
+    public String getPrecision() { return string("model.precision"); }
+    public T setPrecision(String value) { return setConf("model.precision", value); }
+    public String getResize() { return string("preprocess.resize"); }
+    public T setResize(String value) { return setConf("preprocess.resize", value); }
+    public String getInterpolation() { return string("preprocess.interpolation"); }
+    public T setInterpolation(String value) { return setConf("preprocess.interpolation", value); }
+    public String getCropPct() { return string("preprocess.crop-pct"); }
+    public T setCropPct(String value) { return setConf("preprocess.crop-pct", value); }
+    public T setCropPct(double value) { return setConf("preprocess.crop-pct", Double.toString(value)); }
+    public String getMean() { return string("preprocess.mean"); }
+    public T setMean(String value) { return setConf("preprocess.mean", value); }
+    public String getStd() { return string("preprocess.std"); }
+    public T setStd(String value) { return setConf("preprocess.std", value); }
+    public String getMaxFileBytes() { return string("preprocess.max-file-bytes"); }
+    public T setMaxFileBytes(String value) { return setConf("preprocess.max-file-bytes", value); }
+    public T setMaxFileBytes(long bytes) { return setConf("preprocess.max-file-bytes", Long.toString(bytes)); }
+    public long getMaxPixels() { return (Long) getConf("preprocess.max-pixels"); }
+    public T setMaxPixels(long value) { return setConf("preprocess.max-pixels", value); }
+    public String getDecodeTimeout() { return string("preprocess.decode-timeout"); }
+    public T setDecodeTimeout(String value) { return setConf("preprocess.decode-timeout", value); }
+    public String getJpegDraft() { return string("preprocess.jpeg-draft"); }
+    public T setJpegDraft(String value) { return setConf("preprocess.jpeg-draft", value); }
+    public int getTopK() { return integer("scoring.top-k"); }
+    public T setTopK(int value) { return setConf("scoring.top-k", value); }
+    public boolean getNormalizeEmbeddings() { return bool("scoring.normalize-embeddings"); }
+    public T setNormalizeEmbeddings(boolean value) { return setConf("scoring.normalize-embeddings", value); }
+    public boolean getIncludeLogits() { return bool("scoring.include-logits"); }
+    public T setIncludeLogits(boolean value) { return setConf("scoring.include-logits", value); }
+    public int getBatchSize() { return integer("scoring.batch-size"); }
+    public T setBatchSize(int value) { return setConf("scoring.batch-size", value); }
+    public String getIntraOpThreads() { return string("scoring.intra-op-threads"); }
+    public T setIntraOpThreads(String value) { return setConf("scoring.intra-op-threads", value); }
+    public T setIntraOpThreads(int value) { return setConf("scoring.intra-op-threads", Integer.toString(value)); }
 
     /** Scores with a TorchScript model ({@code .pt}) instead of the built-in Xception. */
     public T setTorchScript(String file, String outputs) {
         return setArchitecture("torchscript").setTorchscript(file).setTorchscriptOutputs(outputs);
     }
 
-    /** model.include-top. */
-    public boolean getIncludeTop() {
-        return bool("model.include-top");
-    }
-
-    public T setIncludeTop(boolean value) {
-        return setConf("model.include-top", value);
-    }
-
-    /** model.pooling: avg or max. */
-    public String getPooling() {
-        return string("model.pooling");
-    }
-
-    public T setPooling(String value) {
-        return setConf("model.pooling", value);
-    }
-
-    /** model.classes. */
-    public int getClasses() {
-        return integer("model.classes");
-    }
-
-    public T setClasses(int value) {
-        return setConf("model.classes", value);
-    }
-
-    /** model.input-height: pixels, or auto (the weights' pretrained configuration). */
-    public String getInputHeight() {
-        return string("model.input-height");
-    }
-
-    public T setInputHeight(int value) {
-        return setConf("model.input-height", Integer.toString(value));
-    }
-
-    public T setInputHeight(String value) {
-        return setConf("model.input-height", value);
-    }
-
-    /** model.input-width: pixels, or auto (the weights' pretrained configuration). */
-    public String getInputWidth() {
-        return string("model.input-width");
-    }
-
-    public T setInputWidth(int value) {
-        return setConf("model.input-width", Integer.toString(value));
-    }
-
-    public T setInputWidth(String value) {
-        return setConf("model.input-width", value);
-    }
-
     public T setInputSize(int height, int width) {
         return setInputHeight(height).setInputWidth(width);
-    }
-
-    /** model.weights-cache-dir. */
-    public String getWeightsCacheDir() {
-        return string("model.weights-cache-dir");
-    }
-
-    public T setWeightsCacheDir(String value) {
-        return setConf("model.weights-cache-dir", value);
-    }
-
-    /** model.allow-download. */
-    public boolean getAllowDownload() {
-        return bool("model.allow-download");
-    }
-
-    public T setAllowDownload(boolean value) {
-        return setConf("model.allow-download", value);
-    }
-
-    /** model.seed. */
-    public long getSeed() {
-        return (Long) getConf("model.seed");
-    }
-
-    public T setSeed(long value) {
-        return setConf("model.seed", value);
-    }
-
-    /** model.fold-batchnorm. */
-    public boolean getFoldBatchnorm() {
-        return bool("model.fold-batchnorm");
-    }
-
-    public T setFoldBatchnorm(boolean value) {
-        return setConf("model.fold-batchnorm", value);
-    }
-
-    /** preprocess.resize: crop or squash. */
-    public String getResize() {
-        return string("preprocess.resize");
-    }
-
-    public T setResize(String value) {
-        return setConf("preprocess.resize", value);
-    }
-
-    /** preprocess.interpolation: bicubic, bilinear, nearest, or auto (the weights' pretrained configuration). */
-    public String getInterpolation() {
-        return string("preprocess.interpolation");
-    }
-
-    public T setInterpolation(String value) {
-        return setConf("preprocess.interpolation", value);
-    }
-
-    /** preprocess.crop-pct: a fraction in (0, 1], or auto (the weights' pretrained configuration). */
-    public String getCropPct() {
-        return string("preprocess.crop-pct");
-    }
-
-    public T setCropPct(double value) {
-        return setConf("preprocess.crop-pct", Double.toString(value));
-    }
-
-    public T setCropPct(String value) {
-        return setConf("preprocess.crop-pct", value);
-    }
-
-    /** preprocess.mean: per-channel RGB mean, or auto. */
-    public String getMean() {
-        return string("preprocess.mean");
-    }
-
-    public T setMean(String value) {
-        return setConf("preprocess.mean", value);
-    }
-
-    /** preprocess.std: per-channel RGB standard deviation, or auto. */
-    public String getStd() {
-        return string("preprocess.std");
-    }
-
-    public T setStd(String value) {
-        return setConf("preprocess.std", value);
-    }
-
-    /** model.precision: float32 (Keras-exact) or bfloat16 (the built-in network in libtorch bfloat16). */
-    public String getPrecision() {
-        return string("model.precision");
-    }
-
-    public T setPrecision(String value) {
-        return setConf("model.precision", value);
-    }
-
-    /** preprocess.decode-timeout: per-image decode time limit, e.g. 10s (0 = none). */
-    public String getDecodeTimeout() {
-        return string("preprocess.decode-timeout");
-    }
-
-    public T setDecodeTimeout(String value) {
-        return setConf("preprocess.decode-timeout", value);
-    }
-
-    /** preprocess.max-file-bytes: a size, e.g. 100MiB. */
-    public String getMaxFileBytes() {
-        return string("preprocess.max-file-bytes");
-    }
-
-    public T setMaxFileBytes(String value) {
-        return setConf("preprocess.max-file-bytes", value);
-    }
-
-    public T setMaxFileBytes(long bytes) {
-        return setConf("preprocess.max-file-bytes", Long.toString(bytes));
-    }
-
-    /** preprocess.max-pixels. */
-    public long getMaxPixels() {
-        return (Long) getConf("preprocess.max-pixels");
-    }
-
-    public T setMaxPixels(long value) {
-        return setConf("preprocess.max-pixels", value);
-    }
-
-    /** scoring.top-k. */
-    public int getTopK() {
-        return integer("scoring.top-k");
-    }
-
-    public T setTopK(int value) {
-        return setConf("scoring.top-k", value);
-    }
-
-    /** scoring.normalize-embeddings. */
-    public boolean getNormalizeEmbeddings() {
-        return bool("scoring.normalize-embeddings");
-    }
-
-    public T setNormalizeEmbeddings(boolean value) {
-        return setConf("scoring.normalize-embeddings", value);
-    }
-
-    /** scoring.include-logits. */
-    public boolean getIncludeLogits() {
-        return bool("scoring.include-logits");
-    }
-
-    public T setIncludeLogits(boolean value) {
-        return setConf("scoring.include-logits", value);
-    }
-
-    /** scoring.batch-size. */
-    public int getBatchSize() {
-        return integer("scoring.batch-size");
-    }
-
-    public T setBatchSize(int value) {
-        return setConf("scoring.batch-size", value);
-    }
-
-    /** scoring.intra-op-threads: auto or a number. */
-    public String getIntraOpThreads() {
-        return string("scoring.intra-op-threads");
-    }
-
-    public T setIntraOpThreads(String value) {
-        return setConf("scoring.intra-op-threads", value);
-    }
-
-    public T setIntraOpThreads(int value) {
-        return setConf("scoring.intra-op-threads", Integer.toString(value));
     }
 
     // ---- the job these params describe ----------------------------------------------------------------
@@ -578,6 +370,11 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
      * validated by {@link JobConfigLoader}: a {@link JobConfigException} with the job's message otherwise.
      */
     public JobConfig jobConfig() {
+        return loader().load();
+    }
+
+    /** The bundled defaults &lt;- presets and fixed keys &lt;- set Params. */
+    private JobConfigLoader loader() {
         JobConfigLoader loader = new JobConfigLoader();
         fixed.forEach((key, value) -> loader.value(key, value, getClass().getSimpleName()));
         for (Map.Entry<String, Param<Object>> e : byKey.entrySet()) {
@@ -586,7 +383,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
                 loader.value(e.getKey(), getOrDefault(p), getClass().getSimpleName() + " param " + p.name());
             }
         }
-        return loader.load();
+        return loader;
     }
 
     /** The model these params describe. */
@@ -597,15 +394,15 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
     // ---- Transformer ----------------------------------------------------------------------------------
 
     /**
-     * Checks the configuration (as the job does), the input column (present, binary) and that the output columns
-     * are free; adds them.
+     * Checks the input column (present, binary) and that the output columns are free; adds them. Only the schema
+     * and the scoring.* Params are read (no model, no file): {@link #transform} checks the whole configuration.
      */
     @Override
     public StructType transformSchema(StructType schema) {
-        return outputSchema(schema, jobConfig());
+        return outputSchema(schema, loader().scoring());
     }
 
-    private StructType outputSchema(StructType schema, JobConfig job) {
+    private StructType outputSchema(StructType schema, ScoringOptions scoring) {
         String in = getInputCol();
         List<String> names = Arrays.asList(schema.fieldNames());
         if (!names.contains(in)) {
@@ -618,7 +415,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
                     + " (image file bytes) but is " + schema.apply(in).dataType().simpleString() + ".");
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        for (StructField f : new ResultColumns(job.scoring(), getOutputPrefix()).fields()) {
+        for (StructField f : new ResultColumns(scoring, getOutputPrefix()).fields()) {
             if (names.contains(f.name())) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": output column '" + f.name()
                         + "' already exists; drop or rename it first.");
@@ -631,7 +428,7 @@ public abstract class XceptionTransformer<T extends XceptionTransformer<T>> exte
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         JobConfig job = jobConfig();
-        StructType out = outputSchema(dataset.schema(), job);
+        StructType out = outputSchema(dataset.schema(), job.scoring());
         // on the driver first, with the job's checks: a bad model fails here, before any task runs
         ModelPreflight.load(job, dataset.sparkSession().sparkContext().hadoopConfiguration(),
                 new PrintStream(java.io.OutputStream.nullOutputStream())).close();

@@ -2,7 +2,10 @@ package io.xceptionspark.sql;
 
 import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.config.KeyRole;
+import io.xceptionspark.config.ScoringOptions;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
@@ -21,22 +24,51 @@ public final class FunctionSettings {
 
     /** The job keys set in this session (without the prefix), sorted. */
     public static Map<String, String> of(SparkSession spark) {
+        return of(scala.jdk.javaapi.CollectionConverters.asJava(spark.conf().getAll()));
+    }
+
+    /**
+     * The job keys among these session settings: {@value #PREFIX}NAME where NAME lies in a section of the key
+     * table (other settings under the prefix, such as the warm-up plugin's {@code preload.job}, are not keys).
+     */
+    static Map<String, String> of(Map<String, String> sessionConf) {
         Map<String, String> keys = new TreeMap<>();
-        scala.collection.Iterator<scala.Tuple2<String, String>> all = spark.conf().getAll().iterator();
-        while (all.hasNext()) {
-            scala.Tuple2<String, String> e = all.next();
-            if (e._1().startsWith(PREFIX)) {
-                keys.put(e._1().substring(PREFIX.length()), e._2());
+        sessionConf.forEach((name, value) -> {
+            if (name.startsWith(PREFIX) && ConfigKeys.inSection(name.substring(PREFIX.length()))) {
+                keys.put(name.substring(PREFIX.length()), value);
             }
-        }
+        });
         return keys;
     }
 
-    /** The validated settings for these keys (unknown keys and bad values fail with the job's messages). */
+    /**
+     * The validated settings for these keys: the keys of the {@link KeyRole#SQL} role; unknown keys, other keys
+     * and bad values fail with the job's messages.
+     */
     public static JobConfig load(Map<String, String> keys) {
         JobConfigLoader loader = new JobConfigLoader();
         keys.forEach(loader::set);
+        for (String key : keys.keySet()) {
+            if (!ConfigKeys.get(key).has(KeyRole.SQL)) {
+                throw new JobConfigException(key + " is not a setting of the SQL functions (they take the model.*,"
+                        + " preprocess.* and scoring.* keys): remove " + PREFIX + key + " from the session.");
+            }
+        }
         return loader.load();
+    }
+
+    /**
+     * scoring.top-k for xception_labels without k, on a model with {@code classes} classes: more than it has fails
+     * the query as it fails a job (never clamped).
+     */
+    static int topK(ScoringOptions scoring, int classes) {
+        try {
+            scoring.checkTopK(classes);
+        } catch (JobConfigException e) {
+            throw new IllegalArgumentException("xception-spark SQL functions: " + e.getMessage() + " (" + PREFIX
+                    + "scoring.top-k), or pass k: xception_labels(content, k).", e);
+        }
+        return scoring.topK();
     }
 
     /** Makes the session's SQL functions use the given job's settings for these keys. */

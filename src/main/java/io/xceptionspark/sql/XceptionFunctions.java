@@ -56,7 +56,7 @@ public final class XceptionFunctions {
                                         + " none (set model.include-top = true).");
                             }
                             int k = args.size() == 2 ? intLiteral(LABELS, args.get(1), classes)
-                                    : Math.min(settings.scoring().topK(), classes);
+                                    : FunctionSettings.topK(settings.scoring(), classes);
                             // k is a constant, captured by the function: the UDF's only argument is the content
                             return udf(LABELS, new ImageFunctions.Labels(settings, k),
                                     OutputSchema.column(OutputSchema.TOP_K).type(), args.subList(0, 1));

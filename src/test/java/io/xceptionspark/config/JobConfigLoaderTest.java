@@ -46,7 +46,7 @@ class JobConfigLoaderTest {
         assertEquals(Duration.ofSeconds(10), job.preprocess().decodeTimeout());
         assertEquals(ScoringMode.LABELS, job.scoring().mode());
         assertEquals(5, job.scoring().topK());
-        assertEquals(ScoringOptions.AUTO_THREADS, job.scoring().intraOpThreads());
+        assertEquals(Auto.auto(), job.scoring().intraOpThreads());
         assertEquals(SaveMode.ERROR_IF_EXISTS, job.output().saveMode());
         assertFalse(job.output().incremental());
         assertEquals("local[*]", job.spark().master());
@@ -179,6 +179,31 @@ class JobConfigLoaderTest {
     void sizesAcceptUnits() {
         assertEquals(10L * 1024 * 1024,
                 new JobConfigLoader().set("preprocess.max-file-bytes", "10MiB").load().preprocess().maxFileBytes());
-        assertEquals(3, new JobConfigLoader().set("scoring.intra-op-threads", "3").load().scoring().intraOpThreads());
+        assertEquals(Auto.of(3), new JobConfigLoader().set("scoring.intra-op-threads", "3").load().scoring().intraOpThreads());
+    }
+
+    @Test
+    void streamManifestAndHttpKeysAreReadAsDeclared() {
+        JobConfig files = new JobConfigLoader().load();
+        assertTrue(files.source().stream().availableNow());
+        assertEquals(Duration.ofSeconds(60), files.source().http().readTimeout());
+        JobConfig stream = new JobConfigLoader().set("input.mode", "stream").set("input.stream.checkpoint", "/cp")
+                .set("output.save-mode", "append").set("input.stream.trigger", "1 minute")
+                .set("input.stream.max-bytes-per-trigger", "1GiB").set("input.stream.clean-source", "Archive")
+                .set("input.stream.archive-dir", "/archive").load();
+        assertEquals(InputMode.STREAM, stream.source().mode());
+        assertEquals(Duration.ofMinutes(1), stream.source().stream().trigger());
+        assertEquals(1L << 30, stream.source().stream().maxBytesPerTrigger());
+        assertEquals("archive", stream.source().stream().cleanSource());
+        String bad = problems(new JobConfigLoader().set("input.mode", "stream").set("input.stream.trigger", "soon")
+                .set("input.stream.clean-source", "move").set("input.manifest.format", "xml")
+                .set("input.http.retries", "11"));
+        assertTrue(bad.contains("input.stream.trigger = \"soon\" (command line): must be available-now or a duration"), bad);
+        assertTrue(bad.contains("input.stream.clean-source = \"move\" (command line): must be one of off, archive, delete"),
+                bad);
+        assertTrue(bad.contains("input.manifest.format = \"xml\" (command line): must be one of auto, table, parquet,"
+                + " delta, csv"), bad);
+        assertTrue(bad.contains("input.http.retries = \"11\" (command line): must be a whole number between 0 and 10"), bad);
+        assertTrue(bad.contains("input.mode = stream needs a checkpoint"), bad);
     }
 }

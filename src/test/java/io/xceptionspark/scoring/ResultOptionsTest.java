@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.xceptionspark.config.Auto;
 import io.xceptionspark.config.ScoringMode;
 import io.xceptionspark.config.ScoringOptions;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class ResultOptionsTest {
 
     @Test
     void labelsModeComputesTheTopKAndNoEmbedding() {
-        ScoreResult.Scored s = ResultOptions.of(new ScoringOptions(ScoringMode.LABELS, 3, true, false, 8, 0))
+        ScoreResult.Scored s = ResultOptions.of(new ScoringOptions(ScoringMode.LABELS, 3, true, false, 8, Auto.auto()))
                 .result(LOGITS, EMBEDDING);
         assertEquals(3, s.topK().length);
         assertEquals(1, s.topK()[0].classIndex());
@@ -29,10 +30,10 @@ class ResultOptionsTest {
     @Test
     void embeddingsModeNormalisesAsAskedAndComputesNoTopK() {
         ScoreResult.Scored normalised = ResultOptions.of(
-                new ScoringOptions(ScoringMode.EMBEDDINGS, 3, true, true, 8, 0)).result(LOGITS, EMBEDDING);
+                new ScoringOptions(ScoringMode.EMBEDDINGS, 3, true, true, 8, Auto.auto())).result(LOGITS, EMBEDDING);
         assertArrayEquals(new float[] {0.6f, 0.8f}, normalised.embedding(), 1e-6f);
         assertNull(normalised.topK());
-        ScoreResult.Scored raw = ResultOptions.of(new ScoringOptions(ScoringMode.BOTH, 2, false, false, 8, 0))
+        ScoreResult.Scored raw = ResultOptions.of(new ScoringOptions(ScoringMode.BOTH, 2, false, false, 8, Auto.auto()))
                 .result(LOGITS, EMBEDDING);
         assertSame(EMBEDDING, raw.embedding());
         assertEquals(2, raw.topK().length);
@@ -40,7 +41,7 @@ class ResultOptionsTest {
 
     @Test
     void everythingIgnoresTheModeForTheSqlFunctions() {
-        ScoreResult.Scored s = ResultOptions.everything(new ScoringOptions(ScoringMode.LABELS, 2, true, false, 8, 0))
+        ScoreResult.Scored s = ResultOptions.everything(new ScoringOptions(ScoringMode.LABELS, 2, true, false, 8, Auto.auto()))
                 .result(LOGITS, EMBEDDING);
         assertArrayEquals(new float[] {0.6f, 0.8f}, s.embedding(), 1e-6f);
         assertEquals(2, s.topK().length);
@@ -48,7 +49,7 @@ class ResultOptionsTest {
 
     @Test
     void topKOfAnyKMatchesComputingItAfresh() {
-        ScoreResult.Scored s = ResultOptions.of(new ScoringOptions(ScoringMode.LABELS, 3, false, false, 8, 0))
+        ScoreResult.Scored s = ResultOptions.of(new ScoringOptions(ScoringMode.LABELS, 3, false, false, 8, Auto.auto()))
                 .result(LOGITS, null);
         for (int k = 1; k <= 6; k++) {
             assertArrayEquals(Scores.topK(LOGITS, k), s.topK(k), "k = " + k);

@@ -3,6 +3,7 @@ package io.xceptionspark.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
+import io.xceptionspark.config.Auto;
 import io.xceptionspark.config.ScoringMode;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.scoring.ClassScore;
@@ -19,7 +20,7 @@ import scala.collection.immutable.ArraySeq;
 
 /** The output row's one definition: the schema contract, its encoders, and the README's table of it. */
 class OutputSchemaTest {
-    private static final ScoringOptions EVERYTHING = new ScoringOptions(ScoringMode.BOTH, 2, false, true, 4, 0);
+    private static final ScoringOptions EVERYTHING = new ScoringOptions(ScoringMode.BOTH, 2, false, true, 4, Auto.auto());
 
     @Test
     void theSchemaIsTheContractOfEarlierReleases() {
@@ -31,7 +32,7 @@ class OutputSchemaTest {
         assertEquals("struct<path:string,modification_time:timestamp,length:bigint,sha256:string,status:string,"
                 + "error_code:string,error_message:string,embedding:array<float>,model:string,scored_at:timestamp,"
                 + "run_date:date>",
-                OutputSchema.of(new ScoringOptions(ScoringMode.EMBEDDINGS, 5, true, false, 4, 0)).simpleString());
+                OutputSchema.of(new ScoringOptions(ScoringMode.EMBEDDINGS, 5, true, false, 4, Auto.auto())).simpleString());
         assertEquals(List.of("status", "error_code", "model", "run_date"), OutputSchema.PARTITION_COLUMNS);
         assertEquals("struct<error_code:string,error_message:string>", OutputSchema.ERROR_TYPE.simpleString());
     }

@@ -10,6 +10,8 @@ import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.config.KeyRole;
+import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
@@ -17,6 +19,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,6 +68,24 @@ class ScoringUnitTest {
     }
 
     @Test
+    void everyParamKeyHasATypedGetterAndASetter() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (ConfigKey key : ConfigKeys.withRole(KeyRole.PARAM)) {
+            String name = XceptionTransformer.paramName(key.name());
+            String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            boolean getter = Arrays.stream(XceptionScorer.class.getMethods())
+                    .anyMatch(m -> m.getName().equals("get" + suffix) && m.getParameterCount() == 0);
+            boolean setter = Arrays.stream(XceptionScorer.class.getMethods())
+                    .anyMatch(m -> m.getName().equals("set" + suffix) && m.getParameterCount() == 1
+                            && XceptionTransformer.class.isAssignableFrom(m.getReturnType()));
+            if (!getter || !setter) {
+                missing.add(key.name() + (getter ? "" : " get" + suffix) + (setter ? "" : " set" + suffix));
+            }
+        }
+        assertEquals(List.of(), missing, "Param keys without their one-line accessors in XceptionTransformer");
+    }
+
+    @Test
     void settersChainAndGettersReadBack() {
         XceptionLabeler labeler = new XceptionLabeler().setBatchSize(4).setTopK(3).setCropPct(0.9)
                 .setInterpolation("bilinear").setIntraOpThreads(2).setMaxFileBytes("1MiB").setSeed(1L << 40);
@@ -77,7 +98,7 @@ class ScoringUnitTest {
         JobConfig job = labeler.jobConfig();
         assertEquals(4, job.scoring().batchSize());
         assertEquals(3, job.scoring().topK());
-        assertEquals(2, job.scoring().intraOpThreads());
+        assertEquals(io.xceptionspark.config.Auto.of(2), job.scoring().intraOpThreads());
         assertEquals(1 << 20, job.preprocess().maxFileBytes());
         assertEquals(0.9, job.preprocess().cropPct());
         assertEquals(1L << 40, job.model().seed());
@@ -104,17 +125,20 @@ class ScoringUnitTest {
                 () -> new XceptionScorer().setConf("scoring.top_k", 3));
         assertTrue(unknown.getMessage().contains("did you mean 'scoring.top-k'"), unknown.getMessage());
 
-        // combinations are checked as the job checks them, before any work
+        // combinations are checked as the job checks them by transform(), before any work; transformSchema reads
+        // only the schema and the scoring Params
         XceptionEmbedder embedder = new XceptionEmbedder().setIncludeLogits(true);
         SparkSession spark = SparkTestSession.get();
         Dataset<Row> images = spark.read().format("binaryFile").load(TestData.path("edge-images").toString());
-        JobConfigException combination = assertThrows(JobConfigException.class,
-                () -> embedder.transformSchema(images.schema()));
+        assertTrue(Arrays.asList(embedder.transformSchema(images.schema()).fieldNames()).contains("logits"));
+        int loads = ModelCache.loadCount();
+        JobConfigException combination = assertThrows(JobConfigException.class, () -> embedder.transform(images));
         assertTrue(combination.getMessage().contains("scoring.include-logits = true needs the classifier's logits"),
                 combination.getMessage());
         JobConfigException small = assertThrows(JobConfigException.class,
-                () -> new XceptionScorer().setInputSize(64, 64).transformSchema(images.schema()));
+                () -> new XceptionScorer().setInputSize(64, 64).transform(images));
         assertTrue(small.getMessage().contains("model.input-height/input-width"), small.getMessage());
+        assertEquals(loads, ModelCache.loadCount(), "no model was loaded");
     }
 
     private static String after(String message, String marker) {
