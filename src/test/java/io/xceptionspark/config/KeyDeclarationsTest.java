@@ -49,7 +49,7 @@ class KeyDeclarationsTest {
         assertTrue(params.stream().allMatch(k -> k.matches("(model|preprocess|scoring)\\..*")), params.toString());
         // what every output records (its settings JSON) and what similar repeats for a query image
         Set<String> metadata = names(KeyRole.METADATA);
-        assertEquals(25, metadata.size(), metadata.toString());
+        assertEquals(26, metadata.size(), metadata.toString());
         Set<String> index = new TreeSet<>(metadata);
         index.remove("scoring.mode");
         assertEquals(index, names(KeyRole.INDEX));
