@@ -13,9 +13,9 @@ BEFORE_SIZES=${BEFORE_SIZES:-48}
 WORK=${WORK:-/tmp/xs-bench-partitions}
 source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
 echo "== build"
-mvn -B -ntp -q compile
+mvn -B -ntp -q test-compile   # the benchmarks are test code (src/test/java/io/xceptionspark/bench)
 mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-CP="target/classes:$(cat target/bench-classpath.txt)"
+CP="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
 grep -m1 "model name" /proc/cpuinfo
 grep -m1 "^flags" /proc/cpuinfo
 mkdir -p "$WORK"

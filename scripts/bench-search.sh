@@ -13,7 +13,7 @@ REF=target/reference-model/xception_ref.h5
 WEIGHTS=${WEIGHTS:-$([ -f "$REF" ] && echo "$REF" || echo none)}
 WORK=target/bench-search
 mkdir -p "$WORK" docs/bench
-mvn -B -ntp -q -DskipTests package
+mvn -B -ntp -q -DskipTests package   # compiles the tests too: the benchmark is test code
 OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent
        java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar)
 JVM=("-Xmx${DRIVER_MEMORY:-8g}" -Dai.djl.offline=true -Djdk.reflect.useDirectMethodHandle=false
@@ -21,5 +21,5 @@ JVM=("-Xmx${DRIVER_MEMORY:-8g}" -Dai.djl.offline=true -Djdk.reflect.useDirectMet
 for p in "${OPENS[@]}"; do JVM+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
 grep -m1 'model name' /proc/cpuinfo || true
 echo "cpu flags: $(grep -m1 -o -w -E 'avx2|avx512f|avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} java "${JVM[@]}" -cp "$(cat target/classpath.txt):target/xception-spark.jar" \
+SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} java "${JVM[@]}" -cp "$(cat target/classpath.txt):target/xception-spark.jar:target/test-classes" \
   io.xceptionspark.bench.SearchBenchmark "$WEIGHTS" sample-data "$WORK" "$ROWS" "$DUPLICATE_ROWS" "${OUT:-docs/bench/search.json}"

@@ -17,9 +17,9 @@ OUT=${OUT:-docs/bench/stream.json}
 
 source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
 echo "== build"
-mvn -B -ntp -q compile
+mvn -B -ntp -q test-compile   # the benchmarks are test code (src/test/java/io/xceptionspark/bench)
 mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-CP="target/classes:$(cat target/bench-classpath.txt)"
+CP="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
 grep -m1 "model name" /proc/cpuinfo
 grep -m1 "^flags" /proc/cpuinfo
 echo "== load: $(cat /proc/loadavg)"
