@@ -101,11 +101,11 @@ final class ParquetCommit {
     void publish(String runId, boolean replace) {
         try {
             Path journal = writeJournal(runId, replace);
-            CrashPoints.reached(CrashPoints.PUBLISH_COMMITTED);
+            CommitListeners.reached(CommitListener.Stage.PUBLISH_COMMITTED, runId);
             apply(journal, 1);
-            CrashPoints.reached(CrashPoints.PUBLISH_RUN_VISIBLE);
+            CommitListeners.reached(CommitListener.Stage.PUBLISH_RUN_VISIBLE, runId);
             apply(journal, Integer.MAX_VALUE);
-            CrashPoints.reached(CrashPoints.PUBLISH_APPLIED);
+            CommitListeners.reached(CommitListener.Stage.PUBLISH_APPLIED, runId);
             try (OutputStream marker = fs.create(new Path(output, "_SUCCESS"), true)) {
                 marker.flush(); // like Spark's own commit: schedulers may wait for it
             }
