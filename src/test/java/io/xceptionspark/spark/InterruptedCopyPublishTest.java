@@ -42,7 +42,7 @@ class InterruptedCopyPublishTest {
             write(fs, new Path(runDir, "part-0.parquet"), "part-0.parquet");
             write(fs, new Path(runDir, "run_date=2026-12-07/part-2.parquet"), "run_date=2026-12-07/part-2.parquet");
 
-            List<String> done = new ParquetCommit(fs, out).recover("run2");
+            List<String> done = new ParquetCommit(fs, out).recover();
 
             assertTrue(done.get(0).contains("completed the publish of run run1"), done.toString());
             for (String f : files) {
