@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The S3 benchmark (not a test; io.xceptionspark.store.S3Benchmark, beside the tests since S3Proxy is a test
+# The S3 benchmark (not a test; io.xceptionspark.bench.S3Benchmark, test code like every benchmark: S3Proxy is a test
 # dependency): PHOTOS (2,000) benchmark JPEGs (BenchImages: 400-900 px, cut from sample-data) scored by the
 # job from local disk and from S3 (S3Proxy on 127.0.0.1, its filesystem store, read through hadoop-aws's
 # S3A), Xception 299x299 with random weights, local[2], after a warm-up run: images/s of each and the ratio
@@ -29,4 +29,4 @@ JAVA=(java -Xms1g -Xmx3g -Dai.djl.offline=true --add-modules=jdk.incubator.vecto
 echo "== $PHOTOS photos"
 "${JAVA[@]}" io.xceptionspark.bench.BenchImages sample-data "$WORK/photos" "$PHOTOS" 1
 echo "== local vs S3, then the listing of $FOLDERS x $PER_FOLDER objects"
-SPARK_LOCAL_IP=127.0.0.1 "${JAVA[@]}" io.xceptionspark.store.S3Benchmark "$WORK" "$WORK/photos" "$FOLDERS" "$PER_FOLDER" "$OUT"
+SPARK_LOCAL_IP=127.0.0.1 "${JAVA[@]}" io.xceptionspark.bench.S3Benchmark "$WORK" "$WORK/photos" "$FOLDERS" "$PER_FOLDER" "$OUT"

@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.spark.OutputLock;
 import io.xceptionspark.testing.S3Store;
+import io.xceptionspark.testing.StoreExtension;
 import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.TestStore;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link StoreChecks} on S3 (S3Proxy on 127.0.0.1, its filesystem store, hadoop-aws's S3A), and what only S3
@@ -23,35 +22,24 @@ import org.junit.jupiter.api.Test;
  * or missing connector end in seconds with exit 2 and one message naming the fix, nothing written.
  */
 class S3StoreTest extends StoreChecks {
-    private static S3Store s3;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3Store.start(Files.createTempDirectory("xception-s3"), "photos");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
+    @RegisterExtension
+    static final StoreExtension<S3Store> S3 = StoreExtension.s3("photos");
 
     @Override
     TestStore store() {
-        return s3;
+        return S3.get();
     }
 
     @Test
     void parquetOnS3IsRefusedUnlessAllowedPointingToDelta() throws Exception {
         String d = dir("refused");
-        s3.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
-                new org.apache.hadoop.fs.Path(s3.uri(d + "dog.jpg")));
-        CliRun run = cli(concat(List.of("score", "--input", s3.uri(d), "--output", s3.uri(d + "out")), MODEL));
+        S3.get().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
+                new org.apache.hadoop.fs.Path(S3.get().uri(d + "dog.jpg")));
+        CliRun run = cli(concat(List.of("score", "--input", S3.get().uri(d), "--output", S3.get().uri(d + "out")), MODEL));
         assertEquals(2, run.code(), run.toString());
         assertTrue(run.err().contains("output.format = delta") && run.err().contains("output.allow-non-atomic-publish"),
                 run.toString());
-        assertFalse(s3.fs().exists(new org.apache.hadoop.fs.Path(s3.uri(d + "out"))), "nothing written");
+        assertFalse(S3.get().fs().exists(new org.apache.hadoop.fs.Path(S3.get().uri(d + "out"))), "nothing written");
         assertTrue(run.out().contains("--packages org.apache.hadoop:hadoop-aws:3.5.0,"), "the spark-submit line has"
                 + " the connector: " + run.out());
     }
@@ -59,27 +47,27 @@ class S3StoreTest extends StoreChecks {
     @Test
     void badBucketCredentialsEndpointOrConnectorEndInSecondsWithExitTwo() throws Exception {
         String d = dir("bad");
-        s3.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
-                new org.apache.hadoop.fs.Path(s3.uri(d + "in/dog.jpg")));
-        String output = s3.uri(d + "out");
-        String bucket = "fs.s3a.bucket." + s3.bucket() + ".";
-        expectExit2("access denied", "secret.key", List.of("--input", s3.uri(d + "in"), "--output", output,
+        S3.get().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
+                new org.apache.hadoop.fs.Path(S3.get().uri(d + "in/dog.jpg")));
+        String output = S3.get().uri(d + "out");
+        String bucket = "fs.s3a.bucket." + S3.get().bucket() + ".";
+        expectExit2("access denied", "secret.key", List.of("--input", S3.get().uri(d + "in"), "--output", output,
                 "--set", "spark.conf.spark.hadoop." + bucket + "secret.key=wrong"));
         expectExit2("access denied", "secret.key", List.of("--input", TestData.sample("dog.jpg").toString(),
                 "--output", output, "--set", "spark.conf.spark.hadoop." + bucket + "secret.key=wrong"));
         // a bucket the server lacks, reached with the same endpoint and credentials
         List<String> missingBucket = new ArrayList<>(List.of("--input", "s3a://no-such-bucket/photos", "--output", output));
-        s3.hadoopSettings().forEach((k, v) -> missingBucket.addAll(List.of("--set",
-                "spark.conf.spark.hadoop." + k.replace("." + s3.bucket() + ".", ".no-such-bucket.") + "=" + v)));
+        S3.get().hadoopSettings().forEach((k, v) -> missingBucket.addAll(List.of("--set",
+                "spark.conf.spark.hadoop." + k.replace("." + S3.get().bucket() + ".", ".no-such-bucket.") + "=" + v)));
         expectExit2("bucket does not exist", "bucket", missingBucket);
-        expectExit2("cannot be reached", "fs.s3a.endpoint", List.of("--input", s3.uri(d + "in"), "--output", output,
+        expectExit2("cannot be reached", "fs.s3a.endpoint", List.of("--input", S3.get().uri(d + "in"), "--output", output,
                 "--set", "spark.conf.spark.hadoop." + bucket + "endpoint=http://127.0.0.1:1"));
         expectExit2("connector for gs:// is not on the class path", "--packages", List.of("--input", "gs://photos/in",
                 "--output", output));
         expectExit2("connector for s3a:// is not on the class path", "hadoop-aws", List.of("--input",
                 TestData.sample("dog.jpg").toString(), "--output", "s3a://never-opened/out",
                 "--set", "spark.conf.spark.hadoop.fs.s3a.impl=org.example.AbsentS3AFileSystem"));
-        assertFalse(s3.fs().exists(new org.apache.hadoop.fs.Path(output)), "nothing written");
+        assertFalse(S3.get().fs().exists(new org.apache.hadoop.fs.Path(output)), "nothing written");
     }
 
     /**
@@ -89,14 +77,14 @@ class S3StoreTest extends StoreChecks {
      */
     @Test
     void twoRunsTakingTheLockAtOnceOneWins() throws Exception {
-        assertEquals(0, doubleAcquisitions(s3.fs(), 24), "each lock went to exactly one run");
-        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("lock") + "out"));
-        try (OutputLock first = OutputLock.acquire(s3.fs(), out, "run-1")) {
+        assertEquals(0, doubleAcquisitions(S3.get().fs(), 24), "each lock went to exactly one run");
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(S3.get().uri(dir("lock") + "out"));
+        try (OutputLock first = OutputLock.acquire(S3.get().fs(), out, "run-1")) {
             JobConfigException second = assertThrows(JobConfigException.class,
-                    () -> OutputLock.acquire(s3.fs(), out, "run-2"));
+                    () -> OutputLock.acquire(S3.get().fs(), out, "run-2"));
             assertTrue(second.getMessage().contains("run run-1"), second.getMessage());
         }
-        try (OutputLock next = OutputLock.acquire(s3.fs(), out, "run-3")) {
+        try (OutputLock next = OutputLock.acquire(S3.get().fs(), out, "run-3")) {
             assertEquals("run-3", next.runId(), "released, then taken by the next run");
         }
     }
@@ -107,7 +95,7 @@ class S3StoreTest extends StoreChecks {
         int doubles = 0;
         try {
             for (int i = 0; i < outputs; i++) {
-                org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("race") + "out"));
+                org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(S3.get().uri(dir("race") + "out"));
                 java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
                 List<java.util.concurrent.Future<Boolean>> runs = new ArrayList<>();
                 for (String run : List.of("a", "b")) {
