@@ -14,18 +14,9 @@ PER_FOLDER=${PER_FOLDER:-1000}
 WORK=${WORK:-/tmp/xs-bench-s3}
 OUT=${OUT:-docs/bench/s3.json}
 
-source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
-echo "== build"
-mvn -B -ntp -q test-compile
-mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-s3-classpath.txt >/dev/null
-CP="target/test-classes:target/classes:$(cat target/bench-s3-classpath.txt)"
-grep -m1 "model name" /proc/cpuinfo
-grep -m1 "^flags" /proc/cpuinfo
-echo "load average: $(cat /proc/loadavg) (the machine may be shared: figures are from one run)"
-mkdir -p "$WORK"
-trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
+source scripts/lib/bench-jvm.sh   # BENCH_CP, XS_JAVA_OPENS; builds, prints the CPU and the load, makes $WORK
 JAVA=(java -Xms1g -Xmx3g -Dai.djl.offline=true --add-modules=jdk.incubator.vector "${XS_JAVA_OPENS[@]}"
-      -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true -cp "$CP")
+      -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true -cp "$BENCH_CP")
 echo "== $PHOTOS photos"
 "${JAVA[@]}" io.xceptionspark.bench.BenchImages sample-data "$WORK/photos" "$PHOTOS" 1
 echo "== local vs S3, then the listing of $FOLDERS x $PER_FOLDER objects"
