@@ -24,13 +24,14 @@ class HdfsStoreTest extends StoreChecks {
     /** A missing path and a NameNode that cannot be reached: exit 2, one message naming the fix, in seconds. */
     @Test
     void missingPathOrUnreachableNameNodeEndInSecondsWithExitTwo() {
-        CliRun missing = cli(concat(List.of("score", "--input", HDFS.get().uri("no-such-dir"), "--output",
-                HDFS.get().uri(dir("bad") + "out"), "--set", "output.format=delta"), MODEL));
+        HdfsStore hdfs = HDFS.get();
+        CliRun missing = cli(concat(List.of("score", "--input", hdfs.uri("no-such-dir"), "--output",
+                hdfs.uri(dir("bad") + "out"), "--set", "output.format=delta"), MODEL));
         System.out.printf("bad input, %.1f s, exit %d: %s%n", missing.seconds(), missing.code(), missing.err().strip());
         assertEquals(2, missing.code(), missing.toString());
         assertTrue(missing.err().contains("does not exist"), missing.toString());
         CliRun unreachable = cli(concat(List.of("score", "--input", "hdfs://127.0.0.1:1/photos", "--output",
-                HDFS.get().uri(dir("bad") + "out"), "--set", "output.format=delta"), MODEL));
+                hdfs.uri(dir("bad") + "out"), "--set", "output.format=delta"), MODEL));
         System.out.printf("bad input, %.1f s, exit %d: %s%n", unreachable.seconds(), unreachable.code(),
                 unreachable.err().strip());
         assertEquals(2, unreachable.code(), unreachable.toString());

@@ -32,42 +32,44 @@ class S3StoreTest extends StoreChecks {
 
     @Test
     void parquetOnS3IsRefusedUnlessAllowedPointingToDelta() throws Exception {
+        S3Store s3 = S3.get();
         String d = dir("refused");
-        S3.get().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
-                new org.apache.hadoop.fs.Path(S3.get().uri(d + "dog.jpg")));
-        CliRun run = cli(concat(List.of("score", "--input", S3.get().uri(d), "--output", S3.get().uri(d + "out")), MODEL));
+        s3.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
+                new org.apache.hadoop.fs.Path(s3.uri(d + "dog.jpg")));
+        CliRun run = cli(concat(List.of("score", "--input", s3.uri(d), "--output", s3.uri(d + "out")), MODEL));
         assertEquals(2, run.code(), run.toString());
         assertTrue(run.err().contains("output.format = delta") && run.err().contains("output.allow-non-atomic-publish"),
                 run.toString());
-        assertFalse(S3.get().fs().exists(new org.apache.hadoop.fs.Path(S3.get().uri(d + "out"))), "nothing written");
+        assertFalse(s3.fs().exists(new org.apache.hadoop.fs.Path(s3.uri(d + "out"))), "nothing written");
         assertTrue(run.out().contains("--packages org.apache.hadoop:hadoop-aws:3.5.0,"), "the spark-submit line has"
                 + " the connector: " + run.out());
     }
 
     @Test
     void badBucketCredentialsEndpointOrConnectorEndInSecondsWithExitTwo() throws Exception {
+        S3Store s3 = S3.get();
         String d = dir("bad");
-        S3.get().fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
-                new org.apache.hadoop.fs.Path(S3.get().uri(d + "in/dog.jpg")));
-        String output = S3.get().uri(d + "out");
-        String bucket = "fs.s3a.bucket." + S3.get().bucket() + ".";
-        expectExit2("access denied", "secret.key", List.of("--input", S3.get().uri(d + "in"), "--output", output,
+        s3.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
+                new org.apache.hadoop.fs.Path(s3.uri(d + "in/dog.jpg")));
+        String output = s3.uri(d + "out");
+        String bucket = "fs.s3a.bucket." + s3.bucket() + ".";
+        expectExit2("access denied", "secret.key", List.of("--input", s3.uri(d + "in"), "--output", output,
                 "--set", "spark.conf.spark.hadoop." + bucket + "secret.key=wrong"));
         expectExit2("access denied", "secret.key", List.of("--input", TestData.sample("dog.jpg").toString(),
                 "--output", output, "--set", "spark.conf.spark.hadoop." + bucket + "secret.key=wrong"));
         // a bucket the server lacks, reached with the same endpoint and credentials
         List<String> missingBucket = new ArrayList<>(List.of("--input", "s3a://no-such-bucket/photos", "--output", output));
-        S3.get().hadoopSettings().forEach((k, v) -> missingBucket.addAll(List.of("--set",
-                "spark.conf.spark.hadoop." + k.replace("." + S3.get().bucket() + ".", ".no-such-bucket.") + "=" + v)));
+        s3.hadoopSettings().forEach((k, v) -> missingBucket.addAll(List.of("--set",
+                "spark.conf.spark.hadoop." + k.replace("." + s3.bucket() + ".", ".no-such-bucket.") + "=" + v)));
         expectExit2("bucket does not exist", "bucket", missingBucket);
-        expectExit2("cannot be reached", "fs.s3a.endpoint", List.of("--input", S3.get().uri(d + "in"), "--output", output,
+        expectExit2("cannot be reached", "fs.s3a.endpoint", List.of("--input", s3.uri(d + "in"), "--output", output,
                 "--set", "spark.conf.spark.hadoop." + bucket + "endpoint=http://127.0.0.1:1"));
         expectExit2("connector for gs:// is not on the class path", "--packages", List.of("--input", "gs://photos/in",
                 "--output", output));
         expectExit2("connector for s3a:// is not on the class path", "hadoop-aws", List.of("--input",
                 TestData.sample("dog.jpg").toString(), "--output", "s3a://never-opened/out",
                 "--set", "spark.conf.spark.hadoop.fs.s3a.impl=org.example.AbsentS3AFileSystem"));
-        assertFalse(S3.get().fs().exists(new org.apache.hadoop.fs.Path(output)), "nothing written");
+        assertFalse(s3.fs().exists(new org.apache.hadoop.fs.Path(output)), "nothing written");
     }
 
     /**
@@ -77,25 +79,27 @@ class S3StoreTest extends StoreChecks {
      */
     @Test
     void twoRunsTakingTheLockAtOnceOneWins() throws Exception {
-        assertEquals(0, doubleAcquisitions(S3.get().fs(), 24), "each lock went to exactly one run");
-        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(S3.get().uri(dir("lock") + "out"));
-        try (OutputLock first = OutputLock.acquire(S3.get().fs(), out, "run-1")) {
+        S3Store s3 = S3.get();
+        assertEquals(0, doubleAcquisitions(s3.fs(), 24), "each lock went to exactly one run");
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("lock") + "out"));
+        try (OutputLock first = OutputLock.acquire(s3.fs(), out, "run-1")) {
             JobConfigException second = assertThrows(JobConfigException.class,
-                    () -> OutputLock.acquire(S3.get().fs(), out, "run-2"));
+                    () -> OutputLock.acquire(s3.fs(), out, "run-2"));
             assertTrue(second.getMessage().contains("run run-1"), second.getMessage());
         }
-        try (OutputLock next = OutputLock.acquire(S3.get().fs(), out, "run-3")) {
+        try (OutputLock next = OutputLock.acquire(s3.fs(), out, "run-3")) {
             assertEquals("run-3", next.runId(), "released, then taken by the next run");
         }
     }
 
     /** Outputs (of {@code outputs}) whose lock two racing runs both took. */
     static int doubleAcquisitions(org.apache.hadoop.fs.FileSystem fs, int outputs) throws Exception {
+        S3Store s3 = S3.get();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         int doubles = 0;
         try {
             for (int i = 0; i < outputs; i++) {
-                org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(S3.get().uri(dir("race") + "out"));
+                org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("race") + "out"));
                 java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
                 List<java.util.concurrent.Future<Boolean>> runs = new ArrayList<>();
                 for (String run : List.of("a", "b")) {
