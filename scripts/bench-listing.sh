@@ -14,17 +14,9 @@ HEAP=${HEAP:-2g}
 WORK=${WORK:-/tmp/xs-bench-listing}
 OUT=${OUT:-docs/bench/listing-1m.json}
 
-source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
-echo "== build"
-mvn -B -ntp -q compile
-mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-CP="target/classes:$(cat target/bench-classpath.txt)"
-grep -m1 "model name" /proc/cpuinfo
-grep -m1 "^flags" /proc/cpuinfo
+source scripts/lib/bench-jvm.sh   # BENCH_CP, XS_JAVA_OPENS; builds, prints the CPU, makes $WORK
 echo "== $FOLDERS folders x $PER_FOLDER files under $WORK, -Xmx$HEAP"
-mkdir -p "$WORK"
-trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
 TIMES=$(mktemp)
-/usr/bin/time -v -o "$TIMES" java -Xmx"$HEAP" "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$CP" io.xceptionspark.bench.ListingBenchmark \
+/usr/bin/time -v -o "$TIMES" java -Xmx"$HEAP" "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$BENCH_CP" io.xceptionspark.bench.ListingBenchmark \
   "$WORK" "$FOLDERS" "$PER_FOLDER" "$OUT"
 grep -E "Maximum resident|Elapsed \(wall" "$TIMES"; rm -f "$TIMES"

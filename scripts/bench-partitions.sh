@@ -11,19 +11,11 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-48,2000}
 BEFORE_SIZES=${BEFORE_SIZES:-48}
 WORK=${WORK:-/tmp/xs-bench-partitions}
-source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
-echo "== build"
-mvn -B -ntp -q compile
-mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-CP="target/classes:$(cat target/bench-classpath.txt)"
-grep -m1 "model name" /proc/cpuinfo
-grep -m1 "^flags" /proc/cpuinfo
-mkdir -p "$WORK"
-trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
+source scripts/lib/bench-jvm.sh   # BENCH_CP, XS_JAVA_OPENS; builds, prints the CPU, makes $WORK
 for mode in default before; do
   sizes=$([ "$mode" = before ] && echo "$BEFORE_SIZES" || echo "$SIZES")
   echo "== $mode partitions, $sizes images"
-  java -Xmx2g "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$CP" io.xceptionspark.bench.PartitionSpreadBenchmark \
+  java -Xmx2g "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$BENCH_CP" io.xceptionspark.bench.PartitionSpreadBenchmark \
     "$WORK" "$sizes" "docs/bench/partitions$([ "$mode" = before ] && echo -before).json" "$mode" 2>"$WORK/$mode.log" \
     || { tail -30 "$WORK/$mode.log"; exit 1; }
 done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The S3 benchmark (not a test; io.xceptionspark.store.S3Benchmark, beside the tests since S3Proxy is a test
+# The S3 benchmark (not a test; io.xceptionspark.bench.S3Benchmark, test code like every benchmark: S3Proxy is a test
 # dependency): PHOTOS (2,000) benchmark JPEGs (BenchImages: 400-900 px, cut from sample-data) scored by the
 # job from local disk and from S3 (S3Proxy on 127.0.0.1, its filesystem store, read through hadoop-aws's
 # S3A), Xception 299x299 with random weights, local[2], after a warm-up run: images/s of each and the ratio
@@ -14,19 +14,10 @@ PER_FOLDER=${PER_FOLDER:-1000}
 WORK=${WORK:-/tmp/xs-bench-s3}
 OUT=${OUT:-docs/bench/s3.json}
 
-source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
-echo "== build"
-mvn -B -ntp -q test-compile
-mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-s3-classpath.txt >/dev/null
-CP="target/test-classes:target/classes:$(cat target/bench-s3-classpath.txt)"
-grep -m1 "model name" /proc/cpuinfo
-grep -m1 "^flags" /proc/cpuinfo
-echo "load average: $(cat /proc/loadavg) (the machine may be shared: figures are from one run)"
-mkdir -p "$WORK"
-trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
+source scripts/lib/bench-jvm.sh   # BENCH_CP, XS_JAVA_OPENS; builds, prints the CPU and the load, makes $WORK
 JAVA=(java -Xms1g -Xmx3g -Dai.djl.offline=true --add-modules=jdk.incubator.vector "${XS_JAVA_OPENS[@]}"
-      -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true -cp "$CP")
+      -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true -cp "$BENCH_CP")
 echo "== $PHOTOS photos"
 "${JAVA[@]}" io.xceptionspark.bench.BenchImages sample-data "$WORK/photos" "$PHOTOS" 1
 echo "== local vs S3, then the listing of $FOLDERS x $PER_FOLDER objects"
-SPARK_LOCAL_IP=127.0.0.1 "${JAVA[@]}" io.xceptionspark.store.S3Benchmark "$WORK" "$WORK/photos" "$FOLDERS" "$PER_FOLDER" "$OUT"
+SPARK_LOCAL_IP=127.0.0.1 "${JAVA[@]}" io.xceptionspark.bench.S3Benchmark "$WORK" "$WORK/photos" "$FOLDERS" "$PER_FOLDER" "$OUT"

@@ -13,13 +13,11 @@ REF=target/reference-model/xception_ref.h5
 WEIGHTS=${WEIGHTS:-$([ -f "$REF" ] && echo "$REF" || echo none)}
 WORK=target/bench-search
 mkdir -p "$WORK" docs/bench
-mvn -B -ntp -q -DskipTests package
-OPENS=(java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent
-       java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar)
+mvn -B -ntp -q -DskipTests package   # compiles the tests too: the benchmark is test code
+source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
 JVM=("-Xmx${DRIVER_MEMORY:-8g}" -Dai.djl.offline=true -Djdk.reflect.useDirectMethodHandle=false
-     -Dlog4j2.configurationFile=conf/log4j2.properties)
-for p in "${OPENS[@]}"; do JVM+=("--add-opens=java.base/$p=ALL-UNNAMED"); done
+     -Dlog4j2.configurationFile=conf/log4j2.properties "${XS_JAVA_OPENS[@]}")
 grep -m1 'model name' /proc/cpuinfo || true
 echo "cpu flags: $(grep -m1 -o -w -E 'avx2|avx512f|avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} java "${JVM[@]}" -cp "$(cat target/classpath.txt):target/xception-spark.jar" \
+SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1} java "${JVM[@]}" -cp "$(cat target/classpath.txt):target/xception-spark.jar:target/test-classes" \
   io.xceptionspark.bench.SearchBenchmark "$WEIGHTS" sample-data "$WORK" "$ROWS" "$DUPLICATE_ROWS" "${OUT:-docs/bench/search.json}"

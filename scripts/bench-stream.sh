@@ -15,16 +15,7 @@ MAX_FILES_PER_TRIGGER=${MAX_FILES_PER_TRIGGER:-0}
 WORK=${WORK:-/tmp/xs-bench-stream}
 OUT=${OUT:-docs/bench/stream.json}
 
-source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
-echo "== build"
-mvn -B -ntp -q compile
-mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-CP="target/classes:$(cat target/bench-classpath.txt)"
-grep -m1 "model name" /proc/cpuinfo
-grep -m1 "^flags" /proc/cpuinfo
-echo "== load: $(cat /proc/loadavg)"
-mkdir -p "$WORK"
-trap '[ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"' EXIT
-java -Xmx4g "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$CP" io.xceptionspark.bench.StreamBenchmark \
+source scripts/lib/bench-jvm.sh   # BENCH_CP, XS_JAVA_OPENS; builds, prints the CPU and the load, makes $WORK
+java -Xmx4g "${XS_JAVA_OPENS[@]}" -Dai.djl.offline=true -cp "$BENCH_CP" io.xceptionspark.bench.StreamBenchmark \
   "$WORK" "$IMAGES" "$NOOP_FILES" "$OUT" "$INPUT" "$MAX_FILES_PER_TRIGGER"
 echo "== load after: $(cat /proc/loadavg)"

@@ -38,15 +38,16 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== build"
 mvn -B -ntp -q -DskipTests package
-CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar"
+# the benchmark classes (and HashFixtures) are test code: the build above compiled them (-DskipTests compiles the
+# tests, runs none)
+CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar:$ROOT/target/test-classes"
 source scripts/lib/native-memory.sh
 xs_export_malloc_tunables conf
 JAVA=(java -Xms1g -Xmx2g -Dai.djl.offline=true --add-modules=jdk.incubator.vector -cp "$CP")
 
 echo "== weights: the hash fixture's Keras xception (.h5, written in Java)"
 WEIGHTS=$WORK/xception_hash.h5
-# HashFixtures is test code: the build above compiled it (-DskipTests compiles the tests, runs none)
-[ -s "$WEIGHTS" ] || java -cp "$ROOT/target/test-classes:$CP" io.xceptionspark.testing.HashFixtures "$WEIGHTS"
+[ -s "$WEIGHTS" ] || java -cp "$CP" io.xceptionspark.testing.HashFixtures "$WEIGHTS"
 
 echo "== image sets"
 make_set() { # DIR COUNT [--phone]

@@ -7,14 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="${REPORT_BENCH_DIR:-target/report-bench}"
 rm -rf "$WORK" && mkdir -p "$WORK"
-mvn -B -ntp -q -DskipTests package >/dev/null
+mvn -B -ntp -q -DskipTests package >/dev/null   # compiles the tests too: the benchmark is test code
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2000 100000)
-JAVA_OPTS=(-Xmx6g -Dai.djl.offline=true -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-         java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  JAVA_OPTS+=("--add-opens=java.base/$p=ALL-UNNAMED")
-done
+source scripts/lib/spark-home.sh   # XS_JAVA_OPENS
+JAVA_OPTS=(-Xmx6g -Dai.djl.offline=true -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
+           "${XS_JAVA_OPENS[@]}")
 exec java "${JAVA_OPTS[@]}" \
-  -cp "target/classes:$(cat target/classpath.txt)" io.xceptionspark.bench.ReportBenchmark \
+  -cp "$(cat target/classpath.txt):target/xception-spark.jar:target/test-classes" io.xceptionspark.bench.ReportBenchmark \
   sample-data "$WORK" docs/bench/report.json "${SIZES[@]}"

@@ -6,16 +6,19 @@
 # JVM maps it at start.
 #
 # The first `score` after a build records the archive (-XX:ArchiveClassesAtExit: the JVM writes it at exit, a few
-# seconds); later runs map it (-XX:SharedArchiveFile). Its name is a hash of the java binary's version, the resolved
-# classpath and the jar's size and time, so a rebuild or another JDK makes a new one and the old one is deleted. An
-# archive that does not match is ignored by the JVM (-Xshare:auto), never an error.
+# seconds); later runs map it (-XX:SharedArchiveFile). Its name is a hash of the JDK (the java binary's resolved path,
+# and its and the JDK's module image's size and time: no `java -version`, which costs a JVM start, ~50 ms, per run),
+# the resolved classpath and the jar's size and time, so a rebuild or another (or updated) JDK makes a new one and the
+# old one is deleted. An archive that does not match is ignored by the JVM (-Xshare:auto), never an error.
 # XCEPTION_SPARK_CLASS_ARCHIVE=off turns it off; =DIR keeps archives in DIR (default: target/class-archive).
 
 # xs_class_archive JAVA ROOT CLASSPATH_FILE JAR: prints the archive's path
 xs_class_archive() {
-  local java=$1 root=$2 cp_file=$3 jar=$4 dir key
+  local java=$1 root=$2 cp_file=$3 jar=$4 dir key bin
   dir="${XCEPTION_SPARK_CLASS_ARCHIVE:-$root/target/class-archive}"
-  key="$({ "$java" -version 2>&1; cat "$cp_file"; stat -c '%s %Y' "$jar"; } | sha1sum | cut -c1-16)"
+  bin="$(readlink -f "$(command -v "$java")" || echo "$java")"
+  key="$({ echo "$bin"; stat -c '%s %Y' "$bin" "${bin%/bin/java}/lib/modules" 2>/dev/null || true; cat "$cp_file"
+           stat -c '%s %Y' "$jar"; } | sha1sum | cut -c1-16)"
   echo "$dir/xception-spark-$key.jsa"
 }
 

@@ -20,16 +20,20 @@ public final class NearestNeighbours {
 
     /**
      * @param embedded rows with an embedding: {@code path, label (may be null), embedding}, one per path
-     * @param queries the query rows, same columns (a handful)
+     * @param queries the query rows, same columns (a handful), evaluated once: their labels and the search's
+     *                queries come from the same collected rows
      */
     public static List<ReportData.Neighbours> of(Dataset<Row> embedded, Dataset<Row> queries, int k) {
+        Dataset<Row> wanted = queries.select("path", "label", "embedding");
+        List<Row> collected = wanted.collectAsList();
         Map<String, String> queryLabels = new HashMap<>();
-        for (Row q : queries.select("path", "label").collectAsList()) {
+        for (Row q : collected) {
             queryLabels.put(q.getString(0), q.getString(1));
         }
+        Dataset<Row> local = embedded.sparkSession().createDataFrame(collected, wanted.schema());
         // every query is among the rows searched, most likely its own first match: one more, then drop it
         Dataset<Row> found = NearestNeighbors.search(embedded.sparkSession(),
-                        queries.select(col("path").as(NearestNeighbors.QUERY), col("embedding")), embedded, true, k + 1)
+                        local.select(col("path").as(NearestNeighbors.QUERY), col("embedding")), embedded, true, k + 1)
                 .where(col(NearestNeighbors.PATH).notEqual(col(NearestNeighbors.QUERY)))
                 .orderBy(NearestNeighbors.QUERY, NearestNeighbors.RANK)
                 .select(NearestNeighbors.QUERY, NearestNeighbors.PATH, NearestNeighbors.LABEL,

@@ -8,6 +8,7 @@ import io.xceptionspark.config.SaveMode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -168,6 +169,16 @@ public final class JobPreflight {
             throw new JobConfigException("Output " + output.path() + " holds a Parquet dataset, not a Delta table, but"
                     + " output.format = delta. Set output.format = parquet, convert it once with Spark SQL's"
                     + " CONVERT TO DELTA parquet.`" + output.path() + "`, or choose another output.path.");
+        }
+        if (!output.delta() && output.saveMode() == SaveMode.APPEND) {
+            List<String> foreign = OutputDirs.visibleEntries(fs, out).stream().filter(n -> !OutputDirs.isRunDir(n))
+                    .toList();
+            if (!foreign.isEmpty()) {
+                throw new JobConfigException("Output " + output.path() + " holds " + foreign.size() + " entries that"
+                        + " are not this job's run directories (" + OutputDirs.RUN_COLUMN + "=...), e.g. "
+                        + foreign.get(0) + ": appending would leave a dataset Spark cannot read. Choose another"
+                        + " output.path, or replace its contents with output.save-mode = overwrite.");
+            }
         }
     }
 

@@ -91,7 +91,7 @@ final class MicroBatchScorer implements VoidFunction2<Dataset<Row>, Long> {
                 counters, stages);
         writer.writeMicroBatch(todo.partitioned(spark, n).mapPartitions(scorer, Encoders.row(schema)), streamId,
                 batchId, runId);
-        CrashPoints.reached(CrashPoints.MICRO_BATCH_WRITTEN);
+        CommitListeners.reached(CommitListener.Stage.MICRO_BATCH_WRITTEN, runId);
         double seconds = (System.nanoTime() - start) / 1e9;
         files += todo.count();
         partitions += n;

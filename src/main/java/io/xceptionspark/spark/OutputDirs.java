@@ -2,6 +2,8 @@ package io.xceptionspark.spark;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -39,14 +41,20 @@ public final class OutputDirs {
         return name.startsWith(RUN_COLUMN + "=");
     }
 
-    /** Whether the directory holds something readers see: a data file or partition directory. */
-    public static boolean hasVisibleEntries(FileSystem fs, Path dir) throws IOException {
+    /** The names in the directory that readers see (in an output: its run directories). */
+    static List<String> visibleEntries(FileSystem fs, Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
         for (FileStatus s : list(fs, dir)) {
             if (!hidden(s.getPath().getName())) {
-                return true;
+                names.add(s.getPath().getName());
             }
         }
-        return false;
+        return names;
+    }
+
+    /** Whether the directory holds something readers see: a data file or partition directory. */
+    public static boolean hasVisibleEntries(FileSystem fs, Path dir) throws IOException {
+        return !visibleEntries(fs, dir).isEmpty();
     }
 
     /** Whether the directory is (or is becoming) a Delta table: it has a transaction log directory. */

@@ -65,7 +65,7 @@ final class OutputWriter implements AutoCloseable {
                 // and the next run must still see a Delta table (not a Parquet dataset) here
                 fs.mkdirs(new Path(dir, OutputDirs.DELTA_LOG));
             } else {
-                new ParquetCommit(fs, dir).recover(runId).forEach(line -> console.println("xception-spark: " + line));
+                new ParquetCommit(fs, dir).recover().forEach(line -> console.println("xception-spark: " + line));
             }
             return new OutputWriter(spark, output, fs, dir, runId, metadata, lock);
         } catch (IOException e) {

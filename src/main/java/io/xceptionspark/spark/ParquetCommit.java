@@ -26,14 +26,11 @@ import org.apache.hadoop.fs.Path;
  *       trash and journal are deleted.</li>
  * </ol>
  * {@link #recover} runs first in every run: it completes the journals of runs that died after committing
- * (every rename whose source is gone is done, so it may itself be interrupted), deletes whatever uncommitted
- * runs left (staging directories, and {@code _temporary} directories of releases before this protocol), and
- * moves an output written by those releases (files and partition directories at the top) into a run
- * directory of its own, through a journal like any run.
+ * (every rename whose source is gone is done, so it may itself be interrupted) and deletes whatever uncommitted
+ * runs left (staging directories).
  */
 final class ParquetCommit {
     private static final String RENAME = "rename\t";
-    private static final String ADOPTED = "adopted-";
 
     private final FileSystem fs;
     private final Path output;
@@ -48,11 +45,8 @@ final class ParquetCommit {
         return new Path(dir(OutputDirs.STAGING), runId);
     }
 
-    /**
-     * Completes committed runs, removes uncommitted ones and moves a pre-run-directory layout into a run
-     * directory; returns one line per thing it did. {@code runId}: the recovering run (names the adopted data).
-     */
-    List<String> recover(String runId) {
+    /** Completes committed runs and removes uncommitted ones; returns one line per thing it did. */
+    List<String> recover() {
         List<String> done = new ArrayList<>();
         try {
             for (FileStatus j : OutputDirs.list(fs, dir(OutputDirs.JOURNAL))) {
@@ -62,8 +56,7 @@ final class ParquetCommit {
                 } else {
                     apply(j.getPath(), Integer.MAX_VALUE);
                     finish(name);
-                    done.add("completed the publish of " + (name.startsWith(ADOPTED) ? "the earlier layout's data"
-                            : "run " + name + " (it died after committing)"));
+                    done.add("completed the publish of run " + name + " (it died after committing)");
                 }
             }
             for (FileStatus s : OutputDirs.list(fs, dir(OutputDirs.STAGING))) {
@@ -72,24 +65,6 @@ final class ParquetCommit {
             }
             for (FileStatus t : OutputDirs.list(fs, dir(OutputDirs.TRASH))) {
                 fs.delete(t.getPath(), true);
-            }
-            Path legacy = new Path(output, "_temporary");
-            if (fs.exists(legacy)) {
-                fs.delete(legacy, true);
-                done.add("removed _temporary (uncommitted files of a run killed before this commit protocol)");
-            }
-            List<String> earlierLayout = visibleEntries().stream().filter(e -> !OutputDirs.isRunDir(e)).toList();
-            if (!earlierLayout.isEmpty()) {
-                String adopted = ADOPTED + runId;
-                List<String[]> renames = new ArrayList<>();
-                for (String entry : earlierLayout) {
-                    renames.add(new String[] {entry, relative(staging(adopted)) + "/" + entry});
-                }
-                renames.add(new String[] {relative(staging(adopted)), OutputDirs.runDir(adopted)});
-                apply(writeJournal(adopted, renames), Integer.MAX_VALUE);
-                finish(adopted);
-                done.add("moved " + earlierLayout.size() + " entries written before run directories into "
-                        + OutputDirs.runDir(adopted));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean up " + output + " after an earlier run: " + e.getMessage(), e);
@@ -101,11 +76,11 @@ final class ParquetCommit {
     void publish(String runId, boolean replace) {
         try {
             Path journal = writeJournal(runId, replace);
-            CrashPoints.reached(CrashPoints.PUBLISH_COMMITTED);
+            CommitListeners.reached(CommitListener.Stage.PUBLISH_COMMITTED, runId);
             apply(journal, 1);
-            CrashPoints.reached(CrashPoints.PUBLISH_RUN_VISIBLE);
+            CommitListeners.reached(CommitListener.Stage.PUBLISH_RUN_VISIBLE, runId);
             apply(journal, Integer.MAX_VALUE);
-            CrashPoints.reached(CrashPoints.PUBLISH_APPLIED);
+            CommitListeners.reached(CommitListener.Stage.PUBLISH_APPLIED, runId);
             try (OutputStream marker = fs.create(new Path(output, "_SUCCESS"), true)) {
                 marker.flush(); // like Spark's own commit: schedulers may wait for it
             }
@@ -119,7 +94,7 @@ final class ParquetCommit {
     /** The commit point of a staged run: its journal of renames, written aside and renamed into place (atomic). */
     Path writeJournal(String runId, boolean replace) throws IOException {
         List<String[]> renames = new ArrayList<>();
-        List<String> old = visibleEntries();
+        List<String> old = OutputDirs.visibleEntries(fs, output);
         renames.add(new String[] {relative(staging(runId)), OutputDirs.runDir(runId)});
         if (replace) {
             for (String entry : old) {
@@ -215,16 +190,6 @@ final class ParquetCommit {
         fs.delete(from, true);
     }
 
-        /** The top-level names readers see (run directories; files and partitions of the earlier layout). */
-    private List<String> visibleEntries() throws IOException {
-        List<String> names = new ArrayList<>();
-        for (FileStatus s : OutputDirs.list(fs, output)) {
-            if (!OutputDirs.hidden(s.getPath().getName())) {
-                names.add(s.getPath().getName());
-            }
-        }
-        return names;
-    }
 
     private String relative(Path inside) {
         String root = fs.makeQualified(output).toUri().getPath();

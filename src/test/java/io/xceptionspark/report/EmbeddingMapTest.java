@@ -1,5 +1,7 @@
 package io.xceptionspark.report;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +13,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
 import scala.collection.immutable.ArraySeq;
 
@@ -114,7 +120,15 @@ class EmbeddingMapTest {
             assertEquals(p.label().equals("cat") ? catSide : -catSide, Math.signum(p.x()), p.toString());
         }
 
-        List<ReportData.Neighbours> nn = NearestNeighbours.of(embedded, embedded.limit(2), 5);
+        // the queries pass a counting function: each query row is evaluated once (not again by the search)
+        LongAccumulator evaluated = spark.sparkContext().longAccumulator("query rows evaluated");
+        UserDefinedFunction counted = udf((UDF1<String, String>) path -> {
+            evaluated.add(1);
+            return path;
+        }, DataTypes.StringType).asNondeterministic();
+        Dataset<Row> queries = embedded.limit(2).withColumn("path", counted.apply(col("path")));
+        List<ReportData.Neighbours> nn = NearestNeighbours.of(embedded, queries, 5);
+        assertEquals(2, evaluated.value(), "query rows evaluated");
         assertEquals(2, nn.size());
         for (ReportData.Neighbours n : nn) {
             assertEquals(5, n.nearest().size());

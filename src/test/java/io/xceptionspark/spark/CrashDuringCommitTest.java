@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.testing.ChildJob;
+import io.xceptionspark.testing.CrashPoints;
 import io.xceptionspark.testing.HaltingCommitProtocol;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
@@ -68,7 +69,7 @@ class CrashDuringCommitTest {
                 "--set", "input.images-per-partition=4", "--set", "spark.conf.spark.ui.enabled=false",
                 "--set", "spark.conf.spark.sql.sources.commitProtocolClass=" + HaltingCommitProtocol.class.getName()));
         args.addAll(mode.equals("append") ? List.of("--incremental") : List.of("--set", "output.save-mode=overwrite"));
-        ChildJob child = ChildJob.start(tmp.resolve("child.log"), List.of("-D" + CrashPoints.PROPERTY + "=" + point),
+        ChildJob child = ChildJob.start(tmp.resolve("child.log"), List.of(CrashPoints.flag(point)),
                 args);
         int status = child.waitFor(300_000);
         assertEquals(CrashPoints.HALT_STATUS, status, "the child died at " + point + ":\n" + child.output());

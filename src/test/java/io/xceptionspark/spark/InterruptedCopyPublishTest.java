@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.testing.S3Store;
+import io.xceptionspark.testing.StoreExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On S3 a directory rename is a copy of each object, then a delete of the sources: a Parquet publish
@@ -21,38 +22,36 @@ import org.junit.jupiter.api.io.TempDir;
  * on 127.0.0.1, no Spark).
  */
 class InterruptedCopyPublishTest {
-    @TempDir
-    java.nio.file.Path tmp;
+    @RegisterExtension
+    static final StoreExtension<S3Store> S3 = StoreExtension.s3("publish");
 
     @Test
     void aPublishCutMidCopyIsCompletedByTheNextRun() throws Exception {
-        try (S3Store s3 = S3Store.start(tmp.resolve("s3"), "publish")) {
-            FileSystem fs = s3.fs();
-            Path out = new Path(s3.uri("out"));
-            ParquetCommit commit = new ParquetCommit(fs, out);
-            Path staging = commit.staging("run1");
-            List<String> files = List.of("part-0.parquet", "part-1.parquet", "run_date=2026-12-07/part-2.parquet",
-                    "run_date=2026-12-07/part-3.parquet");
-            for (String f : files) {
-                write(fs, new Path(staging, f), f);
-            }
-            commit.writeJournal("run1", false); // committed: the journal is in place
-            Path runDir = new Path(out, OutputDirs.runDir("run1"));
-            // the copy died after two objects (one of them in a partition directory); the sources are all there
-            write(fs, new Path(runDir, "part-0.parquet"), "part-0.parquet");
-            write(fs, new Path(runDir, "run_date=2026-12-07/part-2.parquet"), "run_date=2026-12-07/part-2.parquet");
-
-            List<String> done = new ParquetCommit(fs, out).recover("run2");
-
-            assertTrue(done.get(0).contains("completed the publish of run run1"), done.toString());
-            for (String f : files) {
-                assertEquals(f, read(fs, new Path(runDir, f)), "every object of the run, once");
-            }
-            assertEquals(files.size(), count(fs, runDir));
-            assertFalse(fs.exists(staging), "the staging copy is gone");
-            assertFalse(fs.exists(new Path(new Path(out, OutputDirs.DIR), OutputDirs.JOURNAL + "/run1")),
-                    "the journal is done");
+        FileSystem fs = S3.get().fs();
+        Path out = new Path(S3.get().uri("out"));
+        ParquetCommit commit = new ParquetCommit(fs, out);
+        Path staging = commit.staging("run1");
+        List<String> files = List.of("part-0.parquet", "part-1.parquet", "run_date=2026-12-07/part-2.parquet",
+                "run_date=2026-12-07/part-3.parquet");
+        for (String f : files) {
+            write(fs, new Path(staging, f), f);
         }
+        commit.writeJournal("run1", false); // committed: the journal is in place
+        Path runDir = new Path(out, OutputDirs.runDir("run1"));
+        // the copy died after two objects (one of them in a partition directory); the sources are all there
+        write(fs, new Path(runDir, "part-0.parquet"), "part-0.parquet");
+        write(fs, new Path(runDir, "run_date=2026-12-07/part-2.parquet"), "run_date=2026-12-07/part-2.parquet");
+
+        List<String> done = new ParquetCommit(fs, out).recover();
+
+        assertTrue(done.get(0).contains("completed the publish of run run1"), done.toString());
+        for (String f : files) {
+            assertEquals(f, read(fs, new Path(runDir, f)), "every object of the run, once");
+        }
+        assertEquals(files.size(), count(fs, runDir));
+        assertFalse(fs.exists(staging), "the staging copy is gone");
+        assertFalse(fs.exists(new Path(new Path(out, OutputDirs.DIR), OutputDirs.JOURNAL + "/run1")),
+                "the journal is done");
     }
 
     private static void write(FileSystem fs, Path p, String text) throws IOException {

@@ -329,30 +329,32 @@ class OutputFormatsTest {
     }
 
     @Test
-    void anOutputOfTheEarlierLayoutIsMovedIntoARunDirectoryAndKeepsEveryRowOnce() throws Exception {
+    void appendingToAParquetDatasetWithoutRunDirectoriesFailsFastAndWritesNothing() throws Exception {
         SparkSession spark = SparkTestSession.get();
         Path in = inputs(tmp.resolve("in"), "dog.jpg", "kitten.jpg");
         Path first = tmp.resolve("first");
-        JobConfigLoader job = TestJobs.small(List.of(in), first).setList("output.partition-by", List.of("status"));
-        ScoringJob.run(spark, job.load(), QUIET);
-        // the layout of releases before run directories: partition directories (or files) at the top
+        ScoringJob.run(spark, TestJobs.small(List.of(in), first).load(), QUIET);
+        // a dataset of the same columns written by plain Spark: partition directories at the top, no run_id=
         Path out = tmp.resolve("out");
         ScoringResults.read(spark, first.toString()).drop(OutputDirs.RUN_COLUMN).write()
                 .format(FooterParquetFormat.class.getName()).partitionBy("status").save(out.toString());
-        assertTrue(Files.isDirectory(out.resolve("status=OK")));
-
-        Files.copy(TestData.sample("eagle.jpg"), in.resolve("eagle.jpg"));
-        JobConfigLoader incremental = TestJobs.small(List.of(in), out).setList("output.partition-by", List.of("status"))
-                .set("output.incremental", "true").set("output.save-mode", "append");
-        assertEquals(1, ScoringJob.run(spark, incremental.load(), QUIET).scored(), "only eagle.jpg is new");
-        Dataset<Row> all = ScoringResults.read(spark, out.toString());
-        assertEquals(3, all.count());
-        assertEquals(3, all.select("path", "modification_time").distinct().count());
-        assertEquals(2, all.select(OutputDirs.RUN_COLUMN).distinct().count(), "the adopted data and the new run");
-        try (java.util.stream.Stream<Path> top = Files.list(out)) {
-            assertTrue(top.map(p -> p.getFileName().toString()).allMatch(n -> n.startsWith("run_id=") || OutputDirs.hidden(n)),
-                    "only run directories at the top");
+        Set<Path> before;
+        try (Stream<Path> files = Files.walk(out)) {
+            before = files.collect(Collectors.toSet());
         }
+
+        JobConfigLoader append = TestJobs.small(List.of(in), out).set("output.incremental", "true")
+                .set("output.save-mode", "append");
+        JobConfigException e = assertThrows(JobConfigException.class,
+                () -> ScoringJob.run(spark, append.load(), QUIET));
+        assertTrue(e.getMessage().contains("not this job's run directories") && e.getMessage().contains("status=OK")
+                && e.getMessage().contains("output.save-mode = overwrite"), e.getMessage());
+        try (Stream<Path> files = Files.walk(out)) {
+            assertEquals(before, files.collect(Collectors.toSet()), "nothing written");
+        }
+
+        ScoringJob.run(spark, TestJobs.small(List.of(in), out).set("output.save-mode", "overwrite").load(), QUIET);
+        assertEquals(2, ScoringResults.read(spark, out.toString()).count(), "an overwrite replaces it");
     }
 
     private static long latestVersion(SparkSession spark, Path out) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.testing.ChildJob;
+import io.xceptionspark.testing.CrashPoints;
 import io.xceptionspark.testing.SparkTestSession;
 import io.xceptionspark.testing.TestJobs;
 import java.io.PrintStream;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restart from the checkpoint: afterwards every input file is in the output exactly once, for both sinks. Two
  * moments: while a later micro-batch's data files are being written (killed from outside), and right after a
  * micro-batch reached the output but before Spark's checkpoint recorded it (the JVM halts itself at
- * {@link CrashPoints#MICRO_BATCH_WRITTEN}), so that the restart replays a micro-batch the output already holds.
+ * {@link CommitListener.Stage#MICRO_BATCH_WRITTEN}, through {@link CrashPoints}), so that the restart replays a micro-batch the output already holds.
  */
 @Tag("crash") // left out of mvn verify; scripts/test.sh crash runs it (pom.xml)
 class StreamKillTest {
@@ -79,7 +80,7 @@ class StreamKillTest {
     private void dieAfterWriteAndRestart(String format) throws Exception {
         Path in = images();
         ChildJob child = ChildJob.start(tmp.resolve("child.log"),
-                List.of("-D" + CrashPoints.PROPERTY + "=" + CrashPoints.MICRO_BATCH_WRITTEN), args(in, format));
+                List.of(CrashPoints.flag(CrashPoints.name(CommitListener.Stage.MICRO_BATCH_WRITTEN))), args(in, format));
         assertEquals(CrashPoints.HALT_STATUS, child.waitFor(420_000), "the child died after a micro-batch:\n"
                 + child.output());
         Dataset<Row> written = ScoringResults.read(SparkTestSession.get(), tmp.resolve("out").toString());

@@ -1,32 +1,20 @@
 package io.xceptionspark.store;
 
 import io.xceptionspark.testing.HdfsStore;
+import io.xceptionspark.testing.StoreExtension;
 import io.xceptionspark.testing.TestStore;
-import java.nio.file.Files;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link StoreKillDuringWrite} on HDFS (MiniDFSCluster on 127.0.0.1). */
 @Tag("crash")
 class HdfsKillDuringWriteTest extends StoreKillDuringWrite {
-    private static HdfsStore hdfs;
-
-    @BeforeAll
-    static void startHdfs() throws Exception {
-        hdfs = HdfsStore.start(Files.createTempDirectory("xception-hdfs-kill"));
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (hdfs != null) {
-            hdfs.close();
-        }
-    }
+    @RegisterExtension
+    static final StoreExtension<HdfsStore> HDFS = StoreExtension.hdfs();
 
     @Override
     TestStore store() {
-        return hdfs;
+        return HDFS.get();
     }
 
     @Override

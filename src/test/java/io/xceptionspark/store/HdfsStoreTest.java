@@ -1,12 +1,11 @@
 package io.xceptionspark.store;
 
 import io.xceptionspark.testing.HdfsStore;
+import io.xceptionspark.testing.StoreExtension;
 import io.xceptionspark.testing.TestStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,28 +13,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link StoreChecks} on HDFS: a MiniDFSCluster (NameNode and DataNode on 127.0.0.1) for the class. */
 class HdfsStoreTest extends StoreChecks {
-    private static HdfsStore hdfs;
-
-    @BeforeAll
-    static void startHdfs() throws Exception {
-        hdfs = HdfsStore.start(Files.createTempDirectory("xception-hdfs"));
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (hdfs != null) {
-            hdfs.close();
-        }
-    }
+    @RegisterExtension
+    static final StoreExtension<HdfsStore> HDFS = StoreExtension.hdfs();
 
     @Override
     TestStore store() {
-        return hdfs;
+        return HDFS.get();
     }
 
     /** A missing path and a NameNode that cannot be reached: exit 2, one message naming the fix, in seconds. */
     @Test
     void missingPathOrUnreachableNameNodeEndInSecondsWithExitTwo() {
+        HdfsStore hdfs = HDFS.get();
         CliRun missing = cli(concat(List.of("score", "--input", hdfs.uri("no-such-dir"), "--output",
                 hdfs.uri(dir("bad") + "out"), "--set", "output.format=delta"), MODEL));
         System.out.printf("bad input, %.1f s, exit %d: %s%n", missing.seconds(), missing.code(), missing.err().strip());

@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.spark.OutputLock;
 import io.xceptionspark.testing.S3Store;
+import io.xceptionspark.testing.StoreExtension;
 import io.xceptionspark.testing.TestData;
 import io.xceptionspark.testing.TestStore;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link StoreChecks} on S3 (S3Proxy on 127.0.0.1, its filesystem store, hadoop-aws's S3A), and what only S3
@@ -23,27 +22,17 @@ import org.junit.jupiter.api.Test;
  * or missing connector end in seconds with exit 2 and one message naming the fix, nothing written.
  */
 class S3StoreTest extends StoreChecks {
-    private static S3Store s3;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = S3Store.start(Files.createTempDirectory("xception-s3"), "photos");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
-    }
+    @RegisterExtension
+    static final StoreExtension<S3Store> S3 = StoreExtension.s3("photos");
 
     @Override
     TestStore store() {
-        return s3;
+        return S3.get();
     }
 
     @Test
     void parquetOnS3IsRefusedUnlessAllowedPointingToDelta() throws Exception {
+        S3Store s3 = S3.get();
         String d = dir("refused");
         s3.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
                 new org.apache.hadoop.fs.Path(s3.uri(d + "dog.jpg")));
@@ -58,6 +47,7 @@ class S3StoreTest extends StoreChecks {
 
     @Test
     void badBucketCredentialsEndpointOrConnectorEndInSecondsWithExitTwo() throws Exception {
+        S3Store s3 = S3.get();
         String d = dir("bad");
         s3.fs().copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.sample("dog.jpg").toUri()),
                 new org.apache.hadoop.fs.Path(s3.uri(d + "in/dog.jpg")));
@@ -89,6 +79,7 @@ class S3StoreTest extends StoreChecks {
      */
     @Test
     void twoRunsTakingTheLockAtOnceOneWins() throws Exception {
+        S3Store s3 = S3.get();
         assertEquals(0, doubleAcquisitions(s3.fs(), 24), "each lock went to exactly one run");
         org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(s3.uri(dir("lock") + "out"));
         try (OutputLock first = OutputLock.acquire(s3.fs(), out, "run-1")) {
@@ -103,6 +94,7 @@ class S3StoreTest extends StoreChecks {
 
     /** Outputs (of {@code outputs}) whose lock two racing runs both took. */
     static int doubleAcquisitions(org.apache.hadoop.fs.FileSystem fs, int outputs) throws Exception {
+        S3Store s3 = S3.get();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         int doubles = 0;
         try {

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One body of checks that every remote store runs (S3StoreTest: S3Proxy, HdfsStoreTest: MiniDFSCluster): the
  * job lists (recursive, glob filter, glob path, modified-after) and reads images there, loads weights from
  * there (checksum, node cache), writes Parquet and Delta outputs there, reruns incrementally, and the report,
- * similar, duplicates and sql commands read an output there. The subclass starts one server for its class.
+ * similar, duplicates and sql commands read an output there. The subclass registers one server for its class
+ * ({@link io.xceptionspark.testing.StoreExtension}).
  */
 abstract class StoreChecks {
     /** The 13 sample photos. */

@@ -26,7 +26,7 @@ public final class ChildJob {
         return start(log, List.of(), args);
     }
 
-    /** Like {@link #start(Path, List)}, with extra JVM flags (e.g. {@code -Dxception-spark.crash-at=...}). */
+    /** Like {@link #start(Path, List)}, with extra JVM flags (e.g. {@link CrashPoints#flag}). */
     public static ChildJob start(Path log, List<String> jvmFlags, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

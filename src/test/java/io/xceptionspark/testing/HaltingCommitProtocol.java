@@ -1,6 +1,5 @@
 package io.xceptionspark.testing;
 
-import io.xceptionspark.spark.CrashPoints;
 import org.apache.hadoop.mapreduce.JobContext;
 import org.apache.spark.internal.io.FileCommitProtocol;
 import org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol;

@@ -32,16 +32,24 @@ public final class SparkTestSession {
 
     private SparkTestSession() {}
 
+    /**
+     * A session as the tests and the benchmarks run Spark: local[2] (the job on 2 cores), no UI, the job's Kryo
+     * set-up with registrationRequired (a class a cluster run could not serialise fails here too).
+     */
+    public static SparkSession.Builder local2(String appName) {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName(appName)
+                .config("spark.ui.enabled", "false")
+                .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
+                .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
+                .config("spark.kryo.registrationRequired", "true");
+    }
+
     public static synchronized SparkSession get() {
         if (session == null) {
-            session = SparkSession.builder()
-                    .master("local[2]")
-                    .appName("xception-spark-tests")
-                    .config("spark.ui.enabled", "false")
+            session = local2("xception-spark-tests")
                     .config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
-                    .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
-                    .config("spark.kryo.registrationRequired", "true")
                     // conf/spark-defaults.conf's extensions, plus what the job adds when output.format = delta
                     .config("spark.sql.extensions", XceptionExtensions.class.getName()
                             + ",io.delta.sql.DeltaSparkSessionExtension")

@@ -6,8 +6,7 @@ import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.spark.InputFiles;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
-import io.xceptionspark.spark.SparkSessions;
-import io.xceptionspark.spark.XceptionKryoRegistrator;
+import io.xceptionspark.testing.SparkTestSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -39,7 +38,7 @@ public final class ListingBenchmark {
         int perFolder = Integer.parseInt(args[2]);
         Path report = Path.of(args[3]);
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("cpu", cpuModel());
+        figures.put("cpu", BenchReport.cpuModel());
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         figures.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         figures.put("folders", folders);
@@ -51,12 +50,7 @@ public final class ListingBenchmark {
         figures.put("make_files_s", seconds(t0));
 
         HeapSampler heap = HeapSampler.start();
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("listing-bench")
-                .config("spark.ui.enabled", "false")
-                .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
-                .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
-                .config("spark.kryo.registrationRequired", "true")
-                .config("spark.sql.shuffle.partitions", "8")
+        SparkSession spark = SparkTestSession.local2("listing-bench").config("spark.sql.shuffle.partitions", "8")
                 .getOrCreate();
         long before = liveHeap();
         t0 = System.nanoTime();
@@ -151,15 +145,6 @@ public final class ListingBenchmark {
             }
         }
         return -1;
-    }
-
-    private static String cpuModel() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-            if (line.startsWith("model name")) {
-                return line.substring(line.indexOf(':') + 1).trim().replace("\"", "'");
-            }
-        }
-        return "unknown";
     }
 
     /** The heap in use (all heap pools), sampled every 50 ms; its peak. */

@@ -3,8 +3,7 @@ package io.xceptionspark.bench;
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
-import io.xceptionspark.spark.SparkSessions;
-import io.xceptionspark.spark.XceptionKryoRegistrator;
+import io.xceptionspark.testing.SparkTestSession;
 import java.awt.image.BufferedImage;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -41,12 +40,8 @@ public final class PartitionSpreadBenchmark {
         }
         Path report = Path.of(args[2]);
         boolean before = args.length > 3 && args[3].equals("before");
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("partition-spread-bench")
+        SparkSession spark = SparkTestSession.local2("partition-spread-bench")
                 .config("spark.default.parallelism", before ? "1" : "2")
-                .config("spark.ui.enabled", "false")
-                .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
-                .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
-                .config("spark.kryo.registrationRequired", "true")
                 .getOrCreate();
         AtomicLong taskMillis = new AtomicLong();
         spark.sparkContext().addSparkListener(new SparkListener() {
@@ -57,7 +52,7 @@ public final class PartitionSpreadBenchmark {
         });
         int cores = 2;
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        StringBuilder json = new StringBuilder("{\n  \"cpu\": \"" + cpuModel() + "\",\n  \"master\": \"local[2]\",\n"
+        StringBuilder json = new StringBuilder("{\n  \"cpu\": \"" + BenchReport.cpuModel() + "\",\n  \"master\": \"local[2]\",\n"
                 + "  \"load_average_at_start\": \"" + Files.readString(Path.of("/proc/loadavg")).trim() + "\",\n  \"runs\": [\n");
         // warm-up: load the model once, outside the timings
         Path warm = images(work.resolve("warm"), 2);
@@ -123,14 +118,5 @@ public final class PartitionSpreadBenchmark {
             ImageIO.write(image, "jpeg", file.toFile());
         }
         return dir;
-    }
-
-    private static String cpuModel() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-            if (line.startsWith("model name")) {
-                return line.substring(line.indexOf(':') + 1).trim();
-            }
-        }
-        return "unknown";
     }
 }

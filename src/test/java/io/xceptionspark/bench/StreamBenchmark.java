@@ -4,8 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
-import io.xceptionspark.spark.SparkSessions;
-import io.xceptionspark.spark.XceptionKryoRegistrator;
+import io.xceptionspark.testing.SparkTestSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -55,11 +54,7 @@ public final class StreamBenchmark {
         if (images > 0 && !Files.isDirectory(web)) {
             BenchImages.main(new String[] {"sample-data", web.toString(), Integer.toString(images)});
         }
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("stream-bench")
-                .config("spark.ui.enabled", "false")
-                .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
-                .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
-                .config("spark.kryo.registrationRequired", "true")
+        SparkSession spark = SparkTestSession.local2("stream-bench")
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .getOrCreate();

@@ -1,12 +1,11 @@
-package io.xceptionspark.store;
+package io.xceptionspark.bench;
 
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.spark.InputFiles;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
-import io.xceptionspark.spark.SparkSessions;
-import io.xceptionspark.spark.XceptionKryoRegistrator;
 import io.xceptionspark.testing.S3Store;
+import io.xceptionspark.testing.SparkTestSession;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,8 +16,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The S3 benchmark (scripts/bench-s3.sh; not a test: it lives beside the tests because S3Proxy is a test
- * dependency). One JVM, local[2], S3Proxy on 127.0.0.1 over its filesystem store:
+ * The S3 benchmark (scripts/bench-s3.sh). One JVM, local[2], S3Proxy on 127.0.0.1 over its filesystem store:
  * <ol>
  *   <li>the job over the same photos from local disk and from S3 (uploaded through S3A), Xception at 299x299
  *       with random weights, labels, into a local Parquet output: images/s of each and their ratio (after a
@@ -39,7 +37,7 @@ public final class S3Benchmark {
         int perFolder = Integer.parseInt(args[3]);
         Path report = Path.of(args[4]);
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("cpu", cpuModel());
+        figures.put("cpu", BenchReport.cpuModel());
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         long photoCount;
         try (var files = Files.list(photos)) {
@@ -47,12 +45,7 @@ public final class S3Benchmark {
         }
         figures.put("photos", photoCount);
         try (S3Store s3 = S3Store.start(work.resolve("s3"), "bench")) {
-            SparkSession spark = SparkSession.builder().master("local[2]").appName("s3-bench")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.serializer", SparkSessions.KRYO_SERIALIZER)
-                    .config("spark.kryo.registrator", XceptionKryoRegistrator.class.getName())
-                    .config("spark.kryo.registrationRequired", "true")
-                    .config("spark.sql.shuffle.partitions", "8")
+            SparkSession spark = SparkTestSession.local2("s3-bench").config("spark.sql.shuffle.partitions", "8")
                     .getOrCreate();
             s3.hadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
 
@@ -101,18 +94,7 @@ public final class S3Benchmark {
                     (long) folders * perFolder, listSeconds, listed.count());
             spark.stop();
         }
-        StringBuilder json = new StringBuilder("{\n");
-        int i = 0;
-        for (Map.Entry<String, Object> e : figures.entrySet()) {
-            Object v = e.getValue();
-            json.append("  \"").append(e.getKey()).append("\": ")
-                    .append(v instanceof String ? "\"" + v + "\"" : v)
-                    .append(++i < figures.size() ? ",\n" : "\n");
-        }
-        json.append("}\n");
-        Files.createDirectories(report.toAbsolutePath().getParent());
-        Files.writeString(report, json);
-        System.out.print(json);
+        BenchReport.writeJson(report, figures);
     }
 
     private static RunSummary run(SparkSession spark, String input, Path out, int maxFiles) {
@@ -130,14 +112,5 @@ public final class S3Benchmark {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown");
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
     }
 }

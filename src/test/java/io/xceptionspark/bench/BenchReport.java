@@ -52,7 +52,8 @@ public final class BenchReport {
         return "unknown";
     }
 
-    private static String cpuModel() {
+    /** The CPU's model name (/proc/cpuinfo), else the architecture. */
+    static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {
