@@ -23,8 +23,9 @@ class RemoteWeightsLoadTest {
     Path tmp;
 
     private static ModelSpec spec(String weights, String sha256, Path cacheDir) {
-        return new ModelSpec("xception", true, "avg", 1000, "softmax", 71, 71, weights, 0L, "", "logits,embedding", "",
-                false, true, sha256, cacheDir == null ? "" : cacheDir.toString());
+        return new ModelSpec(Architecture.XCEPTION, HeadOptions.IMAGENET,
+                new PretrainedWeights(weights, sha256, 0L, "", "", 71, 71), RuntimeOptions.DEFAULT,
+                new WeightsFetch("", cacheDir == null ? "" : cacheDir.toString(), false));
     }
 
     @Test
