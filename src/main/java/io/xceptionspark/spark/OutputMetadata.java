@@ -77,18 +77,18 @@ public final class OutputMetadata {
     static String settings(JobConfig job) {
         Map<String, Object> keys = new TreeMap<>();
         ModelSpec model = job.model();
-        keys.put("model.architecture", model.architecture());
-        keys.put("model.weights", model.weights());
-        keys.put("model.weights-sha256", model.weightsSha256());
-        keys.put("model.torchscript", model.torchScriptPath());
-        keys.put("model.torchscript-outputs", model.torchScriptOutputs());
-        keys.put("model.include-top", model.includeTop());
-        keys.put("model.pooling", model.pooling());
-        keys.put("model.classes", model.classes());
+        keys.put("model.architecture", model.architecture().id());
+        keys.put("model.weights", model.pretrained().weights());
+        keys.put("model.weights-sha256", model.pretrained().sha256());
+        keys.put("model.torchscript", model.pretrained().torchScriptPath());
+        keys.put("model.torchscript-outputs", model.pretrained().torchScriptOutputs());
+        keys.put("model.include-top", model.head().includeTop());
+        keys.put("model.pooling", model.head().pooling().configName());
+        keys.put("model.classes", model.head().classes());
         keys.put("model.input-height", model.inputHeight());
         keys.put("model.input-width", model.inputWidth());
-        keys.put("model.seed", model.seed());
-        keys.put("model.fold-batchnorm", model.foldBatchNorm());
+        keys.put("model.seed", model.pretrained().seed());
+        keys.put("model.fold-batchnorm", model.runtime().foldBatchNorm());
         keys.put("model.precision", model.precision().configName());
         PreprocessOptions p = job.preprocess();
         keys.put("preprocess.resize", p.resize().configName());
