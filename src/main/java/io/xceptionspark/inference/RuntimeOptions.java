@@ -8,8 +8,8 @@ import java.io.Serializable;
  * convolutions. Threads and batch size, also runtime choices, are the scoring side's ({@code scoring.*}).
  *
  * @param precision float32 (Keras-exact) or bfloat16 (built-in networks only)
- * @param foldBatchNorm fold BatchNorms at load time and run the compiled program (float32: the same numbers to
- *                      ~1e-6, faster); bfloat16 always folds
+ * @param foldBatchNorm fold BatchNorms at load time and run the compiled program (float32: the same numbers up to
+ *                      round-off, ~1e-5 in logits, and faster); bfloat16 always folds
  */
 public record RuntimeOptions(Precision precision, boolean foldBatchNorm) implements Serializable {
     private static final long serialVersionUID = 1L;

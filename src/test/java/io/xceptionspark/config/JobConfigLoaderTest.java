@@ -1,6 +1,5 @@
 package io.xceptionspark.config;
 
-import io.xceptionspark.inference.Architecture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.ResizePolicy;
+import io.xceptionspark.inference.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

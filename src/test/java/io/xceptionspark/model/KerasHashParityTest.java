@@ -1,16 +1,16 @@
 package io.xceptionspark.model;
 
-import io.xceptionspark.inference.RuntimeOptions;
-import io.xceptionspark.inference.HeadOptions;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
 import io.xceptionspark.inference.BatchOutput;
+import io.xceptionspark.inference.HeadOptions;
 import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.RuntimeOptions;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.testing.HashFixtures;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,9 +1,5 @@
 package io.xceptionspark.model;
 
-import io.xceptionspark.inference.WeightsFetch;
-import io.xceptionspark.inference.PretrainedWeights;
-import io.xceptionspark.inference.RuntimeOptions;
-import io.xceptionspark.inference.HeadOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.inference.Predictor;
 import io.xceptionspark.inference.BatchOutput;
+import io.xceptionspark.inference.HeadOptions;
 import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.PretrainedWeights;
+import io.xceptionspark.inference.RuntimeOptions;
 import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.inference.WeightsFetch;
 import io.xceptionspark.testing.HashFixtures;
 import io.xceptionspark.weights.Checksums;
 import io.xceptionspark.weights.LoopbackFileSystem;
