@@ -20,12 +20,11 @@ import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
 import io.xceptionspark.inference.PretrainedConfig;
 import io.xceptionspark.inference.PretrainedWeights;
-import io.xceptionspark.inference.RuntimeOptions;
 import io.xceptionspark.inference.WeightsFetch;
 import io.xceptionspark.model.ClassifierActivation;
 import io.xceptionspark.model.Pooling;
 import io.xceptionspark.model.Precision;
-import io.xceptionspark.weights.Checksums;
+import io.xceptionspark.model.RuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -319,16 +318,12 @@ public final class JobConfigLoader {
                 integer(c, "model.classes", 1, 1_000_000), ClassifierActivation.SOFTMAX);
         String weights = str(c, "model.weights");
         PretrainedConfig pretrained = isAuto(c, "model.input-height") || isAuto(c, "model.input-width")
-                ? pretrainedConfig(c, architecture.id(), weights) : null;
+                ? pretrainedConfig(c, architecture, weights) : null;
         int height = isAuto(c, "model.input-height") ? (pretrained == null ? 0 : pretrained.inputHeight())
                 : integer(c, "model.input-height", 1, 8192);
         int width = isAuto(c, "model.input-width") ? (pretrained == null ? 0 : pretrained.inputWidth())
                 : integer(c, "model.input-width", 1, 8192);
-        String sha256 = str(c, "model.weights-sha256");
-        if (!sha256.isBlank() && !Checksums.isSha256(sha256)) {
-            problem(c, "model.weights-sha256", "must be a SHA-256: 64 hexadecimal digits (e.g. from sha256sum), or"
-                    + " empty");
-        }
+        String sha256 = parse(c, "model.weights-sha256", PretrainedWeights::parseSha256, "");
         String outputs = parse(c, "model.torchscript-outputs", v -> {
             OutputLayout.parseTorchScript(v);
             return v;
@@ -367,7 +362,7 @@ public final class JobConfigLoader {
             }
         }
         PretrainedConfig pretrained = auto.isEmpty() || model == null ? PretrainedConfig.keras()
-                : pretrainedConfig(c, model.architecture().id(), model.pretrained().weights());
+                : pretrainedConfig(c, model.architecture(), model.pretrained().weights());
         if (pretrained == null) {
             pretrained = PretrainedConfig.keras();
         }
@@ -400,7 +395,7 @@ public final class JobConfigLoader {
      * model.pretrained-config, or the config.json beside the timm weights; null (one problem noted, naming every
      * key left at auto) if there is none. Looked up once per validation.
      */
-    private PretrainedConfig pretrainedConfig(Config c, String architecture, String weights) {
+    private PretrainedConfig pretrainedConfig(Config c, Architecture architecture, String weights) {
         if (pretrainedResolved) {
             return resolvedPretrained;
         }
@@ -411,7 +406,7 @@ public final class JobConfigLoader {
                     : Path.of(explicit).toAbsolutePath().toString());
             if (resolvedPretrained == null) {
                 List<String> autoKeys = PRETRAINED_KEYS.stream().filter(k -> isAuto(c, k)).toList();
-                problems.add(String.join(", ", autoKeys) + " = auto take timm " + architecture + "'s"
+                problems.add(String.join(", ", autoKeys) + " = auto take timm " + architecture.id() + "'s"
                         + " pretrained configuration, but there is no " + PretrainedConfig.CONFIG_FILE + " beside "
                         + weights + ": set model.pretrained-config to the checkpoint's config.json (a local"
                         + " file), or set those keys explicitly.");

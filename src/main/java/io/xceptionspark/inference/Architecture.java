@@ -19,9 +19,9 @@ public enum Architecture {
     /** A user TorchScript file under the scorer's contract (its network is whatever the file holds). */
     TORCHSCRIPT("torchscript", null);
 
-    /** Every architecture value, as messages list them. */
-    public static final String NAMES = Arrays.stream(values()).map(Architecture::id)
-            .collect(Collectors.joining(", "));
+    /** Every architecture value, as messages list them: {@code xception, ..., xception71 or torchscript}. */
+    public static final String NAMES = Arrays.stream(values()).limit(values().length - 1L).map(Architecture::id)
+            .collect(Collectors.joining(", ")) + " or " + values()[values().length - 1].id;
 
     private final String id;
     private final AlignedXception aligned;
@@ -65,7 +65,7 @@ public enum Architecture {
     public static Architecture parse(String name) {
         Architecture a = byId(name);
         if (a == null) {
-            throw new IllegalArgumentException("model.architecture must be one of " + NAMES + " (got '" + name + "')");
+            throw new IllegalArgumentException("model.architecture must be " + NAMES + " (got '" + name + "')");
         }
         return a;
     }

@@ -3,6 +3,7 @@ package io.xceptionspark.inference;
 import ai.djl.Model;
 import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.model.Precision;
+import io.xceptionspark.model.RuntimeOptions;
 import io.xceptionspark.model.WeightsMismatchException;
 import io.xceptionspark.model.XceptionModels;
 import io.xceptionspark.model.XceptionOptions;
@@ -136,18 +137,13 @@ public final class ModelLoader {
         AlignedXception timm = spec.timmVariant();
         Model model;
         if (weights.file() == null) {
-            model = timm != null
-                    ? XceptionModels.withRandomWeights(timm, options, weights.seed(), runtime.foldBatchNorm(),
-                            runtime.precision())
-                    : XceptionModels.withRandomWeights(options, weights.seed(), runtime.foldBatchNorm(),
-                            runtime.precision());
+            model = timm != null ? XceptionModels.withRandomWeights(timm, options, weights.seed(), runtime)
+                    : XceptionModels.withRandomWeights(options, weights.seed(), runtime);
         } else if (timm != null) {
-            model = XceptionModels.withSafetensors(timm, options, weights.file(), runtime.foldBatchNorm(),
-                    runtime.precision());
+            model = XceptionModels.withSafetensors(timm, options, weights.file(), runtime);
         } else {
             KerasWeightsFile file = KerasWeightsFile.read(weights.file());
-            model = XceptionModels.withKerasWeights(options, file.layers(), weights.file().toString(),
-                    runtime.foldBatchNorm(), runtime.precision());
+            model = XceptionModels.withKerasWeights(options, file.layers(), weights.file().toString(), runtime);
         }
         String architecture = timm != null ? "timm/" + timm.id() : "xception";
         // bfloat16 says so in the architecture's name (float32 keeps the plain name)

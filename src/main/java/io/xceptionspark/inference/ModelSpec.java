@@ -3,6 +3,7 @@ package io.xceptionspark.inference;
 import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.model.InputShape;
 import io.xceptionspark.model.Precision;
+import io.xceptionspark.model.RuntimeOptions;
 import io.xceptionspark.model.XceptionOptions;
 import java.io.Serializable;
 

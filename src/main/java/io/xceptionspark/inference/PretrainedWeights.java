@@ -24,14 +24,20 @@ public record PretrainedWeights(String weights, String sha256, long seed, String
 
     public PretrainedWeights {
         weights = weights == null ? "" : weights.strip();
-        sha256 = sha256 == null ? "" : sha256.strip().toLowerCase(Locale.ROOT);
+        sha256 = parseSha256(sha256);
         torchScriptPath = torchScriptPath == null ? "" : torchScriptPath.strip();
         torchScriptOutputs = torchScriptOutputs == null ? "" : torchScriptOutputs.strip();
-        if (!sha256.isEmpty() && !Checksums.isSha256(sha256)) {
-            throw new IllegalArgumentException("model.weights-sha256 must be a SHA-256: 64 hexadecimal digits (e.g."
-                    + " from sha256sum), or empty (got '" + sha256 + "')");
-        }
         OutputLayout.parseTorchScript(torchScriptOutputs);
+    }
+
+    /** A {@code model.weights-sha256} value: 64 hexadecimal digits (any case, made lower-case) or empty. */
+    public static String parseSha256(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        if (!v.isEmpty() && !Checksums.isSha256(v)) {
+            throw new IllegalArgumentException("must be a SHA-256: 64 hexadecimal digits (e.g. from sha256sum), or"
+                    + " empty");
+        }
+        return v;
     }
 
     /** The given weights (path, URI, imagenet or none) at 299x299, unchecked, seeded by default. */

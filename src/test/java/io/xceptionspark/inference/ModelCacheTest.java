@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.xceptionspark.config.JobConfigLoader;
 import io.xceptionspark.model.Precision;
+import io.xceptionspark.model.RuntimeOptions;
 import io.xceptionspark.testing.Golden;
 import io.xceptionspark.testing.TestData;
 import java.nio.file.Files;

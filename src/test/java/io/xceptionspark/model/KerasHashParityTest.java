@@ -10,7 +10,6 @@ import io.xceptionspark.inference.HeadOptions;
 import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
-import io.xceptionspark.inference.RuntimeOptions;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.testing.HashFixtures;
 import org.junit.jupiter.api.BeforeAll;

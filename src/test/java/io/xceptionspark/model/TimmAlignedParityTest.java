@@ -12,7 +12,6 @@ import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.PretrainedWeights;
-import io.xceptionspark.inference.RuntimeOptions;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.inference.WeightsFetch;
 import io.xceptionspark.testing.HashFixtures;

@@ -1,6 +1,5 @@
-package io.xceptionspark.inference;
+package io.xceptionspark.model;
 
-import io.xceptionspark.model.Precision;
 import java.io.Serializable;
 
 /**
