@@ -1,5 +1,6 @@
 package io.xceptionspark.inference;
 
+import io.xceptionspark.model.HeadOptions;
 import io.xceptionspark.model.Precision;
 
 /**

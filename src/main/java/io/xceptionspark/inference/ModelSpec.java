@@ -1,6 +1,7 @@
 package io.xceptionspark.inference;
 
 import io.xceptionspark.model.AlignedXception;
+import io.xceptionspark.model.HeadOptions;
 import io.xceptionspark.model.InputShape;
 import io.xceptionspark.model.Precision;
 import io.xceptionspark.model.RuntimeOptions;
@@ -44,10 +45,6 @@ public record ModelSpec(Architecture architecture, HeadOptions head, PretrainedW
                 InputShape.check(pretrained.inputHeight(), pretrained.inputWidth(), 3);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("model.input-height/input-width: " + e.getMessage(), e);
-            }
-            if (head.includeTop() && head.classes() < 1) {
-                throw new IllegalArgumentException("model.classes must be >= 1 when model.include-top is true (got "
-                        + head.classes() + ")");
             }
         }
     }
@@ -135,7 +132,6 @@ public record ModelSpec(Architecture architecture, HeadOptions head, PretrainedW
 
     /** The Keras options of a built-in network. */
     public XceptionOptions xceptionOptions() {
-        return new XceptionOptions(head.includeTop(), head.pooling(), head.classes(), head.activation(),
-                inputHeight(), inputWidth());
+        return new XceptionOptions(head, inputHeight(), inputWidth());
     }
 }

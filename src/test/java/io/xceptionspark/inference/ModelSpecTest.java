@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xceptionspark.model.AlignedXception;
+import io.xceptionspark.model.HeadOptions;
 import io.xceptionspark.model.Pooling;
 import io.xceptionspark.model.Precision;
 import io.xceptionspark.model.RuntimeOptions;

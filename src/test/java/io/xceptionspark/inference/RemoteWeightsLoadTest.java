@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xceptionspark.model.HeadOptions;
 import io.xceptionspark.model.RuntimeOptions;
 import io.xceptionspark.testing.Golden;
 import io.xceptionspark.testing.TestData;

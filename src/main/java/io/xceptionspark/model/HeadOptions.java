@@ -1,14 +1,12 @@
-package io.xceptionspark.inference;
+package io.xceptionspark.model;
 
-import io.xceptionspark.model.ClassifierActivation;
-import io.xceptionspark.model.Pooling;
-import io.xceptionspark.model.XceptionOptions;
 import java.io.Serializable;
 
 /**
  * The head of a built-in network (Keras' {@code include_top}, {@code pooling}, {@code classes},
  * {@code classifier_activation}; timm's {@code num_classes} / {@code global_pool}). A TorchScript model's head
- * is whatever its file holds: it declares its outputs instead ({@link PretrainedWeights#torchScriptOutputs()}).
+ * is whatever its file holds: it declares its outputs instead
+ * ({@link io.xceptionspark.inference.PretrainedWeights#torchScriptOutputs()}).
  *
  * @param includeTop whether the classifier is part of the network
  * @param pooling global pooling of the last feature map when include_top is false
@@ -27,6 +25,15 @@ public record HeadOptions(boolean includeTop, Pooling pooling, int classes, Clas
         if (pooling == null || activation == null) {
             throw new IllegalArgumentException("model.pooling and the classifier activation must be set");
         }
+        if (includeTop && classes < 1) {
+            throw new IllegalArgumentException("model.classes must be >= 1 when model.include-top is true (got "
+                    + classes + ")");
+        }
+    }
+
+    /** The pooling actually applied to produce the embedding: average whenever the classifier is on. */
+    public Pooling effectivePooling() {
+        return includeTop ? Pooling.AVG : pooling;
     }
 
     /** The feature extractor (no classifier) with the given global pooling. */
