@@ -14,7 +14,8 @@ import io.xceptionspark.model.Precision;
  * the op-by-op reference. bfloat16 always folds.
  *
  * @param layout what the model returns (from the head, or a TorchScript file's declaration)
- * @param weights {@code sha256=<hex>} of the file, {@code seed=<n>} for random weights, or {@code missing=<path>}
+ * @param weights the kind the identity names ({@code imagenet}, {@code keras-h5}, a TorchScript file name...)
+ *                and {@code sha256=<hex>} of the file; {@code seed=<n>} for random weights; {@code missing=<path>}
  *                for a TorchScript file not on this node (whose load then fails)
  */
 public record ModelKey(Architecture architecture, HeadOptions head, OutputLayout layout, int inputHeight,

@@ -56,12 +56,16 @@ public final class ModelLoader {
      * @param sha256 its SHA-256; empty for random weights and for a TorchScript path missing on this node
      */
     record LocatedWeights(String kind, Path file, String sha256, long seed) {
-        /** The weights' part of {@link ModelKey}: their content, never their location (but for a missing file). */
+        /**
+         * The weights' part of {@link ModelKey}: their content, never their location (but for a missing file).
+         * The kind is part of it because the model's identity, written beside every output row, names it: the
+         * same file as {@code imagenet} and as a path must not report whichever a JVM happened to load first.
+         */
         String identity() {
             if (file == null) {
                 return "seed=" + seed;
             }
-            return sha256.isEmpty() ? "missing=" + file.toAbsolutePath() : "sha256=" + sha256;
+            return kind + (sha256.isEmpty() ? " missing=" + file.toAbsolutePath() : " sha256=" + sha256);
         }
 
         /** The short form written in {@link ModelIdentity}, e.g. {@code sha256=0a1b2c3d4e5f}. */

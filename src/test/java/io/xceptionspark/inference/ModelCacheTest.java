@@ -110,6 +110,18 @@ class ModelCacheTest {
         }
     }
 
+    /** The identity written beside every row names the spec's own file, whichever spec a JVM loaded first. */
+    @Test
+    void oneFileUnderTwoNamesKeepsEachNameInTheIdentity(@TempDir Path tmp) throws Exception {
+        Path first = Files.copy(TestData.path(Golden.TORCHSCRIPT_MODEL), tmp.resolve("first.pt"));
+        Path second = Files.copy(TestData.path(Golden.TORCHSCRIPT_MODEL), tmp.resolve("second.pt"));
+        try (ModelCache.Lease a = ModelCache.acquire(ModelSpec.torchScript(first.toString(), "", 299, 299));
+             ModelCache.Lease b = ModelCache.acquire(ModelSpec.torchScript(second.toString(), "", 299, 299))) {
+            assertEquals("first.pt", a.model().identity().weightsKind());
+            assertEquals("second.pt", b.model().identity().weightsKind());
+        }
+    }
+
     /** What changes the numbers makes another model: precision, and folding (float32 round-off). */
     @Test
     void precisionAndFoldingMakeOtherModels() {
