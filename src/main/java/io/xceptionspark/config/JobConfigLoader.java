@@ -13,13 +13,17 @@ import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.ResizePolicy;
+import io.xceptionspark.inference.Architecture;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.inference.OutputLayout;
 import io.xceptionspark.inference.PretrainedConfig;
-import io.xceptionspark.model.InputShape;
+import io.xceptionspark.inference.PretrainedWeights;
+import io.xceptionspark.inference.WeightsFetch;
+import io.xceptionspark.model.ClassifierActivation;
+import io.xceptionspark.model.HeadOptions;
 import io.xceptionspark.model.Pooling;
 import io.xceptionspark.model.Precision;
-import io.xceptionspark.weights.Checksums;
+import io.xceptionspark.model.RuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,7 +205,9 @@ public final class JobConfigLoader {
         if (model == null) {
             return read;
         }
-        return read.with("model.architecture", model.architecture()).with("model.weights", model.weights()).with("model.torchscript", model.torchScriptPath())
+        return read.with("model.architecture", model.architecture().id())
+                .with("model.weights", model.pretrained().weights())
+                .with("model.torchscript", model.pretrained().torchScriptPath())
                 .with("model.input-height", model.inputHeight()).with("model.input-width", model.inputWidth())
                 .with("preprocess.interpolation", p.interpolation()).with("preprocess.crop-pct", p.cropPct())
                 .with("preprocess.mean", p.normalization().mean()).with("preprocess.std", p.normalization().std());
@@ -209,25 +215,20 @@ public final class JobConfigLoader {
 
     // ---- model --------------------------------------------------------------------------------------
 
+    /**
+     * The model keys, each parsed (one problem per bad key), then put together as a {@link ModelSpec}, which
+     * checks the rules that tie them (TorchScript and its file, precision, input size, classes).
+     */
     private ModelSpec model(Config c) {
         int before = problems.size();
-        String architecture = str(c, "model.architecture").toLowerCase(Locale.ROOT);
-        if (!ModelSpec.isArchitecture(architecture)) {
-            problem(c, "model.architecture", "must be " + ModelSpec.ARCHITECTURES);
-        }
+        Architecture architecture = parse(c, "model.architecture", Architecture::parse, Architecture.XCEPTION);
         String torchscript = str(c, "model.torchscript");
-        if (architecture.equals(ModelSpec.TORCHSCRIPT) && torchscript.isBlank()) {
-            problems.add("model.architecture = torchscript needs the model file: set model.torchscript (or --model FILE.pt).");
-        }
-        String outputs = str(c, "model.torchscript-outputs");
-        parse(c, "model.torchscript-outputs", OutputLayout::parseTorchScript, null);
-        boolean includeTop = bool(c, "model.include-top");
-        String pooling = str(c, "model.pooling");
-        Pooling p = parse(c, "model.pooling", Pooling::parse, Pooling.AVG);
-        if (p == Pooling.NONE) {
+        Pooling pooling = parse(c, "model.pooling", Pooling::parse, Pooling.AVG);
+        if (pooling == Pooling.NONE) {
             problem(c, "model.pooling", "must be avg or max (the scorer writes pooled [2048] embeddings)");
         }
-        int classes = integer(c, "model.classes", 1, 1_000_000);
+        HeadOptions head = new HeadOptions(bool(c, "model.include-top"), pooling,
+                integer(c, "model.classes", 1, 1_000_000), ClassifierActivation.SOFTMAX);
         String weights = str(c, "model.weights");
         PretrainedConfig pretrained = isAuto(c, "model.input-height") || isAuto(c, "model.input-width")
                 ? pretrainedConfig(c, architecture, weights) : null;
@@ -235,47 +236,30 @@ public final class JobConfigLoader {
                 : integer(c, "model.input-height", 1, 8192);
         int width = isAuto(c, "model.input-width") ? (pretrained == null ? 0 : pretrained.inputWidth())
                 : integer(c, "model.input-width", 1, 8192);
-        if (!architecture.equals(ModelSpec.TORCHSCRIPT) && height > 0 && width > 0) {
-            try {
-                InputShape.check(height, width, 3);
-            } catch (IllegalArgumentException e) {
-                problems.add("model.input-height/input-width: " + e.getMessage());
-            }
-        }
-        if (weights.isBlank()) {
-            problem(c, "model.weights", "must be imagenet, none, or the path of a Keras .h5 weights file");
-        }
+        String sha256 = parse(c, "model.weights-sha256", PretrainedWeights::parseSha256, "");
+        String outputs = parse(c, "model.torchscript-outputs", v -> {
+            OutputLayout.parseTorchScript(v);
+            return v;
+        }, "");
         long seed = longValue(c, "model.seed", Long.MIN_VALUE, Long.MAX_VALUE);
-        String cacheDir = str(c, "model.weights-cache-dir");
-        String sha256 = str(c, "model.weights-sha256");
-        if (!sha256.isBlank() && !Checksums.isSha256(sha256)) {
-            problem(c, "model.weights-sha256", "must be a SHA-256: 64 hexadecimal digits (e.g. from sha256sum), or"
-                    + " empty");
-        }
-        String remoteCacheDir = str(c, "model.remote-weights-cache-dir");
         String pretrainedConfig = str(c, "model.pretrained-config");
         if (!pretrainedConfig.isBlank() && !Files.isRegularFile(Path.of(pretrainedConfig))) {
             problem(c, "model.pretrained-config", "is not a file: give the local path of the checkpoint's config.json,"
                     + " or leave it empty");
         }
-        boolean allowDownload = bool(c, "model.allow-download");
-        boolean fold = bool(c, "model.fold-batchnorm");
-        Precision precision = parse(c, "model.precision", Precision::parse, Precision.FLOAT32);
-        if (precision != Precision.FLOAT32 && architecture.equals(ModelSpec.TORCHSCRIPT)) {
-            problem(c, "model.precision", precision.configName() + " applies to the built-in xception network"
-                    + " only: a TorchScript model computes in the dtype it was saved with. Set model.precision ="
-                    + " float32 (--precision float32), or convert the model itself before saving it");
-        }
+        RuntimeOptions runtime = new RuntimeOptions(parse(c, "model.precision", Precision::parse, Precision.FLOAT32),
+                bool(c, "model.fold-batchnorm"));
+        String cacheDir = str(c, "model.weights-cache-dir");
+        WeightsFetch fetch = new WeightsFetch(cacheDir.isBlank() ? "" : Path.of(cacheDir).toAbsolutePath().toString(),
+                str(c, "model.remote-weights-cache-dir"), bool(c, "model.allow-download"));
         if (problems.size() > before) {
             return null;
         }
         try {
-            return new ModelSpec(architecture, includeTop, pooling, classes, "softmax", height, width,
-                    absoluteIfLocal(weights), seed, torchscript.isBlank() ? "" : absoluteIfLocal(torchscript), outputs,
-                    cacheDir.isBlank() ? "" : Path.of(cacheDir).toAbsolutePath().toString(), allowDownload, fold,
-                    sha256, remoteCacheDir, precision);
+            return new ModelSpec(architecture, head, new PretrainedWeights(absoluteIfLocal(weights), sha256, seed,
+                    torchscript.isBlank() ? "" : absoluteIfLocal(torchscript), outputs, height, width), runtime, fetch);
         } catch (IllegalArgumentException e) {
-            problems.add("model: " + e.getMessage());
+            problems.add(e.getMessage());
             return null;
         }
     }
@@ -291,7 +275,7 @@ public final class JobConfigLoader {
             }
         }
         PretrainedConfig pretrained = auto.isEmpty() || model == null ? PretrainedConfig.keras()
-                : pretrainedConfig(c, model.architecture(), model.weights());
+                : pretrainedConfig(c, model.architecture(), model.pretrained().weights());
         if (pretrained == null) {
             pretrained = PretrainedConfig.keras();
         }
@@ -319,7 +303,7 @@ public final class JobConfigLoader {
      * model.pretrained-config, or the config.json beside the timm weights; null (one problem noted, naming every
      * key left at auto) if there is none. Looked up once per validation.
      */
-    private PretrainedConfig pretrainedConfig(Config c, String architecture, String weights) {
+    private PretrainedConfig pretrainedConfig(Config c, Architecture architecture, String weights) {
         if (pretrainedResolved) {
             return resolvedPretrained;
         }
@@ -330,7 +314,7 @@ public final class JobConfigLoader {
                     : Path.of(explicit).toAbsolutePath().toString());
             if (resolvedPretrained == null) {
                 List<String> autoKeys = PRETRAINED_KEYS.stream().filter(k -> isAuto(c, k)).toList();
-                problems.add(String.join(", ", autoKeys) + " = auto take timm " + architecture + "'s"
+                problems.add(String.join(", ", autoKeys) + " = auto take timm " + architecture.id() + "'s"
                         + " pretrained configuration, but there is no " + PretrainedConfig.CONFIG_FILE + " beside "
                         + weights + ": set model.pretrained-config to the checkpoint's config.json (a local"
                         + " file), or set those keys explicitly.");
@@ -343,7 +327,7 @@ public final class JobConfigLoader {
 
     /** The mode needs outputs the model has: labels need logits, embeddings need the pooled features. */
     private void checkModelProvides(ModelSpec model, ScoringOptions scoring) {
-        OutputLayout layout = outputLayout(model.architecture(), model.includeTop(), model.torchScriptOutputs());
+        OutputLayout layout = model.outputLayout();
         String fix = model.isTorchScript() ? "declare model.torchscript-outputs = logits,embedding if the model"
                 + " returns both" : "set model.include-top = true";
         if (scoring.mode().labels() && !layout.hasLogits()) {
@@ -356,19 +340,18 @@ public final class JobConfigLoader {
         }
         if (scoring.mode().embeddings() && !layout.hasEmbedding()) {
             problems.add("scoring.mode = " + scoring.mode().configName() + " needs embeddings, which this TorchScript"
-                    + " model does not return (model.torchscript-outputs = " + model.torchScriptOutputs() + ").");
+                    + " model does not return (model.torchscript-outputs = " + model.pretrained().torchScriptOutputs()
+                    + ").");
         }
-        if (!model.isTorchScript() && model.includeTop() && scoring.topK() > model.classes()) {
-            problems.add("scoring.top-k = " + scoring.topK() + " exceeds model.classes = " + model.classes() + ".");
+        if (!model.isTorchScript() && model.head().includeTop() && scoring.topK() > model.head().classes()) {
+            problems.add("scoring.top-k = " + scoring.topK() + " exceeds model.classes = " + model.head().classes()
+                    + ".");
         }
     }
 
     /** What a model configured so returns: logits and/or the pooled embedding. */
     public static OutputLayout outputLayout(String architecture, boolean includeTop, String torchScriptOutputs) {
-        if (architecture.strip().equalsIgnoreCase(ModelSpec.TORCHSCRIPT)) {
-            return OutputLayout.parseTorchScript(torchScriptOutputs);
-        }
-        return includeTop ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
+        return OutputLayout.of(Architecture.parse(architecture), includeTop, torchScriptOutputs);
     }
 
     /** Local paths become absolute (executors may run elsewhere); none, imagenet and URIs stay. */

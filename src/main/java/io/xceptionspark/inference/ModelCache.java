@@ -12,9 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor-wide model cache: one loaded model per {@link ModelSpec} per JVM, shared by all task
- * threads (a model is read-only once loaded; each thread takes its own predictor). The only global
- * mutable state in the project.
+ * The executor-wide model cache: one loaded model per {@link ModelKey} per JVM (what the model computes:
+ * architecture, head, input size, precision, folding and the weights' content), shared by all task threads (a
+ * model is read-only once loaded; each thread takes its own predictor). The only global mutable state in the
+ * project.
+ *
+ * <p>A spec's weights are located (fetched, checksummed) once per spec and JVM ({@link ModelLoader#locate}),
+ * then the model is looked up by its key: specs that differ only in where the weights are found (a cache
+ * directory, a path or a URI of the same file, the download policy) share one model.
  *
  * <p>Callers hold a {@link Lease} while they use a model. A model nobody holds stays loaded, since an
  * executor reuses it for its next task and reloading ~90 MB of weights per partition is what this cache
@@ -31,7 +36,16 @@ public final class ModelCache {
     public static final int DEFAULT_IDLE = 2;
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     /** Access-ordered (least recently used first); guarded by the class lock. */
-    private static final Map<ModelSpec, Entry> MODELS = new LinkedHashMap<>(16, 0.75f, true);
+    private static final Map<ModelKey, Entry> MODELS = new LinkedHashMap<>(16, 0.75f, true);
+    /** How many specs' located weights a JVM remembers (a spec is a few hundred bytes). */
+    private static final int LOCATED_LIMIT = 64;
+    /** Each spec's weights as found on this node, least recently used first; guarded by the class lock. */
+    private static final Map<ModelSpec, Locating> LOCATED = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ModelSpec, Locating> eldest) {
+            return size() > LOCATED_LIMIT;
+        }
+    };
     private static final AtomicInteger LOADS = new AtomicInteger();
 
     private ModelCache() {}
@@ -61,18 +75,35 @@ public final class ModelCache {
         }
     }
 
+    /**
+     * A spec's weights, located once (concurrent callers wait for the one fetch and checksum) and forgotten
+     * with the model they loaded, so that a model loaded again reads a file checked again.
+     */
+    private static final class Locating {
+        private ModelLoader.LocatedWeights weights; // guarded by this
+        private volatile ModelKey key;
+
+        private synchronized ModelLoader.LocatedWeights get(ModelSpec spec, Configuration hadoop) {
+            if (weights == null) {
+                weights = ModelLoader.locate(spec, hadoop);
+                key = ModelKey.of(spec, weights);
+            }
+            return weights;
+        }
+    }
+
     private static final class Entry {
-        private final ModelSpec spec;
+        private final ModelKey key;
         private volatile ScoringModel model; // set once, under this entry's lock
         private RuntimeException failure;
         private int leases; // guarded by the class lock
 
-        private Entry(ModelSpec spec) {
-            this.spec = spec;
+        private Entry(ModelKey key) {
+            this.key = key;
         }
 
         /** Loads the model the first time; later callers (and concurrent ones, who wait) get the same one. */
-        private synchronized void load(Configuration hadoop) {
+        private synchronized void load(ModelSpec spec, ModelLoader.LocatedWeights weights) {
             if (model != null) {
                 return;
             }
@@ -81,7 +112,7 @@ public final class ModelCache {
             }
             long start = System.nanoTime();
             try {
-                model = ModelLoader.load(spec, hadoop);
+                model = ModelLoader.load(spec, weights);
             } catch (RuntimeException e) {
                 failure = e;
                 throw e;
@@ -92,7 +123,7 @@ public final class ModelCache {
             LOG.info(String.format("xception-spark: loaded model %s in %.1f s (model load #%d in this JVM;"
                             + " GLIBC_TUNABLES=%s)", model.identity(), (System.nanoTime() - start) / 1e9, n,
                     tunables == null ? "unset" : tunables));
-            if (spec.precision() == Precision.BFLOAT16) {
+            if (key.precision() == Precision.BFLOAT16) {
                 CpuBfloat16 cpu = CpuBfloat16.thisMachine();
                 if (cpu.isNative()) {
                     LOG.info("xception-spark: " + cpu.describe());
@@ -110,27 +141,36 @@ public final class ModelCache {
 
     /**
      * A lease on the model for this spec, loading it on first use; concurrent callers wait for the one load
-     * (loads of other specs go on meanwhile). Close the lease when done with the model.
+     * (loads of other models go on meanwhile). Close the lease when done with the model.
      *
      * @param hadoop the Hadoop configuration to read remote weights with (spark.hadoop.* settings,
-     *               credentials), used only by the first load; null: Hadoop's defaults
+     *               credentials), used only when the spec's weights are first located; null: Hadoop's defaults
      */
     public static Lease acquire(ModelSpec spec, Configuration hadoop) {
-        Entry entry;
+        Locating locating;
         synchronized (ModelCache.class) {
-            entry = MODELS.computeIfAbsent(spec, Entry::new);
-            entry.leases++;
+            locating = LOCATED.computeIfAbsent(spec, s -> new Locating());
         }
+        Entry entry = null;
         try {
-            entry.load(hadoop);
+            ModelLoader.LocatedWeights weights = locating.get(spec, hadoop);
+            synchronized (ModelCache.class) {
+                entry = MODELS.computeIfAbsent(locating.key, Entry::new);
+                entry.leases++;
+            }
+            entry.load(spec, weights);
+            return new Lease(entry);
         } catch (RuntimeException | Error e) {
             synchronized (ModelCache.class) {
-                entry.leases--;
-                MODELS.remove(spec, entry); // a later call tries again (e.g. once the weights file is fixed)
+                // a later call tries again (e.g. once the weights file is fixed)
+                LOCATED.remove(spec, locating);
+                if (entry != null) {
+                    entry.leases--;
+                    MODELS.remove(entry.key, entry);
+                }
             }
             throw e;
         }
-        return new Lease(entry);
     }
 
     /** How many models this JVM has loaded (for tests and the run summary). */
@@ -147,6 +187,7 @@ public final class ModelCache {
     public static synchronized void clear() {
         MODELS.values().stream().filter(e -> e.model != null).forEach(e -> e.model.close());
         MODELS.clear();
+        LOCATED.clear();
     }
 
     /** Closes the least recently used idle models beyond the limit (called with the class lock held). */
@@ -160,7 +201,8 @@ public final class ModelCache {
         }
         for (int i = 0; i < idle.size() - Math.max(0, keep); i++) {
             Entry e = idle.get(i);
-            MODELS.remove(e.spec);
+            MODELS.remove(e.key);
+            LOCATED.values().removeIf(located -> e.key.equals(located.key));
             LOG.info("xception-spark: closed idle model " + e.model.identity() + " (more than " + keep
                     + " idle models in this JVM; " + IDLE_PROPERTY + ")");
             e.model.close();

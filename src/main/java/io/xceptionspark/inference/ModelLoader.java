@@ -3,6 +3,7 @@ package io.xceptionspark.inference;
 import ai.djl.Model;
 import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.model.Precision;
+import io.xceptionspark.model.RuntimeOptions;
 import io.xceptionspark.model.WeightsMismatchException;
 import io.xceptionspark.model.XceptionModels;
 import io.xceptionspark.model.XceptionOptions;
@@ -26,126 +27,140 @@ import org.apache.hadoop.conf.Configuration;
  * must exist on every node), any other Hadoop file system URI (copied once into a local cache by
  * {@link RemoteWeightsCache}) or {@code spark-files:NAME} for a file shipped with {@code --files}
  * ({@link ShippedFiles}). Every file's SHA-256 is computed once: it goes into the model's identity and is
- * checked against {@link ModelSpec#weightsSha256()} when that is set.
+ * checked against {@link PretrainedWeights#sha256()} when that is set. {@link #locate} finds the weights,
+ * {@link #load(ModelSpec, LocatedWeights)} builds the model, so that {@link ModelCache} can key models by
+ * the weights' content.
  */
 public final class ModelLoader {
     private ModelLoader() {}
 
     /** {@link #load(ModelSpec, Configuration)} with Hadoop's default configuration. */
     public static ScoringModel load(ModelSpec spec) {
-        return load(spec, null);
+        return load(spec, (Configuration) null);
     }
 
     /**
      * @param hadoop the configuration to read remote weights with; null: Hadoop's defaults
      */
     public static ScoringModel load(ModelSpec spec, Configuration hadoop) {
-        if (spec.isTorchScript()) {
-            String location = spec.torchScriptPath();
-            Path file;
-            String checksum = "";
-            String sha256 = "";
-            if (isLocalPath(location)) {
-                file = Paths.get(location);
-                if (java.nio.file.Files.isRegularFile(file)) { // a missing file: TorchScriptModels names the fix
-                    Resolved resolved = verified(location, file, spec);
-                    checksum = "sha256=" + resolved.shortSha();
-                    sha256 = resolved.sha256();
-                }
-            } else {
-                Resolved resolved = resolveFile(location, WeightsSource.parse(location), spec, hadoop);
-                file = resolved.file();
-                checksum = "sha256=" + resolved.shortSha();
-                sha256 = resolved.sha256();
+        return load(spec, locate(spec, hadoop));
+    }
+
+    /**
+     * The weights of a spec found on this node: a local file and its SHA-256 (checked against
+     * {@link PretrainedWeights#sha256()} when that is set), or the seed of random weights.
+     *
+     * @param kind how the identity names the source: {@code random}, {@code imagenet}, {@code keras-h5}, empty for
+     *             timm's safetensors, or the file name of a TorchScript model
+     * @param file the local file; null for random weights
+     * @param sha256 its SHA-256; empty for random weights and for a TorchScript path missing on this node
+     */
+    record LocatedWeights(String kind, Path file, String sha256, long seed) {
+        /**
+         * The weights' part of {@link ModelKey}: their content, never their location (but for a missing file).
+         * The kind is part of it because the model's identity, written beside every output row, names it: the
+         * same file as {@code imagenet} and as a path must not report whichever a JVM happened to load first.
+         */
+        String identity() {
+            if (file == null) {
+                return "seed=" + seed;
             }
-            return TorchScriptModels.load(file, OutputLayout.parseTorchScript(spec.torchScriptOutputs()),
-                    spec.inputHeight(), spec.inputWidth(), checksum).withWeightsSha256(sha256);
+            return kind + (sha256.isEmpty() ? " missing=" + file.toAbsolutePath() : " sha256=" + sha256);
+        }
+
+        /** The short form written in {@link ModelIdentity}, e.g. {@code sha256=0a1b2c3d4e5f}. */
+        String checksum() {
+            if (file == null) {
+                return "seed=" + seed;
+            }
+            return sha256.isEmpty() ? "" : "sha256=" + sha256.substring(0, Checksums.SHORT_ID_LENGTH);
+        }
+    }
+
+    /**
+     * Finds (fetches, downloads if allowed, checksums) the weights of {@code spec} without building anything.
+     *
+     * @param hadoop the configuration to read remote weights with; null: Hadoop's defaults
+     */
+    static LocatedWeights locate(ModelSpec spec, Configuration hadoop) {
+        PretrainedWeights pretrained = spec.pretrained();
+        if (spec.isTorchScript()) {
+            String location = pretrained.torchScriptPath();
+            String name;
+            Resolved resolved;
+            if (isLocalPath(location)) {
+                Path file = Paths.get(location);
+                name = file.getFileName().toString();
+                if (!java.nio.file.Files.isRegularFile(file)) { // TorchScriptModels names the fix
+                    return new LocatedWeights(name, file, "", 0L);
+                }
+                resolved = verified(location, file, spec);
+            } else {
+                resolved = resolveFile(location, WeightsSource.parse(location), spec, hadoop);
+                name = resolved.file().getFileName().toString();
+            }
+            return new LocatedWeights(name, resolved.file(), resolved.sha256(), 0L);
+        }
+        WeightsSource source = WeightsSource.parse(pretrained.weights());
+        AlignedXception timm = spec.timmVariant();
+        if (source instanceof WeightsSource.RandomInit random) {
+            return new LocatedWeights("random", null, "", pretrained.seed() != 0 ? pretrained.seed() : random.seed());
+        }
+        if (source instanceof WeightsSource.Imagenet) {
+            if (timm != null) {
+                throw new WeightsException("model.weights = imagenet names Keras' official file, which only fits"
+                        + " model.architecture = xception; timm " + timm.id() + " needs its model.safetensors (as on"
+                        + " the Hugging Face hub, timm/" + timm.id() + ".tf_in1k): set model.weights to its path or"
+                        + " URI.");
+            }
+            checkImagenetOptions(spec.xceptionOptions());
+            WeightsFetch fetch = spec.fetch();
+            ImagenetWeights cache = new ImagenetWeights(fetch.weightsCacheDir().isBlank()
+                    ? ImagenetWeights.defaultCacheDir() : Paths.get(fetch.weightsCacheDir()), fetch.allowDownload());
+            Path file = cache.resolve(spec.head().includeTop());
+            Resolved resolved = verified(file.toString(), file, spec);
+            return new LocatedWeights("imagenet", resolved.file(), resolved.sha256(), 0L);
+        }
+        Resolved resolved = resolveFile(pretrained.weights(), source, spec, hadoop);
+        if (timm != null && SafetensorsFile.isHdf5(resolved.file())) {
+            throw new WeightsMismatchException(pretrained.weights() + " is a Keras HDF5 (.h5) weights file, but"
+                    + " model.architecture = " + timm.id() + " takes timm's model.safetensors: give that file, or"
+                    + " set model.architecture = xception for this .h5 file.");
+        }
+        return new LocatedWeights(timm != null ? "" : "keras-h5", resolved.file(), resolved.sha256(), 0L);
+    }
+
+    /** Builds the model of {@code spec} with weights {@link #locate located} before. */
+    static ScoringModel load(ModelSpec spec, LocatedWeights weights) {
+        if (spec.isTorchScript()) {
+            return TorchScriptModels.load(weights.file(), spec.outputLayout(), spec.inputHeight(), spec.inputWidth(),
+                    weights.checksum()).withWeightsSha256(weights.sha256());
         }
         XceptionOptions options = spec.xceptionOptions();
-        WeightsSource source = WeightsSource.parse(spec.weights());
-        if (spec.timmVariant() != null) {
-            return loadTimm(spec, spec.timmVariant(), options, source, hadoop);
-        }
-        OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
-        int classes = options.includeTop() ? options.classes() : 0;
-        int embedding = XceptionOptions.EMBEDDING_SIZE;
-        if (source instanceof WeightsSource.RandomInit random) {
-            long seed = spec.seed() != 0 ? spec.seed() : random.seed();
-            Model model = XceptionModels.withRandomWeights(options, seed, spec.foldBatchNorm(), spec.precision());
-            return new ScoringModel(model, layout, identity("random", "seed=" + seed, spec),
-                    options.inputHeight(), options.inputWidth(), classes, embedding);
-        }
-        Resolved resolved;
-        String kind;
-        if (source instanceof WeightsSource.Imagenet) {
-            checkImagenetOptions(options);
-            ImagenetWeights cache = spec.weightsCacheDir().isBlank()
-                    ? new ImagenetWeights(ImagenetWeights.defaultCacheDir(), spec.allowDownload())
-                    : new ImagenetWeights(Paths.get(spec.weightsCacheDir()), spec.allowDownload());
-            Path file = cache.resolve(options.includeTop());
-            resolved = verified(file.toString(), file, spec);
-            kind = "imagenet";
-        } else {
-            resolved = resolveFile(spec.weights(), source, spec, hadoop);
-            kind = "keras-h5";
-        }
-        Path file = resolved.file();
-        KerasWeightsFile weightsFile = KerasWeightsFile.read(file);
-        Model model = XceptionModels.withKerasWeights(options, weightsFile.layers(), file.toString(),
-                spec.foldBatchNorm(), spec.precision());
-        return new ScoringModel(model, layout, identity(kind, "sha256=" + resolved.shortSha(), spec)
-                .withWeightsSha256(resolved.sha256()),
-                options.inputHeight(), options.inputWidth(), classes, embedding);
-    }
-
-    /** timm's aligned Xception with seeded random weights or a timm model.safetensors (strictly loaded). */
-    private static ScoringModel loadTimm(ModelSpec spec, AlignedXception timm, XceptionOptions options,
-                                         WeightsSource source, Configuration hadoop) {
-        OutputLayout layout = options.includeTop() ? OutputLayout.XCEPTION_WITH_TOP : OutputLayout.XCEPTION_NOTOP;
-        int classes = options.includeTop() ? options.classes() : 0;
-        String architecture = withPrecision("timm/" + timm.id(), spec);
+        RuntimeOptions runtime = spec.runtime();
+        AlignedXception timm = spec.timmVariant();
         Model model;
-        ModelIdentity identity;
-        if (source instanceof WeightsSource.RandomInit random) {
-            long seed = spec.seed() != 0 ? spec.seed() : random.seed();
-            model = XceptionModels.withRandomWeights(timm, options, seed, spec.foldBatchNorm(), spec.precision());
-            identity = new ModelIdentity(architecture, "random", "seed=" + seed);
-        } else if (source instanceof WeightsSource.Imagenet) {
-            throw new WeightsException("model.weights = imagenet names Keras' official file, which only fits"
-                    + " model.architecture = xception; timm " + timm.id() + " needs its model.safetensors (as on the"
-                    + " Hugging Face hub, timm/" + timm.id() + ".tf_in1k): set model.weights to its path or URI.");
+        if (weights.file() == null) {
+            model = timm != null ? XceptionModels.withRandomWeights(timm, options, weights.seed(), runtime)
+                    : XceptionModels.withRandomWeights(options, weights.seed(), runtime);
+        } else if (timm != null) {
+            model = XceptionModels.withSafetensors(timm, options, weights.file(), runtime);
         } else {
-            Resolved resolved = resolveFile(spec.weights(), source, spec, hadoop);
-            if (SafetensorsFile.isHdf5(resolved.file())) {
-                throw new WeightsMismatchException(spec.weights() + " is a Keras HDF5 (.h5) weights file, but"
-                        + " model.architecture = " + timm.id() + " takes timm's model.safetensors: give that file, or"
-                        + " set model.architecture = xception for this .h5 file.");
-            }
-            model = XceptionModels.withSafetensors(timm, options, resolved.file(), spec.foldBatchNorm(),
-                    spec.precision());
-            identity = new ModelIdentity(architecture, "", "sha256=" + resolved.shortSha(), resolved.sha256());
+            KerasWeightsFile file = KerasWeightsFile.read(weights.file());
+            model = XceptionModels.withKerasWeights(options, file.layers(), weights.file().toString(), runtime);
         }
-        return new ScoringModel(model, layout, identity, options.inputHeight(), options.inputWidth(), classes,
-                XceptionOptions.EMBEDDING_SIZE);
-    }
-
-    /** The built-in network's identity; bfloat16 says so in the architecture (float32 keeps its old name). */
-    private static ModelIdentity identity(String kind, String checksum, ModelSpec spec) {
-        return new ModelIdentity(withPrecision("xception", spec), kind, checksum);
-    }
-
-    /** bfloat16 says so in the architecture's name (float32 keeps the plain name). */
-    private static String withPrecision(String architecture, ModelSpec spec) {
-        return spec.precision() == Precision.FLOAT32 ? architecture
-                : architecture + "-" + spec.precision().configName();
+        String architecture = timm != null ? "timm/" + timm.id() : "xception";
+        // bfloat16 says so in the architecture's name (float32 keeps the plain name)
+        if (runtime.precision() != Precision.FLOAT32) {
+            architecture += "-" + runtime.precision().configName();
+        }
+        ModelIdentity identity = new ModelIdentity(architecture, weights.kind(), weights.checksum(), weights.sha256());
+        return new ScoringModel(model, spec.outputLayout(), identity, options.inputHeight(), options.inputWidth(),
+                options.includeTop() ? options.classes() : 0, XceptionOptions.EMBEDDING_SIZE);
     }
 
     /** A local file holding the weights (or TorchScript model), and its SHA-256. */
-    private record Resolved(Path file, String sha256) {
-        String shortSha() {
-            return sha256.substring(0, Checksums.SHORT_ID_LENGTH);
-        }
-    }
+    private record Resolved(Path file, String sha256) {}
 
     /** A local file, a file shipped with --files, or a Hadoop URI, as a verified local file. */
     private static Resolved resolveFile(String given, WeightsSource source, ModelSpec spec, Configuration hadoop) {
@@ -172,15 +187,15 @@ public final class ModelLoader {
                     + " ship the file with spark-submit --files and name it spark-files:" + file.getFileName() + ".");
         }
         String sha = Checksums.sha256(file);
-        Checksums.requireSha256(given, sha, spec.weightsSha256());
+        Checksums.requireSha256(given, sha, spec.pretrained().sha256());
         return new Resolved(file, sha);
     }
 
     private static Resolved fetched(java.net.URI uri, ModelSpec spec, Configuration hadoop) {
-        Path dir = spec.remoteWeightsCacheDir().isBlank() ? RemoteWeightsCache.defaultDir()
-                : Paths.get(spec.remoteWeightsCacheDir());
+        String cacheDir = spec.fetch().remoteWeightsCacheDir();
+        Path dir = cacheDir.isBlank() ? RemoteWeightsCache.defaultDir() : Paths.get(cacheDir);
         RemoteWeightsCache.LocalCopy copy = new RemoteWeightsCache(dir, hadoop == null ? new Configuration() : hadoop)
-                .resolve(uri, spec.weightsSha256());
+                .resolve(uri, spec.pretrained().sha256());
         return new Resolved(copy.file(), copy.sha256());
     }
 

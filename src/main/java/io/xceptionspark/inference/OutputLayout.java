@@ -32,6 +32,14 @@ public record OutputLayout(int logitsIndex, int embeddingIndex, int outputCount)
         };
     }
 
+    /** What a model of this architecture returns: a built-in network's from include_top, TorchScript's as declared. */
+    public static OutputLayout of(Architecture architecture, boolean includeTop, String torchScriptOutputs) {
+        if (architecture.isTorchScript()) {
+            return parseTorchScript(torchScriptOutputs);
+        }
+        return includeTop ? XCEPTION_WITH_TOP : XCEPTION_NOTOP;
+    }
+
     public boolean hasLogits() {
         return logitsIndex >= 0;
     }

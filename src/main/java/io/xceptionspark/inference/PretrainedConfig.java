@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.Normalization;
 import io.xceptionspark.image.PreprocessConfig;
-import io.xceptionspark.model.AlignedXception;
 import io.xceptionspark.weights.SafetensorsFile;
 import io.xceptionspark.weights.WeightsException;
 import io.xceptionspark.weights.WeightsSource;
@@ -39,17 +38,17 @@ public record PretrainedConfig(String source, int inputHeight, int inputWidth, I
     }
 
     /**
-     * The pretrained configuration of the weights of {@code architecture} (a model.architecture value):
+     * The pretrained configuration of the weights of {@code architecture}:
      * {@code configJson} if given, else for a timm architecture the config.json beside a local model.safetensors.
      *
      * @return null for timm weights whose config.json is nowhere to be found
      * @throws IllegalArgumentException if the config.json is unreadable or lacks a pretrained_cfg value
      */
-    public static PretrainedConfig of(String architecture, String weights, String configJson) {
+    public static PretrainedConfig of(Architecture architecture, String weights, String configJson) {
         if (configJson != null && !configJson.isBlank()) {
             return read(Path.of(configJson.strip()));
         }
-        if (AlignedXception.byId(architecture) == null) {
+        if (architecture.aligned() == null) {
             return keras();
         }
         WeightsSource source;

@@ -11,6 +11,11 @@ public enum Pooling {
     /** Global max pooling to [N, 2048]. */
     MAX;
 
+    /** The configuration spelling: none, avg or max. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     public static Pooling parse(String value) {
         String v = value == null ? "none" : value.trim().toLowerCase(Locale.ROOT);
         return switch (v) {

@@ -20,16 +20,14 @@ public final class XceptionModels {
 
     private XceptionModels() {}
 
-    /** Keras' default initialisers from a seed: reproducible, but its labels mean nothing. */
+    /** Keras' default initialisers from a seed: reproducible, but its labels mean nothing. float32. */
     public static Model withRandomWeights(XceptionOptions options, long seed, boolean foldBatchNorm) {
-        return withRandomWeights(options, seed, foldBatchNorm, Precision.FLOAT32);
+        return withRandomWeights(options, seed, new RuntimeOptions(Precision.FLOAT32, foldBatchNorm));
     }
 
-    /** {@link #withRandomWeights(XceptionOptions, long, boolean)} computing in the given precision. */
-    public static Model withRandomWeights(XceptionOptions options, long seed, boolean foldBatchNorm,
-                                          Precision precision) {
-        return build(options, foldBatchNorm, precision, (network, model) ->
-                network.initialiseRandom(seed, model.getNDManager()));
+    /** {@link #withRandomWeights(XceptionOptions, long, boolean)} run as {@code runtime} says. */
+    public static Model withRandomWeights(XceptionOptions options, long seed, RuntimeOptions runtime) {
+        return build(options, runtime, (network, model) -> network.initialiseRandom(seed, model.getNDManager()));
     }
 
     /**
@@ -39,27 +37,27 @@ public final class XceptionModels {
      */
     public static Model withKerasWeights(XceptionOptions options, List<KerasLayer> fileLayers, String fileName,
                                          boolean foldBatchNorm) {
-        return withKerasWeights(options, fileLayers, fileName, foldBatchNorm, Precision.FLOAT32);
+        return withKerasWeights(options, fileLayers, fileName, new RuntimeOptions(Precision.FLOAT32, foldBatchNorm));
     }
 
-    /** {@link #withKerasWeights(XceptionOptions, List, String, boolean)} computing in the given precision. */
+    /** {@link #withKerasWeights(XceptionOptions, List, String, boolean)} run as {@code runtime} says. */
     public static Model withKerasWeights(XceptionOptions options, List<KerasLayer> fileLayers, String fileName,
-                                         boolean foldBatchNorm, Precision precision) {
-        return build(options, foldBatchNorm, precision, (network, model) ->
+                                         RuntimeOptions runtime) {
+        return build(options, runtime, (network, model) ->
                 KerasWeightsImporter.importInto(network, fileLayers, fileName, model.getNDManager()));
     }
 
     /** A timm aligned Xception with seeded glorot-uniform kernels and identity BatchNorms (benchmarks, tests). */
     public static Model withRandomWeights(AlignedXception variant, XceptionOptions options, long seed,
                                           boolean foldBatchNorm) {
-        return withRandomWeights(variant, options, seed, foldBatchNorm, Precision.FLOAT32);
+        return withRandomWeights(variant, options, seed, new RuntimeOptions(Precision.FLOAT32, foldBatchNorm));
     }
 
-    /** {@link #withRandomWeights(AlignedXception, XceptionOptions, long, boolean)} in the given precision. */
+    /** {@link #withRandomWeights(AlignedXception, XceptionOptions, long, boolean)} run as {@code runtime} says. */
     public static Model withRandomWeights(AlignedXception variant, XceptionOptions options, long seed,
-                                          boolean foldBatchNorm, Precision precision) {
+                                          RuntimeOptions runtime) {
         AlignedXceptionNetwork network = new AlignedXceptionNetwork(variant, options);
-        return build(network, foldBatchNorm, precision, model -> network.initialiseRandom(seed, model.getNDManager()));
+        return build(network, runtime, model -> network.initialiseRandom(seed, model.getNDManager()));
     }
 
     /**
@@ -70,14 +68,14 @@ public final class XceptionModels {
      */
     public static Model withSafetensors(AlignedXception variant, XceptionOptions options, Path file,
                                         boolean foldBatchNorm) {
-        return withSafetensors(variant, options, file, foldBatchNorm, Precision.FLOAT32);
+        return withSafetensors(variant, options, file, new RuntimeOptions(Precision.FLOAT32, foldBatchNorm));
     }
 
-    /** {@link #withSafetensors(AlignedXception, XceptionOptions, Path, boolean)} in the given precision. */
+    /** {@link #withSafetensors(AlignedXception, XceptionOptions, Path, boolean)} run as {@code runtime} says. */
     public static Model withSafetensors(AlignedXception variant, XceptionOptions options, Path file,
-                                        boolean foldBatchNorm, Precision precision) {
+                                        RuntimeOptions runtime) {
         AlignedXceptionNetwork network = new AlignedXceptionNetwork(variant, options);
-        return build(network, foldBatchNorm, precision, model -> {
+        return build(network, runtime, model -> {
             try (NDManager scratch = model.getNDManager().newSubManager()) {
                 TimmWeightsImporter.importInto(network, SafetensorsFile.read(file, scratch), file.toString(),
                         model.getNDManager());
@@ -90,33 +88,30 @@ public final class XceptionModels {
     }
 
     /** Keras' network: the unfolded float32 reference, or its folded weights compiled into the program. */
-    private static Model build(XceptionOptions options, boolean foldBatchNorm, Precision precision,
-                               WeightsStep weights) {
+    private static Model build(XceptionOptions options, RuntimeOptions runtime, WeightsStep weights) {
         XceptionNetwork network = new XceptionNetwork(options);
-        boolean fold = foldBatchNorm || precision == Precision.BFLOAT16;
-        Model model = build("xception", network, fold, network::foldBatchNorms, m -> weights.apply(network, m));
-        if (!fold) {
+        Model model = build("xception", network, runtime.folded(), network::foldBatchNorms,
+                m -> weights.apply(network, m));
+        if (!runtime.folded()) {
             return model;
         }
         // the program keeps its own copies: the network's weights go with this model
         try (Model network32 = model) {
-            return network.program().compile(programName("xception", precision), options,
-                    network.classifierWeights(), precision);
+            return network.program().compile(programName("xception", runtime.precision()), options,
+                    network.classifierWeights(), runtime.precision());
         }
     }
 
     /** timm's network: the unfolded float32 reference, or its folded weights compiled into the program. */
-    private static Model build(AlignedXceptionNetwork network, boolean foldBatchNorm, Precision precision,
-                               Consumer<Model> weights) {
-        boolean fold = foldBatchNorm || precision == Precision.BFLOAT16;
+    private static Model build(AlignedXceptionNetwork network, RuntimeOptions runtime, Consumer<Model> weights) {
         String name = network.variant().id();
-        Model model = build(name, network, fold, network::foldBatchNorms, weights);
-        if (!fold) {
+        Model model = build(name, network, runtime.folded(), network::foldBatchNorms, weights);
+        if (!runtime.folded()) {
             return model;
         }
         try (Model network32 = model) {
-            return network.program().compile(programName(name, precision), network.options(),
-                    network.classifierWeights(), precision);
+            return network.program().compile(programName(name, runtime.precision()), network.options(),
+                    network.classifierWeights(), runtime.precision());
         }
     }
 

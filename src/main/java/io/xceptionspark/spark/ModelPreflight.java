@@ -83,17 +83,18 @@ public final class ModelPreflight {
     /** The official weights file when weights = imagenet and it is neither cached nor downloadable, else null. */
     static Path missingImagenetFile(ModelSpec spec) {
         if (spec.isTorchScript() || spec.timmVariant() != null
-                || !spec.weights().strip().toLowerCase(Locale.ROOT).equals("imagenet")
-                || spec.allowDownload()) {
+                || !spec.pretrained().weights().toLowerCase(Locale.ROOT).equals("imagenet")
+                || spec.fetch().allowDownload()) {
             return null;
         }
-        Path dir = spec.weightsCacheDir().isBlank() ? ImagenetWeights.defaultCacheDir() : Path.of(spec.weightsCacheDir());
+        Path dir = spec.fetch().weightsCacheDir().isBlank() ? ImagenetWeights.defaultCacheDir()
+                : Path.of(spec.fetch().weightsCacheDir());
         Path file = dir.resolve(official(spec).fileName());
         return Files.exists(file) ? null : file;
     }
 
     private static OfficialWeights official(ModelSpec spec) {
-        return spec.includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
+        return spec.head().includeTop() ? OfficialWeights.XCEPTION : OfficialWeights.XCEPTION_NOTOP;
     }
 
     private static String randomWeightsBanner(Path missing, ModelSpec spec) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.xceptionspark.image.Interpolation;
 import io.xceptionspark.image.JpegDraft;
 import io.xceptionspark.image.ResizePolicy;
+import io.xceptionspark.inference.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +36,9 @@ class JobConfigLoaderTest {
         assertEquals(List.of(), job.input().paths());
         assertTrue(job.input().recursive());
         assertEquals(64, job.input().imagesPerPartition());
-        assertEquals("xception", job.model().architecture());
-        assertEquals("imagenet", job.model().weights());
-        assertTrue(job.model().includeTop());
+        assertEquals(Architecture.XCEPTION, job.model().architecture());
+        assertEquals("imagenet", job.model().pretrained().weights());
+        assertTrue(job.model().head().includeTop());
         assertEquals(299, job.model().inputHeight());
         assertEquals(ResizePolicy.CROP, job.preprocess().resize());
         assertEquals(Interpolation.BICUBIC, job.preprocess().interpolation());
@@ -170,9 +171,9 @@ class JobConfigLoaderTest {
     @Test
     void localWeightsPathsBecomeAbsolute() {
         JobConfig config = new JobConfigLoader().set("model.weights", "weights/x.h5").load();
-        assertEquals(Path.of("weights/x.h5").toAbsolutePath().toString(), config.model().weights());
-        assertEquals("hdfs://nn/w.h5", new JobConfigLoader().set("model.weights", "hdfs://nn/w.h5").load().model().weights());
-        assertEquals("none", new JobConfigLoader().set("model.weights", "none").load().model().weights());
+        assertEquals(Path.of("weights/x.h5").toAbsolutePath().toString(), config.model().pretrained().weights());
+        assertEquals("hdfs://nn/w.h5", new JobConfigLoader().set("model.weights", "hdfs://nn/w.h5").load().model().pretrained().weights());
+        assertEquals("none", new JobConfigLoader().set("model.weights", "none").load().model().pretrained().weights());
     }
 
     @Test

@@ -1,13 +1,22 @@
 package io.xceptionspark.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.xceptionspark.config.JobConfigLoader;
+import io.xceptionspark.model.Precision;
+import io.xceptionspark.model.RuntimeOptions;
+import io.xceptionspark.testing.Golden;
+import io.xceptionspark.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cache keeps every model in use and at most {@value ModelCache#DEFAULT_IDLE} idle ones (least recently
@@ -68,6 +77,62 @@ class ModelCacheTest {
         assertThrows(RuntimeException.class, () -> ModelCache.acquire(missing));
         assertThrows(RuntimeException.class, () -> ModelCache.acquire(missing), "tried again, not remembered");
         assertEquals(0, ModelCache.size());
+    }
+
+    /** Cache directories and the download policy say how weights are found, not what the model computes. */
+    @Test
+    void specsDifferingOnlyInHowWeightsAreFetchedShareOneModel(@TempDir Path tmp) {
+        try (ModelCache.Lease a = ModelCache.acquire(spec(0))) {
+            int loads = ModelCache.loadCount();
+            ModelSpec elsewhere = spec(0).withFetch(new WeightsFetch(tmp.resolve("keras").toString(),
+                    tmp.resolve("remote").toString(), true));
+            try (ModelCache.Lease b = ModelCache.acquire(elsewhere)) {
+                assertSame(a.model(), b.model());
+            }
+            assertEquals(loads, ModelCache.loadCount());
+        }
+    }
+
+    /** Weights count by their content: one file at two paths is one model; the weights' checksum is the key. */
+    @Test
+    void theSameWeightsAtTwoPathsAreOneModel(@TempDir Path tmp) throws Exception {
+        Path first = Files.copy(TestData.path(Golden.WEIGHTS), tmp.resolve("a.h5"));
+        Path second = Files.copy(TestData.path(Golden.WEIGHTS), tmp.resolve("b.h5"));
+        try (ModelCache.Lease a = ModelCache.acquire(spec(0).withWeights(first.toString()));
+             ModelCache.Lease b = ModelCache.acquire(spec(0).withWeights(second.toString()))) {
+            assertSame(a.model(), b.model());
+            Path other = tmp.resolve("c.h5");
+            Files.copy(first, other);
+            Files.write(other, new byte[] {0}, StandardOpenOption.APPEND); // another checksum
+            try (ModelCache.Lease c = ModelCache.acquire(spec(0).withWeights(other.toString()))) {
+                assertNotSame(a.model(), c.model());
+            }
+        }
+    }
+
+    /** The identity written beside every row names the spec's own file, whichever spec a JVM loaded first. */
+    @Test
+    void oneFileUnderTwoNamesKeepsEachNameInTheIdentity(@TempDir Path tmp) throws Exception {
+        Path first = Files.copy(TestData.path(Golden.TORCHSCRIPT_MODEL), tmp.resolve("first.pt"));
+        Path second = Files.copy(TestData.path(Golden.TORCHSCRIPT_MODEL), tmp.resolve("second.pt"));
+        try (ModelCache.Lease a = ModelCache.acquire(ModelSpec.torchScript(first.toString(), "", 299, 299));
+             ModelCache.Lease b = ModelCache.acquire(ModelSpec.torchScript(second.toString(), "", 299, 299))) {
+            assertEquals("first.pt", a.model().identity().weightsKind());
+            assertEquals("second.pt", b.model().identity().weightsKind());
+        }
+    }
+
+    /** What changes the numbers makes another model: precision, and folding (float32 round-off). */
+    @Test
+    void precisionAndFoldingMakeOtherModels() {
+        try (ModelCache.Lease folded = ModelCache.acquire(spec(0));
+             ModelCache.Lease unfolded = ModelCache.acquire(spec(0).withRuntime(
+                     new RuntimeOptions(Precision.FLOAT32, false)));
+             ModelCache.Lease bf16 = ModelCache.acquire(spec(0).withPrecision(Precision.BFLOAT16))) {
+            assertNotSame(folded.model(), unfolded.model());
+            assertNotSame(folded.model(), bf16.model());
+            assertEquals(3, ModelCache.size());
+        }
     }
 
     /** A small random-weights Xception; seeds make different specs. */

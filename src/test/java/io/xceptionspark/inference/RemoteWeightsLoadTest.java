@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.xceptionspark.model.HeadOptions;
+import io.xceptionspark.model.RuntimeOptions;
 import io.xceptionspark.testing.Golden;
 import io.xceptionspark.testing.TestData;
 import io.xceptionspark.weights.LoopbackFileSystem;
@@ -23,8 +25,9 @@ class RemoteWeightsLoadTest {
     Path tmp;
 
     private static ModelSpec spec(String weights, String sha256, Path cacheDir) {
-        return new ModelSpec("xception", true, "avg", 1000, "softmax", 71, 71, weights, 0L, "", "logits,embedding", "",
-                false, true, sha256, cacheDir == null ? "" : cacheDir.toString());
+        return new ModelSpec(Architecture.XCEPTION, HeadOptions.IMAGENET,
+                new PretrainedWeights(weights, sha256, 0L, "", "", 71, 71), RuntimeOptions.DEFAULT,
+                new WeightsFetch("", cacheDir == null ? "" : cacheDir.toString(), false));
     }
 
     @Test

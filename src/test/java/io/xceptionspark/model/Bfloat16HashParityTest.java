@@ -137,10 +137,11 @@ class Bfloat16HashParityTest {
         if (network.equals("keras")) {
             List<KerasLayer> layers = KerasWeightsFile.read(HashFixtures.kerasH5(true)).layers();
             List<KerasLayer> used = options.includeTop() ? layers : layers.subList(0, layers.size() - 1);
-            return XceptionModels.withKerasWeights(options, used, "xception_hash.h5", true, precision);
+            return XceptionModels.withKerasWeights(options, used, "xception_hash.h5", new RuntimeOptions(precision, true));
         }
         AlignedXception variant = AlignedXception.byId(network);
-        return XceptionModels.withSafetensors(variant, options, HashFixtures.timmWeights(network), true, precision);
+        return XceptionModels.withSafetensors(variant, options, HashFixtures.timmWeights(network),
+                new RuntimeOptions(precision, true));
     }
 
     private static double range(float[] values) {

@@ -147,8 +147,8 @@ class Bfloat16ParityTest {
     void bfloat16IsRepeatableAndOwnsItsWeights() throws Exception {
         XceptionOptions options = XceptionOptions.notop(Pooling.MAX, 75, 76);
         float[] cropped = crop(batch, IMAGES.length, 75, 76);
-        try (Model model = XceptionModels.withKerasWeights(options, notopLayers(), "xception_formula.h5", true,
-                Precision.BFLOAT16);
+        try (Model model = XceptionModels.withKerasWeights(options, notopLayers(), "xception_formula.h5",
+                new RuntimeOptions(Precision.BFLOAT16, true));
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             float[] first = predictor.predict(new NDList(manager.create(cropped, new Shape(5, 3, 75, 76))))
@@ -229,7 +229,8 @@ class Bfloat16ParityTest {
     private static float[][][] forward(XceptionOptions options, List<KerasLayer> layers, Precision precision,
                                        float[] input, int h, int w) {
         int n = IMAGES.length;
-        try (Model model = XceptionModels.withKerasWeights(options, layers, "xception_formula.h5", true, precision);
+        try (Model model = XceptionModels.withKerasWeights(options, layers, "xception_formula.h5",
+                new RuntimeOptions(precision, true));
              Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
              NDManager manager = NDManager.newBaseManager("PyTorch")) {
             NDList out = predictor.predict(new NDList(manager.create(input, new Shape(n, 3, h, w))));

@@ -43,7 +43,8 @@ class KerasHashParityTest {
     @ParameterizedTest(name = "folded BatchNorm = {0}")
     @ValueSource(booleans = {true, false})
     void fullSizeFileMatchesTheReference(boolean fold) throws Exception {
-        BatchOutput out = run(ModelSpec.xception(HashFixtures.kerasH5(true).toString()).withFoldBatchNorm(fold));
+        BatchOutput out = run(ModelSpec.xception(HashFixtures.kerasH5(true).toString())
+                .withRuntime(new RuntimeOptions(Precision.FLOAT32, fold)));
         for (int i = 0; i < count; i++) {
             HashFixtures.assertMatchesGolden("keras", i, out.logits()[i], out.embeddings()[i]);
         }
@@ -51,8 +52,8 @@ class KerasHashParityTest {
 
     @Test
     void notopFileGivesTheReferenceEmbeddings() throws Exception {
-        ModelSpec notop = new ModelSpec("xception", false, "avg", 1000, "none", 299, 299,
-                HashFixtures.kerasH5(false).toString(), 0, "", "logits,embedding", "", false, true);
+        ModelSpec notop = ModelSpec.xception(HashFixtures.kerasH5(false).toString())
+                .withHead(HeadOptions.features(Pooling.AVG));
         BatchOutput out = run(notop);
         assertNull(out.logits());
         for (int i = 0; i < count; i++) {

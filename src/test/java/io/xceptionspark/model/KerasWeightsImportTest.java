@@ -67,7 +67,8 @@ class KerasWeightsImportTest {
 
     @Test
     void classCountMismatchNamesTheClassifierAndTheFix() {
-        XceptionOptions five = new XceptionOptions(true, Pooling.AVG, 5, ClassifierActivation.SOFTMAX, 299, 299);
+        XceptionOptions five = new XceptionOptions(new HeadOptions(true, Pooling.AVG, 5, ClassifierActivation.SOFTMAX),
+                299, 299);
         WeightsMismatchException e = assertThrows(WeightsMismatchException.class,
                 () -> XceptionModels.withKerasWeights(five, formulaLayers, FILE, true));
         assertTrue(e.getMessage().contains(FILE) && e.getMessage().contains("'predictions'")

@@ -10,7 +10,9 @@ import io.xceptionspark.inference.BatchOutput;
 import io.xceptionspark.inference.ImageBatch;
 import io.xceptionspark.inference.ModelLoader;
 import io.xceptionspark.inference.ModelSpec;
+import io.xceptionspark.inference.PretrainedWeights;
 import io.xceptionspark.inference.ScoringModel;
+import io.xceptionspark.inference.WeightsFetch;
 import io.xceptionspark.testing.HashFixtures;
 import io.xceptionspark.weights.Checksums;
 import io.xceptionspark.weights.LoopbackFileSystem;
@@ -71,7 +73,7 @@ class TimmAlignedParityTest {
     @Test
     void unfoldedNetworkMatchesTheReference() throws Exception {
         assertMatchesGolden("xception41", run(ModelSpec.timm("xception41", weights("xception41"))
-                .withFoldBatchNorm(false)));
+                .withRuntime(new RuntimeOptions(Precision.FLOAT32, false))));
     }
 
     /** A Hadoop URI goes through the same verified cache and SHA-256 check as Keras files. */
@@ -80,14 +82,15 @@ class TimmAlignedParityTest {
         Path file = Path.of(weights("xception41"));
         String sha = Checksums.sha256(file);
         String uri = LoopbackFileSystem.uri(file).toString();
-        ModelSpec spec = new ModelSpec("xception41", true, "avg", 1000, "softmax", 299, 299, uri, 0L, "",
-                "logits,embedding", "", false, true, sha, tmp.toString());
+        ModelSpec spec = ModelSpec.timm("xception41", uri)
+                .withPretrained(new PretrainedWeights(uri, sha, 0L, "", "", 299, 299))
+                .withFetch(new WeightsFetch("", tmp.toString(), false));
         try (ScoringModel model = ModelLoader.load(spec, LoopbackFileSystem.configuration())) {
             assertEquals("timm/xception41:sha256=" + sha.substring(0, 12), model.identity().toString());
         }
         String wrong = "ab".repeat(32);
-        ModelSpec mismatch = new ModelSpec("xception41", true, "avg", 1000, "softmax", 299, 299, file.toString(), 0L, "",
-                "logits,embedding", "", false, true, wrong, "");
+        ModelSpec mismatch = ModelSpec.timm("xception41", file.toString())
+                .withPretrained(new PretrainedWeights(file.toString(), wrong, 0L, "", "", 299, 299));
         WeightsException e = assertThrows(WeightsException.class, () -> ModelLoader.load(mismatch));
         assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains(sha), e.getMessage());
     }
@@ -103,8 +106,7 @@ class TimmAlignedParityTest {
 
     @Test
     void featureExtractorIgnoresTheClassifierAndGivesTheSameEmbeddings() throws Exception {
-        ModelSpec notop = new ModelSpec("xception41", false, "avg", 1000, "none", 299, 299, weights("xception41"),
-                0, "", "logits,embedding", "", false, true);
+        ModelSpec notop = ModelSpec.timm("xception41", weights("xception41")).withHead(HeadOptions.features(Pooling.AVG));
         BatchOutput out = run(notop);
         assertNull(out.logits());
         for (int i = 0; i < count; i++) {

@@ -30,7 +30,7 @@ class ModelPreflightTest {
         String console = out.toString(StandardCharsets.UTF_8);
         assertTrue(console.contains("RANDOM weights") && console.contains("MEANINGLESS"), console);
         assertTrue(console.contains(cache.resolve("xception_weights_tf_dim_ordering_tf_kernels_notop.h5").toString()), console);
-        assertEquals("none", loaded.config().model().weights());
+        assertEquals("none", loaded.config().model().pretrained().weights());
         assertTrue(loaded.model().identity().toString().startsWith("xception/random"), loaded.model().identity().toString());
     }
 

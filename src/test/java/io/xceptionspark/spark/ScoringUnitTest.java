@@ -101,7 +101,7 @@ class ScoringUnitTest {
         assertEquals(io.xceptionspark.config.Auto.of(2), job.scoring().intraOpThreads());
         assertEquals(1 << 20, job.preprocess().maxFileBytes());
         assertEquals(0.9, job.preprocess().cropPct());
-        assertEquals(1L << 40, job.model().seed());
+        assertEquals(1L << 40, job.model().pretrained().seed());
         assertEquals("labels", job.scoring().mode().configName());
         // any key by name, converted to the Param's type
         assertEquals(7, new XceptionScorer().setConf("scoring.top-k", "7").getTopK());
