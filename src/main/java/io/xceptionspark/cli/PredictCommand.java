@@ -12,6 +12,7 @@ import io.xceptionspark.model.CpuBfloat16;
 import io.xceptionspark.model.Precision;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.inference.ModelCache;
+import io.xceptionspark.inference.Architecture;
 import io.xceptionspark.inference.OutputLayout;
 import io.xceptionspark.inference.ScoringModel;
 import io.xceptionspark.scoring.BatchScorer;
@@ -133,7 +134,7 @@ final class PredictCommand implements Callable<Integer> {
         Config modelKeys = loader.merged().getConfig(ConfigKeys.NAMESPACE + ".model");
         OutputLayout layout;
         try {
-            layout = JobConfigLoader.outputLayout(modelKeys.getString("architecture"), modelKeys.getBoolean("include-top"),
+            layout = OutputLayout.of(Architecture.parse(modelKeys.getString("architecture")), modelKeys.getBoolean("include-top"),
                     modelKeys.getString("torchscript-outputs"));
         } catch (RuntimeException e) {
             layout = OutputLayout.XCEPTION_WITH_TOP; // let load() report the bad value with its key

@@ -25,7 +25,7 @@ public record JobConfig(InputOptions input, ModelSpec model, boolean imagenetFal
     public JobConfig withWeights(String weights) {
         ModelSpec other = model.withWeights(weights);
         return new JobConfig(input, other, imagenetFallbackRandom, preprocess, scoring, output, spark, report, source,
-                JobConfigLoader.resolved(settings, other, preprocess));
+                ModelSection.resolved(settings, other, preprocess));
     }
 
     /** A Spark run needs inputs and an output; {@code predict} needs neither. */

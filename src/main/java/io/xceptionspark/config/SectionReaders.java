@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * One reader per section of the job (input, stream / manifest / http, scoring, output, report, spark): each reads
  * its keys as their declared types ({@link ConfigReader}; types and ranges are in defaults.conf) into its options
- * record and checks the rules that combine keys, in the job's words. The model section's rules are in
- * {@link JobConfigLoader}.
+ * record and checks the rules that combine keys, in the job's words. The model and preprocess sections
+ * are {@link ModelSection}'s.
  */
 final class SectionReaders {
     private SectionReaders() {}
