@@ -34,7 +34,12 @@ public enum KeyRole {
     /** Recorded, resolved, in the output's metadata (Parquet footers, Delta table properties). */
     METADATA,
     /** Taken from an index's metadata when {@code similar} embeds a new query image like the indexed ones. */
-    INDEX;
+    INDEX,
+    /**
+     * Decides which files a stream takes and where it writes: recorded in its checkpoint with the
+     * {@link #METADATA} keys, and a restart with another value is refused.
+     */
+    STREAM;
 
     /** The role named in defaults.conf, e.g. {@code param}. */
     static KeyRole parse(String name) {

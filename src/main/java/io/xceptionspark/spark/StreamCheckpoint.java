@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.KeyRole;
 import io.xceptionspark.config.JobConfigException;
 import io.xceptionspark.inference.ScoringModel;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import org.apache.hadoop.fs.Path;
 final class StreamCheckpoint {
     static final String FILE = "_xception_spark_stream.properties";
     private static final String STREAM_ID = "stream-id";
+    private static final String INPUT_PATHS = "input.paths";
+    private static final String OUTPUT_PATH = "output.path";
 
     private final String streamId;
 
@@ -39,23 +42,19 @@ final class StreamCheckpoint {
         return streamId;
     }
 
-    /** The settings a checkpoint is bound to, by key name. */
+    /**
+     * The settings a checkpoint is bound to, by key name: the weights' identity, the keys that decide the numbers
+     * (role {@link KeyRole#METADATA}, as the output records them) and those that decide which files the stream
+     * takes and where it writes (role {@link KeyRole#STREAM}), its paths as the file system names them (the same
+     * relative path given from another directory is another stream).
+     */
     static Map<String, String> settings(JobConfig job, ScoringModel model, Configuration hadoop) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("model", model.identity().toString());
-        s.put("model.precision", job.model().precision().configName());
-        s.put("preprocess", model.inputHeight() + "x" + model.inputWidth() + " " + job.preprocess().describe());
-        s.put("preprocess.max-file-bytes", Long.toString(job.preprocess().maxFileBytes()));
-        s.put("scoring.mode", job.scoring().mode().configName());
-        s.put("scoring.top-k", Integer.toString(job.scoring().topK()));
-        s.put("scoring.normalize-embeddings", Boolean.toString(job.scoring().normalizeEmbeddings()));
-        s.put("scoring.include-logits", Boolean.toString(job.scoring().includeLogits()));
-        s.put("input.paths", job.input().paths().stream().map(p -> HadoopConfs.qualified(p, hadoop)).toList().toString());
-        s.put("input.recursive", Boolean.toString(job.input().recursive()));
-        s.put("input.path-glob-filter", job.input().pathGlobFilter());
-        s.put("output.path", HadoopConfs.qualified(job.output().path(), hadoop));
-        s.put("output.format", job.output().format().configName());
-        s.put("output.partition-by", job.output().partitionBy().toString());
+        job.settings().of(KeyRole.METADATA).forEach((key, value) -> s.put(key, String.valueOf(value)));
+        job.settings().of(KeyRole.STREAM).forEach((key, value) -> s.put(key, String.valueOf(value)));
+        s.put(INPUT_PATHS, job.input().paths().stream().map(p -> HadoopConfs.qualified(p, hadoop)).toList().toString());
+        s.put(OUTPUT_PATH, HadoopConfs.qualified(job.output().path(), hadoop));
         return s;
     }
 

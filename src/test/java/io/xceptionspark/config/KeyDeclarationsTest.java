@@ -53,6 +53,10 @@ class KeyDeclarationsTest {
         Set<String> index = new TreeSet<>(metadata);
         index.remove("scoring.mode");
         assertEquals(index, names(KeyRole.INDEX));
+        assertTrue(metadata.contains("preprocess.jpeg-draft"), "draft decoding changes the numbers: recorded");
+        // a stream's checkpoint: the metadata keys and which files it takes, where it writes
+        assertEquals(Set.of("input.paths", "input.recursive", "input.path-glob-filter", "output.path", "output.format",
+                "output.partition-by"), names(KeyRole.STREAM));
         assertEquals(List.of("model.input-height", "model.input-width", "preprocess.interpolation",
                 "preprocess.crop-pct", "preprocess.mean", "preprocess.std"),
                 ConfigKeys.withRole(KeyRole.PRETRAINED).stream().map(ConfigKey::name).toList());
