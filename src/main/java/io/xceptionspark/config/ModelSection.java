@@ -116,8 +116,12 @@ final class ModelSection {
                     + " model does not return (model.torchscript-outputs = " + model.pretrained().torchScriptOutputs()
                     + ").");
         }
-        if (!model.isTorchScript() && model.head().includeTop() && scoring.topK() > model.head().classes()) {
-            r.add("scoring.top-k = " + scoring.topK() + " exceeds model.classes = " + model.head().classes() + ".");
+        if (!model.isTorchScript() && model.head().includeTop()) {
+            try {
+                scoring.checkTopK(model.head().classes()); // known before loading (a TorchScript model's: after)
+            } catch (JobConfigException e) {
+                r.add(e.getMessage());
+            }
         }
     }
 

@@ -139,7 +139,7 @@ class JobConfigLoaderTest {
         assertTrue(problems(new JobConfigLoader().set("model.architecture", "torchscript").set("model.torchscript", "/m.pt")
                 .set("model.torchscript-outputs", "embedding")).contains("needs the classifier's logits"));
         assertTrue(problems(new JobConfigLoader().set("output.incremental", "true")).contains("save-mode = append"));
-        assertTrue(problems(new JobConfigLoader().set("scoring.top-k", "1001")).contains("exceeds model.classes"));
+        assertTrue(problems(new JobConfigLoader().set("scoring.top-k", "1001")).contains("scoring.top-k = 1001 exceeds the model's 1000 classes"));
         assertTrue(problems(new JobConfigLoader().set("model.include-top", "false").set("model.pooling", "none")
                 .set("scoring.mode", "embeddings")).contains("must be avg or max"));
         assertTrue(problems(new JobConfigLoader().set("preprocess.max-file-bytes", "3GiB")).contains("2GiB"));
