@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A folded network as an op table for the shipped network program, and the model that runs it.
@@ -26,60 +27,61 @@ import java.util.List;
  * <p>The ops: CONV (a convolution with its weight, optional bias, stride, padding, depthwise or not), RELU, SAVE
  * (push the current map: a residual block's input), SWAP (exchange the current map and the top of the stack:
  * after a projection shortcut computed on the saved input), ADD (add the popped map), MAXPOOL (TF 'same' 3x3
- * stride-2 max-pooling). Codes and field layout are kept in step with scripts/xception_program.py.
+ * stride-2 max-pooling), BFLOAT16 (where bfloat16 starts). This class names ops and their arguments only: the
+ * op codes, the ints per op and each argument's field are defined once, in the program (scripts/xception_program.py),
+ * and read from its {@code layout()} when it loads ({@link OpLayout}); the pooling goes by its name too. The
+ * program checks each weight reference against the channels flowing through the table, so an index out of step
+ * fails at load.
  */
 final class NetworkProgram {
     static final String RESOURCE = "xception_program.pt";
-    private static final int FIELDS = 6;
-    private static final int CONV = 0;
-    private static final int RELU = 1;
-    private static final int SAVE = 2;
-    private static final int SWAP = 3;
-    private static final int ADD = 4;
-    private static final int MAXPOOL = 5;
-    private static final int BFLOAT16 = 6;
+
+    /** One op as this side writes it: the program's name for it and its arguments by the program's names. */
+    record Op(String name, Map<String, Integer> arguments) {
+    }
 
     private final List<NDArray> weights = new ArrayList<>();
-    private final List<Long> ops = new ArrayList<>();
+    private final List<Op> ops = new ArrayList<>();
 
     /** A convolution of the current map; {@code bias} may be null; a depthwise one has groups = channels. */
     NetworkProgram conv(NDArray weight, NDArray bias, int stride, int padding, boolean depthwise) {
         int w = add(weight);
         int b = bias == null ? -1 : add(bias);
-        return op(CONV, w, b, stride, padding, depthwise ? 1 : 0);
+        return op("CONV", Map.of("weight", w, "bias", b, "stride", stride, "padding", padding,
+                "depthwise", depthwise ? 1 : 0));
     }
 
     NetworkProgram relu() {
-        return op(RELU);
+        return op("RELU", Map.of());
     }
 
     /** Keeps the current map (a residual block's input) on the stack. */
     NetworkProgram save() {
-        return op(SAVE);
+        return op("SAVE", Map.of());
     }
 
     /** Exchanges the current map and the top of the stack. */
     NetworkProgram swap() {
-        return op(SWAP);
+        return op("SWAP", Map.of());
     }
 
     /** Adds the map on top of the stack (and pops it). */
     NetworkProgram add() {
-        return op(ADD);
+        return op("ADD", Map.of());
     }
 
     /** TF 'same' 3x3 stride-2 max-pooling ({@link SameMaxPool}). */
     NetworkProgram sameMaxPool() {
-        return op(MAXPOOL);
+        return op("MAXPOOL", Map.of());
     }
 
     /** In bfloat16, the ops after this one compute in bfloat16, those before in float32 (no-op in float32). */
     NetworkProgram bfloat16From() {
-        return op(BFLOAT16);
+        return op("BFLOAT16", Map.of());
     }
 
     int opCount() {
-        return ops.size() / FIELDS;
+        return ops.size();
     }
 
     private int add(NDArray weight) {
@@ -87,11 +89,8 @@ final class NetworkProgram {
         return weights.size() - 1;
     }
 
-    private NetworkProgram op(int code, int... fields) {
-        ops.add((long) code);
-        for (int i = 0; i < FIELDS - 1; i++) {
-            ops.add(i < fields.length ? (long) fields[i] : 0L);
-        }
+    private NetworkProgram op(String name, Map<String, Integer> arguments) {
+        ops.add(new Op(name, arguments));
         return this;
     }
 
@@ -121,19 +120,15 @@ final class NetworkProgram {
     }
 
     private void load(PtSymbolBlock program, XceptionOptions options, List<NDArray> classifier, Precision precision) {
-        int pooling = switch (options.effectivePooling()) {
-            case NONE -> 0;
-            case AVG -> 1;
-            case MAX -> 2;
-        };
         boolean softmax = options.classifierActivation() == ClassifierActivation.SOFTMAX;
+        long[] table = OpLayout.of(program).encode(ops);
         try (IValue weightList = IValue.listFrom(pt(weights));
-             IValue opTable = IValue.listFrom(ops.stream().mapToLong(Long::longValue).toArray());
+             IValue opTable = IValue.listFrom(table);
              IValue dense = IValue.listFrom(pt(classifier));
-             IValue poolingCode = IValue.from(pooling);
+             IValue pooling = IValue.from(options.effectivePooling().configName());
              IValue softmaxFlag = IValue.from(softmax);
              IValue bfloat16 = IValue.from(precision == Precision.BFLOAT16);
-             IValue loaded = IValueUtils.runMethod(program, "load", weightList, opTable, dense, poolingCode,
+             IValue loaded = IValueUtils.runMethod(program, "load", weightList, opTable, dense, pooling,
                      softmaxFlag, bfloat16)) {
             if (loaded.toLong() != opCount()) {
                 throw new IllegalStateException("the program took " + loaded.toLong() + " ops, expected " + opCount());
