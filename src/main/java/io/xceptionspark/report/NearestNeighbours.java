@@ -3,6 +3,7 @@ package io.xceptionspark.report;
 import static org.apache.spark.sql.functions.col;
 
 import io.xceptionspark.search.NearestNeighbors;
+import io.xceptionspark.spark.OutputSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ public final class NearestNeighbours {
      *                queries come from the same collected rows
      */
     public static List<ReportData.Neighbours> of(Dataset<Row> embedded, Dataset<Row> queries, int k) {
-        Dataset<Row> wanted = queries.select("path", "label", "embedding");
+        Dataset<Row> wanted = queries.select(OutputSchema.PATH, OutputSchema.LABEL, OutputSchema.EMBEDDING);
         List<Row> collected = wanted.collectAsList();
         Map<String, String> queryLabels = new HashMap<>();
         for (Row q : collected) {
@@ -32,8 +33,9 @@ public final class NearestNeighbours {
         }
         Dataset<Row> local = embedded.sparkSession().createDataFrame(collected, wanted.schema());
         // every query is among the rows searched, most likely its own first match: one more, then drop it
-        Dataset<Row> found = NearestNeighbors.search(embedded.sparkSession(),
-                        local.select(col("path").as(NearestNeighbors.QUERY), col("embedding")), embedded, true, k + 1)
+        Dataset<Row> asQueries = local.select(col(OutputSchema.PATH).as(NearestNeighbors.QUERY),
+                col(OutputSchema.EMBEDDING));
+        Dataset<Row> found = NearestNeighbors.search(embedded.sparkSession(), asQueries, embedded, true, k + 1)
                 .where(col(NearestNeighbors.PATH).notEqual(col(NearestNeighbors.QUERY)))
                 .orderBy(NearestNeighbors.QUERY, NearestNeighbors.RANK)
                 .select(NearestNeighbors.QUERY, NearestNeighbors.PATH, NearestNeighbors.LABEL,
