@@ -1,6 +1,5 @@
 package io.xceptionspark.config;
 
-import io.xceptionspark.spark.OutputSchema;
 import java.util.List;
 
 /**
@@ -16,8 +15,6 @@ import java.util.List;
 public record OutputOptions(String path, SaveMode saveMode, List<String> partitionBy, boolean incremental,
                             OutputFormat format, String deltaTxnAppId, long deltaTxnVersion, boolean report,
                             boolean allowNonAtomicPublish) {
-    /** Output columns a dataset may be partitioned by (low-cardinality scalars). */
-    public static final List<String> PARTITION_COLUMNS = OutputSchema.PARTITION_COLUMNS;
     public static final String DEFAULT_TXN_APP_ID = "xception-spark";
     public static final long NO_TXN_VERSION = -1;
 

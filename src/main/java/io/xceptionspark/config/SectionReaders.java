@@ -53,12 +53,7 @@ final class SectionReaders {
 
     private static List<String> partitionColumns(ConfigReader r) {
         List<String> columns = r.strings("output.partition-by");
-        for (String column : columns) {
-            if (!OutputOptions.PARTITION_COLUMNS.contains(column)) {
-                r.problem("output.partition-by", "'" + column + "' is not a column the output can be partitioned by;"
-                        + " allowed: " + String.join(", ", OutputOptions.PARTITION_COLUMNS));
-            }
-        }
+        // which columns may partition the output is the output row's to say: JobPreflight checks it
         if (new LinkedHashSet<>(columns).size() != columns.size()) {
             r.problem("output.partition-by", "lists a column twice");
         }

@@ -104,6 +104,12 @@ public final class JobPreflight {
     }
 
     static void checkOutput(OutputOptions output, InputOptions input, Configuration conf) {
+        for (String column : output.partitionBy()) {
+            if (!OutputSchema.PARTITION_COLUMNS.contains(column)) {
+                throw new JobConfigException("output.partition-by: '" + column + "' is not a column the output can be"
+                        + " partitioned by; allowed: " + String.join(", ", OutputSchema.PARTITION_COLUMNS) + ".");
+            }
+        }
         Path out = new Path(output.path());
         try {
             FileSystem fs = ObjectStores.fileSystem(out, conf, "output");
