@@ -1,5 +1,6 @@
 package io.xceptionspark.sql;
 
+import io.xceptionspark.config.ConfigKey;
 import io.xceptionspark.config.ConfigKeys;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.JobConfigException;
@@ -49,7 +50,8 @@ public final class FunctionSettings {
         JobConfigLoader loader = new JobConfigLoader();
         keys.forEach(loader::set);
         for (String key : keys.keySet()) {
-            if (!ConfigKeys.get(key).has(KeyRole.SQL)) {
+            ConfigKey declared = ConfigKeys.get(key); // null for a map's entry, e.g. spark.conf.x
+            if (declared == null || !declared.has(KeyRole.SQL)) {
                 throw new JobConfigException(key + " is not a setting of the SQL functions (they take the model.*,"
                         + " preprocess.* and scoring.* keys): remove " + PREFIX + key + " from the session.");
             }

@@ -32,6 +32,10 @@ class FunctionSettingsTest {
         JobConfigException notSql = assertThrows(JobConfigException.class,
                 () -> FunctionSettings.load(Map.of("output.path", "/out")));
         assertTrue(notSql.getMessage().contains("not a setting of the SQL functions"), notSql.getMessage());
+        // an entry of the spark.conf map is no key of its own: refused the same way (it was a NullPointerException)
+        JobConfigException mapEntry = assertThrows(JobConfigException.class,
+                () -> FunctionSettings.load(Map.of("spark.conf.spark.sql.shuffle.partitions", "8")));
+        assertTrue(mapEntry.getMessage().contains("not a setting of the SQL functions"), mapEntry.getMessage());
         JobConfigException typo = assertThrows(JobConfigException.class,
                 () -> FunctionSettings.load(FunctionSettings.of(Map.of(FunctionSettings.PREFIX + "scoring.topk", "3"))));
         assertTrue(typo.getMessage().contains("did you mean 'scoring.top-k'"), typo.getMessage());
