@@ -134,8 +134,8 @@ final class PredictCommand implements Callable<Integer> {
         Config modelKeys = loader.merged().getConfig(ConfigKeys.NAMESPACE + ".model");
         OutputLayout layout;
         try {
-            layout = OutputLayout.of(Architecture.parse(modelKeys.getString("architecture")), modelKeys.getBoolean("include-top"),
-                    modelKeys.getString("torchscript-outputs"));
+            layout = OutputLayout.of(Architecture.parse(modelKeys.getString("architecture")),
+                    modelKeys.getBoolean("include-top"), modelKeys.getString("torchscript-outputs"));
         } catch (RuntimeException e) {
             layout = OutputLayout.XCEPTION_WITH_TOP; // let load() report the bad value with its key
         }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,11 +114,10 @@ public final class ConfigKeys {
         Map<String, ConfigKey> keys = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : leaves) {
             ConfigValue v = e.getValue();
-            List<String> comments = v.origin().comments().stream().map(String::strip).toList();
-            String description = String.join(" ", comments.stream().filter(l -> !l.startsWith("@")).toList());
-            Matcher declaration = comments.stream().map(DECLARATION::matcher).filter(Matcher::matches).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("key " + e.getKey() + " has no '# @type ...; @roles"
-                            + " ...' line in " + DEFAULTS_RESOURCE));
+            String description = String.join(" ", v.origin().comments().stream().map(String::strip)
+                    .filter(l -> !l.startsWith("@")).toList());
+            Matcher declaration = declaration(v).orElseThrow(() -> new IllegalStateException("key " + e.getKey()
+                    + " has no '# @type ...; @roles ...' line in " + DEFAULTS_RESOURCE));
             if (description.isEmpty()) {
                 throw new IllegalStateException("key " + e.getKey() + " has no description in " + DEFAULTS_RESOURCE);
             }
@@ -135,8 +135,15 @@ public final class ConfigKeys {
         return keys;
     }
 
+    /** The {@code @type ...; @roles ...} line among a value's comments, matched. */
+    private static Optional<Matcher> declaration(ConfigValue v) {
+        return v.origin().comments().stream().map(l -> DECLARATION.matcher(l.strip())).filter(Matcher::matches)
+                .findFirst();
+    }
+
+    /** Whether a value is declared a map (its entries are not keys of their own). */
     private static boolean declaredMap(ConfigValue v) {
-        return v.origin().comments().stream().anyMatch(l -> l.strip().startsWith("@type map"));
+        return declaration(v).map(m -> KeyType.parse(m.group(1)).kind() == KeyType.Kind.MAP).orElse(false);
     }
 
     private static void collect(ConfigObject object, String prefix, List<Map.Entry<String, ConfigValue>> out) {

@@ -190,7 +190,6 @@ final class ParquetCommit {
         fs.delete(from, true);
     }
 
-
     private String relative(Path inside) {
         String root = fs.makeQualified(output).toUri().getPath();
         String path = fs.makeQualified(inside).toUri().getPath();

@@ -71,7 +71,8 @@ final class ImageFunctions {
         @Override
         public Row apply(byte[] content) {
             if (content == null) {
-                return ResultColumns.errorRow(new ScoreResult.Failed(ImageErrorCode.EMPTY.name(), "content is NULL"));
+                return ResultColumns.errorRow(new ScoreResult.Failed(ImageErrorCode.EMPTY.name(),
+                        TaskImageScorer.NULL_CONTENT));
             }
             return TaskImageScorer.score(settings, content) instanceof ScoreResult.Failed f
                     ? ResultColumns.errorRow(f) : null;

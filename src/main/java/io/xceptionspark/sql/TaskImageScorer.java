@@ -26,6 +26,9 @@ final class TaskImageScorer {
     private byte[] lastContent;
     private ScoreResult lastResult;
 
+    /** The error message of a NULL content column (error code EMPTY). */
+    static final String NULL_CONTENT = "content is NULL";
+
     private TaskImageScorer(BatchScorer scorer) {
         this.scorer = scorer;
     }
@@ -62,7 +65,7 @@ final class TaskImageScorer {
         if (lastContent != null && Arrays.equals(lastContent, content)) {
             return lastResult;
         }
-        ScoreResult result = scorer.score(List.of(scorer.input(content, "content is NULL")))[0];
+        ScoreResult result = scorer.score(List.of(scorer.input(content, NULL_CONTENT)))[0];
         lastContent = content;
         lastResult = result;
         return result;
