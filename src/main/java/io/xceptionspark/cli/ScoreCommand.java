@@ -126,6 +126,8 @@ final class ScoreCommand implements Callable<Integer> {
         ConfigOptions.setIf(loader, "input.manifest.path-column", pathColumn);
         ConfigOptions.setIf(loader, "spark.master", master);
         JobConfig job = loader.load().requireInputAndOutput();
+        // before the model load and Spark's start: what C2 compiles from here on (this JVM scores in local mode)
+        job.spark().optimizingCompiler().applyToThisJvm();
         Path sparkDefaults = Launcher.sparkDefaults().orElse(null);
         String effectiveMaster = SparkSessions.master(job, sparkDefaults);
         // a cluster master: ship the jar as spark-submit would, or refuse now, before Spark starts

@@ -1,5 +1,6 @@
 package io.xceptionspark.config;
 
+import io.xceptionspark.inference.CompilerScope;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,7 +68,8 @@ final class SectionReaders {
 
     static SparkOptions spark(ConfigReader r) {
         return new SparkOptions(r.string("spark.master"), r.string("spark.app-name"), r.map("spark.conf"),
-                r.choice("scoring.preload", Preload.class));
+                r.choice("scoring.preload", Preload.class),
+                r.choice("scoring.optimizing-compiler", CompilerScope.class));
     }
 
     /** input.mode and what it needs: a stream's checkpoint, a manifest's source; the http client for URLs. */

@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.inference.CompilerScope;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -77,6 +78,8 @@ public final class SparkSessions {
         if (job.spark().preload().enabledFor(conf.get("spark.master"))) {
             WarmExecutorPlugin.enable(conf, job);
         }
+        // the executors apply it as they warm up or take their first task (TaskScorers)
+        conf.set(CompilerScope.SPARK_CONF, job.spark().optimizingCompiler().configName());
         return conf;
     }
 

@@ -2,6 +2,7 @@ package io.xceptionspark.spark;
 
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
+import io.xceptionspark.inference.CompilerScope;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
@@ -10,6 +11,7 @@ import io.xceptionspark.scoring.Stage;
 import io.xceptionspark.scoring.StageTimes;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
@@ -28,7 +30,8 @@ public final class TaskScorers {
     /**
      * A batch scorer for this task thread: the executor-wide model from {@link ModelCache} (loaded at most
      * once per JVM), a predictor of its own, libtorch threads = scoring.intra-op-threads or the task's
-     * cpus; closed when the task completes (also when it fails).
+     * cpus; closed when the task completes (also when it fails). The first call in a JVM applies the session's
+     * {@link CompilerScope}.
      *
      * @param results what each result holds
      * @param hadoop the configuration to read remote weights with, if this JVM has to load the model
@@ -38,6 +41,10 @@ public final class TaskScorers {
     public static BatchScorer open(ModelSpec model, PreprocessOptions preprocess, ScoringOptions scoring,
                                    ResultOptions results, Configuration hadoop, StageAccount account) {
         long start = System.nanoTime();
+        SparkEnv env = SparkEnv.get();
+        if (env != null) {
+            CompilerScope.applyNamed(env.conf().get(CompilerScope.SPARK_CONF, null));
+        }
         TaskContext task = TaskContext.get();
         int threads = scoring.threadsFor(task == null ? 1 : task.cpus());
         ModelCache.Lease lease = ModelCache.acquire(model, hadoop);

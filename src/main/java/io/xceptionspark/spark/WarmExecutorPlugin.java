@@ -3,6 +3,7 @@ package io.xceptionspark.spark;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
+import io.xceptionspark.inference.CompilerScope;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
 import io.xceptionspark.scoring.BatchScorer;
@@ -88,6 +89,7 @@ public final class WarmExecutorPlugin implements SparkPlugin {
         return new ExecutorPlugin() {
             @Override
             public void init(PluginContext ctx, Map<String, String> extraConf) {
+                CompilerScope.applyNamed(ctx.conf().get(CompilerScope.SPARK_CONF, null));
                 String encoded = ctx.conf().get(JOB_KEY, "");
                 if (encoded.isEmpty()) {
                     LOG.warn("xception-spark: " + JOB_KEY + " is not set; this executor does not preload a model");
