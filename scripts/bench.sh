@@ -38,6 +38,9 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== build"
 mvn -B -ntp -q -DskipTests package
+echo "== JPEG decoder: Debian's libturbojpeg-java (TurboJPEG), as scripts/test.sh installs it"
+scripts/install-turbojpeg.sh || echo "WARNING: libturbojpeg-java is missing and could not be installed: the jobs decode" \
+  "JPEGs with ImageIO (slower) and jpeg-draft = auto falls back to the exact path"
 # the benchmark classes (and HashFixtures) are test code: the build above compiled them (-DskipTests compiles the
 # tests, runs none)
 CP="$(cat target/classpath.txt):$ROOT/target/xception-spark.jar:$ROOT/target/test-classes"
@@ -98,6 +101,10 @@ run_job web-bf16-48 "$WEB" bfloat16 48
 run_job phone-fp32-8 "$PHONE" float32 8
 run_job phone-bf16-8 "$PHONE" bfloat16 8
 run_job phone-bf16-8-draft "$PHONE" bfloat16 8 --set preprocess.jpeg-draft=auto
+# the same web job with HotSpot's default JIT (C2 for whatever gets hot) instead of scoring.optimizing-compiler's
+# per-image scope
+run_job web-bf16-8-c2-all "$WEB" bfloat16 8 --set scoring.optimizing-compiler=all
+grep -h -m1 -o 'JPEG decoding: [^;]*' "$WORK/job-web-bf16-8.log" || true
 
 : > "$WORK/peer.txt"
 if [ -f "$PEER_PY" ]; then
@@ -159,7 +166,8 @@ def job(name):
             "rss_mb_after_warmup": [rss[len(rss) // 5] // 1024, max(rss[len(rss) // 5:]) // 1024] if rss else None,
             "stage_share": {k: round(v / total, 3) for k, v in stages.items()}}
 
-names = ["web-fp32-8", "web-fp32-48", "web-bf16-8", "web-bf16-48", "phone-fp32-8", "phone-bf16-8", "phone-bf16-8-draft"]
+names = ["web-fp32-8", "web-fp32-48", "web-bf16-8", "web-bf16-48", "phone-fp32-8", "phone-bf16-8", "phone-bf16-8-draft",
+         "web-bf16-8-c2-all"]
 if n_long:
     names.append("long-bf16-8")
 jobs = {n: job(n) for n in names}
@@ -175,6 +183,8 @@ for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8",
                         ("phone-fp32-8", "phone", "float32", 1.0)]:
     label = f"job / strong peer, {p}, {s}" + (", jpeg-draft=auto" if "draft" in n else "") + f" (target >= {target})"
     rows.append((label, ratio(jobs[n]["images_per_s"], peer.get((s, p))) if (s, p) in peer else "peer skipped"))
+rows.append(("job, bfloat16, web, 8 per task: optimizing-compiler per-image / all (one run each)",
+             ratio(jobs["web-bf16-8"]["images_per_s"], jobs["web-bf16-8-c2-all"]["images_per_s"])))
 report = {"date": datetime.date.today().isoformat(), "cpu": cpu, "cpu_flags": flags.split(),
           "forward_2_streams_images_per_s": forward, "peer_images_per_s": {f"{s} {p}": v for (s, p), v in peer.items()},
           "jobs": jobs, "ratios": dict(rows)}

@@ -59,9 +59,27 @@ public final class HadoopConfs {
         return conf;
     }
 
+    /**
+     * Hadoop's defaults plus these settings. The defaults are parsed once per JVM and copied (~0.1 ms) instead of
+     * parsed from core-default.xml again (~2.5 ms) for every task.
+     */
     public static Configuration rebuild(Map<String, String> nonDefaults) {
-        Configuration conf = new Configuration();
+        Configuration conf = new Configuration(Defaults.loaded());
         nonDefaults.forEach(conf::set);
         return conf;
+    }
+
+    /** Hadoop's default configuration, parsed once; only ever copied. */
+    private static final class Defaults {
+        private static final Configuration PARSED = new Configuration();
+
+        /**
+         * The defaults, loaded: size() parses them the first time, and again only after a library adds a default
+         * resource (HdfsConfiguration adds hdfs-default.xml), which makes Hadoop drop every loaded configuration.
+         */
+        static Configuration loaded() {
+            PARSED.size();
+            return PARSED;
+        }
     }
 }
