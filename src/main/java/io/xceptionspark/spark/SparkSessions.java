@@ -24,6 +24,15 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
     public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
     /** Spark's and Parquet's own commit protocol and output committer (their defaults). */
+    /**
+     * file: paths through {@link PosixLocalFileSystem} (no chmod process per file written), with local masters only
+     * (a cluster's outputs are on HDFS or object stores, which set no local permissions). Outside Hadoop's
+     * file-system cache: the cache keeps the first instance per scheme in a JVM, which Spark or Hadoop may have made
+     * for file: before the session's settings existed; a local file system costs nothing to make.
+     */
+    static final Map<String, String> LOCAL_FILE_SYSTEM = Map.of(
+            "spark.hadoop.fs.file.impl", PosixLocalFileSystem.class.getName(),
+            "spark.hadoop.fs.file.impl.disable.cache", "true");
     static final Map<String, String> DEFAULT_COMMITTERS = Map.of(
             "spark.sql.sources.commitProtocolClass",
             "org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol",
@@ -75,6 +84,10 @@ public final class SparkSessions {
         // task with ClassNotFoundException: the defaults stay Spark's own, and ObjectStores.withStoreCommitter
         // switches an s3a:// write to the magic committer
         DEFAULT_COMMITTERS.forEach(conf::setIfMissing);
+        String master = conf.get("spark.master").strip();
+        if (master.equals("local") || master.startsWith("local[")) { // the tasks run in this JVM, on its class path
+            LOCAL_FILE_SYSTEM.forEach(conf::setIfMissing);
+        }
         if (job.spark().preload().enabledFor(conf.get("spark.master"))) {
             WarmExecutorPlugin.enable(conf, job);
         }

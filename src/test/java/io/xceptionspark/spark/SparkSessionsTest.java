@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.testing.TestJobs;
@@ -40,6 +41,27 @@ class SparkSessionsTest {
         JobConfig job = TestJobs.small(List.of(Path.of("in")), Path.of("out")).set("spark.master", "local[2]")
                 .set("spark.conf." + PROTOCOL, "com.example.Protocol").load();
         assertEquals("com.example.Protocol", SparkSessions.sparkConf(job, null).get(PROTOCOL));
+    }
+
+    @Test
+    void localMastersWriteLocalFilesWithoutChmodProcessesClustersKeepHadoopsFileSystem() {
+        for (String master : List.of("local", "local[2]", "local[*]")) {
+            SparkConf conf = SparkSessions.sparkConf(job(master), null);
+            assertEquals(PosixLocalFileSystem.class.getName(), conf.get("spark.hadoop.fs.file.impl"), master);
+            assertEquals("true", conf.get("spark.hadoop.fs.file.impl.disable.cache"), master);
+        }
+        for (String master : List.of("spark://10.0.0.1:7077", "local-cluster[2,1,1024]", "yarn")) {
+            assertFalse(SparkSessions.sparkConf(job(master), null).contains("spark.hadoop.fs.file.impl"), master);
+        }
+    }
+
+    @Test
+    void theOptimizingCompilerScopeTravelsToTheExecutors() {
+        assertEquals("per-image", SparkSessions.sparkConf(job("spark://10.0.0.1:7077"), null)
+                .get(io.xceptionspark.inference.CompilerScope.SPARK_CONF));
+        JobConfig all = TestJobs.small(List.of(Path.of("in")), Path.of("out")).set("spark.master", "local[2]")
+                .set("scoring.optimizing-compiler", "all").load();
+        assertEquals("all", SparkSessions.sparkConf(all, null).get(io.xceptionspark.inference.CompilerScope.SPARK_CONF));
     }
 
     private static JobConfig job(String master) {
