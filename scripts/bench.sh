@@ -10,21 +10,26 @@
 #      every other one with EXIF orientation 6)
 #   4. the forward pass on ready tensors, float32 and bfloat16, 2 concurrent single-thread streams (as the job runs
 #      on 2 cores), alternating rounds (PrecisionBenchmark)
-#   5. the job (scripts/xception-spark score, local[*], --mode both), its run summary's images/s and time by stage:
-#      web set in both precisions at 8 and 48 images per task, phone set in both precisions (8 per task) and with
-#      preprocess.jpeg-draft = auto; resident memory sampled every second
+#   5. the job (scripts/xception-spark score, local[*], --mode both), its run summary's images/s and time by stage,
+#      resident memory sampled every second; each job compared with the peer is right followed by the peer on the
+#      same images and precision (6), for N_PAIRS rounds, and its ratio is the median of the rounds' pairs: this
+#      machine's speed drifts by tens of per cent within minutes. Compared: web-size bfloat16 and float32 at 8
+#      images per task, phone-size bfloat16 (exact and preprocess.jpeg-draft = auto) and float32. Then, once each:
+#      the web set at 48 per task in both precisions, and the web bfloat16 job with scoring.optimizing-compiler =
+#      per-image right followed by = all
 #   6. the strong Python peer (../shared/bench/python_peer_strong.py: PIL + the network traced, frozen and
-#      optimised for inference, channels-last, 2 processes x 1 thread), float32 and bfloat16, both sets, when
-#      ../shared is beside the repository; skipped, saying so, when it is not
+#      optimised for inference, channels-last, 2 processes x 1 thread), when ../shared is beside the repository;
+#      skipped, saying so, when it is not
 #   7. memory over a long run: the bfloat16 job over N_LONG web images, RSS after warm-up
 # Run it on an otherwise idle machine. Knobs: N_WEB (288), N_PHONE (96), N_LONG (2000, 0 skips part 7),
-# SECONDS_PER_POINT (5).
+# SECONDS_PER_POINT (5), N_PAIRS (2: rounds of each job right followed by the peer, see part 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 N_WEB=${N_WEB:-288}
 N_PHONE=${N_PHONE:-96}
 N_LONG=${N_LONG:-2000}
+N_PAIRS=${N_PAIRS:-2}
 WORK=$ROOT/target/bench
 mkdir -p "$WORK" docs/bench
 PEER_PY=$ROOT/../shared/bench/python_peer_strong.py
@@ -88,29 +93,11 @@ run_job() {
   grep -E '^  (images/s|duration)|^    ' "$WORK/job-$name.log" || true
 }
 
-echo "== the job"
-# the launcher's class archive (scripts/lib/class-archive.sh) is recorded by the first score run after a build:
-# record it here, on the sample job, so that every measured run maps it as users' runs do
-scripts/xception-spark score --job jobs/sample.conf --output "$WORK/out-class-archive" \
-  --set output.save-mode=overwrite > "$WORK/job-class-archive.log" 2>&1 || { tail -20 "$WORK/job-class-archive.log"; exit 1; }
-ls target/class-archive/*.jsa 2>/dev/null | sed 's/^/class archive: /' || echo "class archive: none (XCEPTION_SPARK_CLASS_ARCHIVE=off?)"
-run_job web-fp32-8 "$WEB" float32 8
-run_job web-fp32-48 "$WEB" float32 48
-run_job web-bf16-8 "$WEB" bfloat16 8
-run_job web-bf16-48 "$WEB" bfloat16 48
-run_job phone-fp32-8 "$PHONE" float32 8
-run_job phone-bf16-8 "$PHONE" bfloat16 8
-run_job phone-bf16-8-draft "$PHONE" bfloat16 8 --set preprocess.jpeg-draft=auto
-# the same web job with HotSpot's default JIT (C2 for whatever gets hot) instead of scoring.optimizing-compiler's
-# per-image scope
-run_job web-bf16-8-c2-all "$WEB" bfloat16 8 --set scoring.optimizing-compiler=all
-grep -h -m1 -o 'JPEG decoding: [^;]*' "$WORK/job-web-bf16-8.log" || true
-
-: > "$WORK/peer.txt"
+# the strong Python peer, when ../shared is beside the repository: set up once, run by peer_run
+PEER=""
 if [ -f "$PEER_PY" ]; then
-  echo "== strong Python peer (same images, same weights)"
-  PY=/usr/bin/python3
-  if ! "$PY" -c 'import torch, PIL, numpy, h5py' 2>/dev/null; then
+  PEER=/usr/bin/python3
+  if ! "$PEER" -c 'import torch, PIL, numpy, h5py' 2>/dev/null; then
     apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pil python3-numpy \
       python3-torch python3-h5py
@@ -119,7 +106,7 @@ if [ -f "$PEER_PY" ]; then
   # which the Java HDF5 writer cannot write
   PEER_WEIGHTS=$WORK/xception_hash_peer.h5
   cp "$WEIGHTS" "$PEER_WEIGHTS"
-  "$PY" - "$PEER_WEIGHTS" <<'EOF'
+  "$PEER" - "$PEER_WEIGHTS" <<'EOF'
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r+") as f:
     for name in f.attrs["layer_names"]:
@@ -127,17 +114,45 @@ with h5py.File(sys.argv[1], "r+") as f:
         if "weight_names" not in group.attrs:
             group.attrs.create("weight_names", np.array([], dtype="S1"))
 EOF
-  for set in web phone; do
-    dir=$WEB; [ "$set" = phone ] && dir=$PHONE
-    for precision in fp32 bf16; do
-      line=$("$PY" "$PEER_PY" "$PEER_WEIGHTS" "$dir" "$precision" 2 | tail -1)
-      echo "$line"
-      echo "$set $precision $(echo "$line" | grep -oE '= [0-9.]+ img/s' | grep -oE '[0-9.]+')" >> "$WORK/peer.txt"
-    done
-  done
 else
   echo "== strong Python peer: SKIPPED ($PEER_PY not found: it is reference material beside the repository)"
 fi
+
+# peer_run NAME DIR fp32|bf16: one run of the strong peer, its images/s appended to $WORK/peer.txt as "NAME VALUE"
+peer_run() {
+  [ -n "$PEER" ] || return 0
+  local line
+  line=$("$PEER" "$PEER_PY" "$PEER_WEIGHTS" "$2" "$3" 2 2>/dev/null | tail -1)
+  echo "   peer: $line"
+  echo "$1 $(echo "$line" | grep -oE '= [0-9.]+ img/s' | grep -oE '[0-9.]+')" >> "$WORK/peer.txt"
+}
+
+echo "== the job"
+# the launcher's class archive (scripts/lib/class-archive.sh) is recorded by the first score run after a build:
+# record it here, on the sample job, so that every measured run maps it as users' runs do
+scripts/xception-spark score --job jobs/sample.conf --output "$WORK/out-class-archive" \
+  --set output.save-mode=overwrite > "$WORK/job-class-archive.log" 2>&1 || { tail -20 "$WORK/job-class-archive.log"; exit 1; }
+ls target/class-archive/*.jsa 2>/dev/null | sed 's/^/class archive: /' || echo "class archive: none (XCEPTION_SPARK_CLASS_ARCHIVE=off?)"
+# Each comparison with the peer is N_PAIRS rounds of the job right followed by the peer on the same images: this
+# machine's speed drifts by tens of per cent within minutes, so a ratio is taken pair by pair (the median of the
+# rounds'), never between runs minutes apart.
+: > "$WORK/peer.txt"
+for round in $(seq 1 "$N_PAIRS"); do
+  echo "-- round $round of $N_PAIRS"
+  run_job "web-bf16-8-r$round" "$WEB" bfloat16 8; peer_run "web-bf16-8-r$round" "$WEB" bf16
+  run_job "phone-bf16-8-r$round" "$PHONE" bfloat16 8; peer_run "phone-bf16-8-r$round" "$PHONE" bf16
+  run_job "phone-bf16-8-draft-r$round" "$PHONE" bfloat16 8 --set preprocess.jpeg-draft=auto
+  peer_run "phone-bf16-8-draft-r$round" "$PHONE" bf16
+  run_job "web-fp32-8-r$round" "$WEB" float32 8; peer_run "web-fp32-8-r$round" "$WEB" fp32
+  run_job "phone-fp32-8-r$round" "$PHONE" float32 8; peer_run "phone-fp32-8-r$round" "$PHONE" fp32
+done
+run_job web-fp32-48 "$WEB" float32 48
+run_job web-bf16-48 "$WEB" bfloat16 48
+# the web job with HotSpot's default JIT (C2 for whatever gets hot) right after the same job with
+# scoring.optimizing-compiler's per-image scope
+run_job web-bf16-8-c2-per-image "$WEB" bfloat16 8
+run_job web-bf16-8-c2-all "$WEB" bfloat16 8 --set scoring.optimizing-compiler=all
+grep -h -m1 -o 'JPEG decoding: [^;]*' "$WORK/job-web-bf16-8-r1.log" || true
 
 if [ "$N_LONG" -gt 0 ]; then
   echo "== memory over a long run: bfloat16 job over $N_LONG web images"
@@ -145,16 +160,17 @@ if [ "$N_LONG" -gt 0 ]; then
   run_job long-bf16-8 "$WORK/web-$N_LONG" bfloat16 8
 fi
 
-python3 - "$WORK" "$CPU_MODEL" "$CPU_FLAGS" "$N_LONG" <<'PYEOF'
-import json, os, sys, datetime
-work, cpu, flags, n_long = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+python3 - "$WORK" "$CPU_MODEL" "$CPU_FLAGS" "$N_LONG" "$N_PAIRS" <<'PYEOF'
+import json, os, sys, datetime, statistics
+work, cpu, flags, n_long, n_pairs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 fwd = json.load(open(os.path.join(work, "forward.json")))
 streams = next(k for k in fwd if k.startswith("float32_") and k.endswith("_streams_images_per_s"))
 forward = {"float32": fwd[streams], "bfloat16": fwd[streams.replace("float32", "bfloat16")]}
-peer = {}
+peer = {}  # run name (e.g. web-bf16-8-r1) -> the peer's images/s right after it
 for line in open(os.path.join(work, "peer.txt")):
-    s, p, v = line.split()
-    peer[(s, {"fp32": "float32", "bf16": "bfloat16"}[p])] = float(v)
+    name, value = (line.split() + [""])[:2]
+    if value:
+        peer[name] = float(value)
 
 def job(name):
     summary = json.load(open(os.path.join(work, f"summary-{name}.json")))
@@ -166,40 +182,50 @@ def job(name):
             "rss_mb_after_warmup": [rss[len(rss) // 5] // 1024, max(rss[len(rss) // 5:]) // 1024] if rss else None,
             "stage_share": {k: round(v / total, 3) for k, v in stages.items()}}
 
-names = ["web-fp32-8", "web-fp32-48", "web-bf16-8", "web-bf16-48", "phone-fp32-8", "phone-bf16-8", "phone-bf16-8-draft",
-         "web-bf16-8-c2-all"]
+def ratio(a, b):
+    return round(a / b, 2) if b else None
+
+paired = ["web-bf16-8", "phone-bf16-8", "phone-bf16-8-draft", "web-fp32-8", "phone-fp32-8"]
+names = [f"{n}-r{r}" for r in range(1, n_pairs + 1) for n in paired]
+names += ["web-fp32-48", "web-bf16-48", "web-bf16-8-c2-per-image", "web-bf16-8-c2-all"]
 if n_long:
     names.append("long-bf16-8")
 jobs = {n: job(n) for n in names}
+for n in jobs:
+    if n in peer:
+        jobs[n]["peer_images_per_s"] = peer[n]
+
+def median_over_rounds(n):
+    return round(statistics.median(jobs[f"{n}-r{r}"]["images_per_s"] for r in range(1, n_pairs + 1)), 2)
+
 rows = []
-def ratio(a, b):
-    return round(a / b, 2) if b else None
-for n in ["web-fp32-8", "web-fp32-48", "web-bf16-8", "web-bf16-48"]:
-    p = "float32" if "fp32" in n else "bfloat16"
-    rows.append((f"job / forward (2 streams), {p}, web, {n.split('-')[-1]} per task (target >= 0.9)",
-                 ratio(jobs[n]["images_per_s"], forward[p])))
+for n, p, label in [("web-fp32-8", "float32", "web, 8"), ("web-fp32-48", "float32", "web, 48"),
+                    ("web-bf16-8", "bfloat16", "web, 8"), ("web-bf16-48", "bfloat16", "web, 48")]:
+    value = median_over_rounds(n) if n in paired else jobs[n]["images_per_s"]
+    rows.append((f"job / forward (2 streams), {p}, {label} per task (target >= 0.9)", ratio(value, forward[p])))
 for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8", "phone", "bfloat16", 1.3),
                         ("phone-bf16-8-draft", "phone", "bfloat16", 2.0), ("web-fp32-8", "web", "float32", 1.0),
                         ("phone-fp32-8", "phone", "float32", 1.0)]:
     label = f"job / strong peer, {p}, {s}" + (", jpeg-draft=auto" if "draft" in n else "") + f" (target >= {target})"
-    rows.append((label, ratio(jobs[n]["images_per_s"], peer.get((s, p))) if (s, p) in peer else "peer skipped"))
-rows.append(("job, bfloat16, web, 8 per task: optimizing-compiler per-image / all (one run each)",
-             ratio(jobs["web-bf16-8"]["images_per_s"], jobs["web-bf16-8-c2-all"]["images_per_s"])))
+    pairs = [ratio(jobs[f"{n}-r{r}"]["images_per_s"], peer[f"{n}-r{r}"]) for r in range(1, n_pairs + 1)
+             if f"{n}-r{r}" in peer]
+    rows.append((label, {"median": statistics.median(pairs), "rounds": pairs} if pairs else "peer skipped"))
+rows.append(("job, bfloat16, web, 8 per task: optimizing-compiler per-image / all (back to back)",
+             ratio(jobs["web-bf16-8-c2-per-image"]["images_per_s"], jobs["web-bf16-8-c2-all"]["images_per_s"])))
 report = {"date": datetime.date.today().isoformat(), "cpu": cpu, "cpu_flags": flags.split(),
-          "forward_2_streams_images_per_s": forward, "peer_images_per_s": {f"{s} {p}": v for (s, p), v in peer.items()},
-          "jobs": jobs, "ratios": dict(rows)}
+          "forward_2_streams_images_per_s": forward, "rounds": n_pairs, "jobs": jobs, "ratios": dict(rows)}
 json.dump(report, open("docs/bench/bench.json", "w"), indent=2)
 print(f"\nCPU: {cpu}; flags: {flags}")
 print(f"forward, 2 streams x 1 thread: float32 {forward['float32']} img/s, bfloat16 {forward['bfloat16']} img/s")
-print("strong peer img/s: " + (", ".join(f"{s} {p} {v}" for (s, p), v in peer.items()) or "skipped"))
-print(f"\n{'job':22s} {'img/s':>7s} {'tasks':>5s} {'peak RSS MB':>11s}  time by stage (share)")
+print(f"\n{'job':26s} {'img/s':>7s} {'peer':>6s} {'tasks':>5s} {'peak RSS MB':>11s}  time by stage (share)")
 for n, j in jobs.items():
     shares = " ".join(f"{k} {100 * v:.0f}%" for k, v in j["stage_share"].items() if v >= 0.005)
-    print(f"{n:22s} {j['images_per_s']:7.2f} {j['partitions']:5d} {str(j['peak_rss_mb']):>11s}  {shares}")
+    print(f"{n:26s} {j['images_per_s']:7.2f} {str(j.get('peer_images_per_s', '')):>6s} {j['partitions']:5d} "
+          f"{str(j['peak_rss_mb']):>11s}  {shares}")
 if n_long:
     print(f"long run RSS after warm-up: {jobs['long-bf16-8']['rss_mb_after_warmup']} MB (first, max)")
 print()
 for k, v in rows:
-    print(f"{k:72s} {v}")
+    print(f"{k:80s} {v}")
 print("\nwritten: docs/bench/bench.json")
 PYEOF

@@ -232,6 +232,9 @@ check_model_loads() { # APP MIN
     # conf/spark-defaults.conf's spark.executorEnv.GLIBC_TUNABLES reached the executor's environment
     grep -q 'GLIBC_TUNABLES=glibc\.malloc' "$f" \
       || fail "$app executor $(basename "$(dirname "$f")"): GLIBC_TUNABLES from spark-defaults.conf not in its environment"
+    # the job's scoring.optimizing-compiler (default per-image) reached the executor and was installed
+    grep -q 'scoring.optimizing-compiler = per-image: C2 compiles only' "$f" \
+      || fail "$app executor $(basename "$(dirname "$f")"): scoring.optimizing-compiler = per-image not applied"
     log "  $app executor $(basename "$(dirname "$f")"): $(grep -o 'loaded model .*' "$f" | head -1)"
   done
   (( n >= min )) || fail "$app: $n executor logs, expected at least $min"
