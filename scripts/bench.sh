@@ -209,7 +209,7 @@ for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8",
     label = f"job / strong peer, {p}, {s}" + (", jpeg-draft=auto" if "draft" in n else "") + f" (target >= {target})"
     pairs = [ratio(jobs[f"{n}-r{r}"]["images_per_s"], peer[f"{n}-r{r}"]) for r in range(1, n_pairs + 1)
              if f"{n}-r{r}" in peer]
-    rows.append((label, {"median": statistics.median(pairs), "rounds": pairs} if pairs else "peer skipped"))
+    rows.append((label, {"median": round(statistics.median(pairs), 2), "rounds": pairs} if pairs else "peer skipped"))
 rows.append(("job, bfloat16, web, 8 per task: optimizing-compiler per-image / all (back to back)",
              ratio(jobs["web-bf16-8-c2-per-image"]["images_per_s"], jobs["web-bf16-8-c2-all"]["images_per_s"])))
 report = {"date": datetime.date.today().isoformat(), "cpu": cpu, "cpu_flags": flags.split(),
