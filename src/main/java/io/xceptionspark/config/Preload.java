@@ -33,8 +33,13 @@ public enum Preload {
      * (their first passes would otherwise pay for the libtorch graph's and the decoders' first use).
      */
     public boolean warmsTheDriver(String master) {
+        return this != OFF && runsTasksInThisJvm(master);
+    }
+
+    /** local, local[N], local[*]: the driver's JVM runs the tasks (local-cluster's executors are other JVMs). */
+    public static boolean runsTasksInThisJvm(String master) {
         String m = master == null ? "" : master.strip().toLowerCase(Locale.ROOT);
-        return this != OFF && isLocal(m) && !m.startsWith("local-cluster");
+        return isLocal(m) && !m.startsWith("local-cluster");
     }
 
     /** local, local[N], local[*], local-cluster[...] run the executors in (or beside) the driver's JVM. */

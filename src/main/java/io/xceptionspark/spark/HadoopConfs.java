@@ -37,7 +37,7 @@ public final class HadoopConfs {
     }
 
     public static HashMap<String, String> nonDefaults(Configuration conf) {
-        Configuration defaults = new Configuration();
+        Configuration defaults = Defaults.loaded();
         HashMap<String, String> diff = new HashMap<>();
         for (Map.Entry<String, String> e : conf) {
             if (!e.getValue().equals(defaults.getRaw(e.getKey()))) {
@@ -49,7 +49,7 @@ public final class HadoopConfs {
 
     /** On an executor (or driver): Hadoop's defaults plus the spark.hadoop.* settings of the running Spark. */
     static Configuration ofSparkEnv() {
-        Configuration conf = new Configuration();
+        Configuration conf = new Configuration(Defaults.loaded());
         org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
         if (env != null) {
             for (scala.Tuple2<String, String> e : env.conf().getAllWithPrefix("spark.hadoop.")) {
@@ -69,7 +69,7 @@ public final class HadoopConfs {
         return conf;
     }
 
-    /** Hadoop's default configuration, parsed once; only ever copied. */
+    /** Hadoop's default configuration, parsed once; only ever read or copied. */
     private static final class Defaults {
         private static final Configuration PARSED = new Configuration();
 

@@ -1,6 +1,7 @@
 package io.xceptionspark.spark;
 
 import io.xceptionspark.config.JobConfig;
+import io.xceptionspark.config.Preload;
 import io.xceptionspark.inference.CompilerScope;
 import java.io.IOException;
 import java.io.Reader;
@@ -84,8 +85,7 @@ public final class SparkSessions {
         // task with ClassNotFoundException: the defaults stay Spark's own, and ObjectStores.withStoreCommitter
         // switches an s3a:// write to the magic committer
         DEFAULT_COMMITTERS.forEach(conf::setIfMissing);
-        String master = conf.get("spark.master").strip();
-        if (master.equals("local") || master.startsWith("local[")) { // the tasks run in this JVM, on its class path
+        if (Preload.runsTasksInThisJvm(conf.get("spark.master"))) { // so on this JVM's class path
             LOCAL_FILE_SYSTEM.forEach(conf::setIfMissing);
         }
         if (job.spark().preload().enabledFor(conf.get("spark.master"))) {
