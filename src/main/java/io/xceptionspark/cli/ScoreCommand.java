@@ -12,6 +12,7 @@ import io.xceptionspark.spark.ResultPreview;
 import io.xceptionspark.spark.RunSummary;
 import io.xceptionspark.spark.ScoringJob;
 import io.xceptionspark.spark.SparkSessions;
+import io.xceptionspark.spark.WarmExecutorPlugin;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -147,6 +148,10 @@ final class ScoreCommand implements Callable<Integer> {
         // The model is loaded before the job touches any data: a bad weights file fails in seconds, with
         // nothing written. Against a cluster the session (and so the executors' launch) starts meanwhile.
         JobConfig resolved = ModelPreflight.resolve(job, out);
+        if (resolved.spark().preload().warmsTheDriver(effectiveMaster)) {
+            // this JVM runs the tasks: its spare core warms the image kernels while the model loads and Spark starts
+            WarmExecutorPlugin.Warmup.of(resolved).beginKernelWarmup();
+        }
         boolean ownSession = SparkSession.getDefaultSession().isEmpty();
         EarlySession early = Preload.isLocal(effectiveMaster) ? null
                 : EarlySession.start(() -> SparkSessions.create(resolved, sparkDefaults, launcherSettings));

@@ -46,6 +46,31 @@ public final class ExifOrientation {
         }
     }
 
+    /**
+     * {@code jpeg} with an EXIF APP1 segment holding only the orientation tag, right after SOI: how a phone marks
+     * a photo it stored sideways (orientation 6: a portrait photo). For synthetic photos (warm-up, tests).
+     */
+    public static byte[] tagJpeg(byte[] jpeg, int orientation) {
+        if (orientation < 1 || orientation > 8) {
+            throw new IllegalArgumentException("EXIF orientation is 1-8, not " + orientation);
+        }
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, IFD0 at 8
+                1, 0, // one entry
+                0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, // Orientation, SHORT, 1
+                0, 0, 0, 0}; // no next IFD
+        int segment = 2 + 6 + tiff.length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(jpeg.length + segment + 2);
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(segment >> 8);
+        out.write(segment & 0xFF);
+        out.writeBytes(new byte[] {'E', 'x', 'i', 'f', 0, 0});
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     /** Finds an eXIf chunk by walking PNG chunk headers (no decompression). */
     private static Metadata pngExif(byte[] b) {
         int pos = 8;

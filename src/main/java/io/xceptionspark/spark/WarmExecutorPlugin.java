@@ -3,6 +3,7 @@ package io.xceptionspark.spark;
 import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
+import io.xceptionspark.image.KernelWarmup;
 import io.xceptionspark.inference.CompilerScope;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.plugin.DriverPlugin;
@@ -50,6 +52,11 @@ public final class WarmExecutorPlugin implements SparkPlugin {
 
         public static Warmup of(JobConfig job) {
             return new Warmup(job.model(), job.preprocess(), job.scoring());
+        }
+
+        /** The image kernels' photo-sized warm-up ({@link KernelWarmup}) with this job's preprocessing, once per JVM. */
+        public CompletableFuture<Void> beginKernelWarmup() {
+            return KernelWarmup.begin(preprocess.toPreprocessConfig(model.inputHeight(), model.inputWidth()));
         }
 
         String encode() {
@@ -110,9 +117,17 @@ public final class WarmExecutorPlugin implements SparkPlugin {
 
     /**
      * Loads the model (once per JVM) and scores a synthetic image through the job's own scorer, once as PNG and
-     * once as JPEG (the formats of most inputs), so that the first task finds both decoders loaded.
+     * once as JPEG (the formats of most inputs), so that the first task finds both decoders loaded; meanwhile the
+     * image kernels warm up on photo-sized pictures on another thread (unless the JVM began that earlier), and
+     * this returns when both are done.
      */
     static void warm(Warmup job, int taskCpus) {
+        CompletableFuture<Void> kernels = job.beginKernelWarmup();
+        warmModel(job, taskCpus);
+        kernels.join();
+    }
+
+    private static void warmModel(Warmup job, int taskCpus) {
         ModelSpec spec = job.model();
         BufferedImage gradient = gradient(spec.inputHeight() + 32, spec.inputWidth() + 48);
         // the lease ends with the warm-up; the model stays cached (idle) for the tasks

@@ -88,27 +88,7 @@ public final class BenchImages {
         } finally {
             writer.dispose();
         }
-        Files.write(file, orientation == 1 ? bytes.toByteArray() : withExifOrientation(bytes.toByteArray(), orientation));
-    }
-
-    /** {@code jpeg} with an EXIF APP1 segment holding only the orientation tag, right after SOI. */
-    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, IFD0 at 8
-                1, 0, // one entry
-                0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, // Orientation, SHORT, 1
-                0, 0, 0, 0}; // no next IFD
-        byte[] exif = new byte[6 + tiff.length];
-        System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 0, 6);
-        System.arraycopy(tiff, 0, exif, 6, tiff.length);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(jpeg, 0, 2);
-        out.write(0xFF);
-        out.write(0xE1);
-        out.write((exif.length + 2) >> 8);
-        out.write((exif.length + 2) & 0xFF);
-        out.write(exif, 0, exif.length);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
+        Files.write(file, orientation == 1 ? bytes.toByteArray() : io.xceptionspark.image.ExifOrientation.tagJpeg(bytes.toByteArray(), orientation));
     }
 
     private static BufferedImage readOrNull(Path file) {

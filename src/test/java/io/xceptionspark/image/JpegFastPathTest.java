@@ -255,6 +255,6 @@ class JpegFastPathTest {
 
     /** {@code jpeg} with an EXIF APP1 segment holding only the orientation tag, right after SOI. */
     static byte[] withExif(byte[] jpeg, int orientation) {
-        return io.xceptionspark.bench.BenchImages.withExifOrientation(jpeg, orientation);
+        return ExifOrientation.tagJpeg(jpeg, orientation);
     }
 }
