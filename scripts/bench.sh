@@ -20,7 +20,8 @@
 #   6. the strong Python peer (../shared/bench/python_peer_strong.py: PIL + the network traced, frozen and
 #      optimised for inference, channels-last, 2 processes x 1 thread), when ../shared is beside the repository;
 #      skipped, saying so, when it is not
-#   7. memory over a long run: the bfloat16 job over N_LONG web images, RSS after warm-up
+#   7. memory over a long run: the bfloat16 job over N_LONG web images, RSS after warm-up; with the web run right
+#      before it, the marginal rate (what each further image costs, per-run costs left out) against the forward
 # Run it on an otherwise idle machine. Knobs: N_WEB (288), N_PHONE (96), N_LONG (2000, 0 skips part 7),
 # SECONDS_PER_POINT (5), N_PAIRS (2: rounds of each job right followed by the peer, see part 5).
 set -euo pipefail
@@ -178,6 +179,7 @@ def job(name):
     stages = summary.get("stageSeconds", {})
     total = sum(stages.values()) or 1
     return {"images_per_s": round(summary["imagesPerSecond"], 2), "partitions": summary["partitions"],
+            "images": summary["scored"] + summary["failed"], "scoring_s_exact": summary["scoringSeconds"],
             "scoring_s": round(summary["scoringSeconds"], 1), "peak_rss_mb": max(rss) // 1024 if rss else None,
             "rss_mb_after_warmup": [rss[len(rss) // 5] // 1024, max(rss[len(rss) // 5:]) // 1024] if rss else None,
             "stage_share": {k: round(v / total, 3) for k, v in stages.items()}}
@@ -210,6 +212,14 @@ for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8",
     pairs = [ratio(jobs[f"{n}-r{r}"]["images_per_s"], peer[f"{n}-r{r}"]) for r in range(1, n_pairs + 1)
              if f"{n}-r{r}" in peer]
     rows.append((label, {"median": round(statistics.median(pairs), 2), "rounds": pairs} if pairs else "peer skipped"))
+if n_long:
+    # what each further image costs: the long run against the short one right before it (same precision, 8 per
+    # task, per-image C2 scope), so the per-run costs (planning, code generation, each slot's first task, the
+    # last tasks' tail) cancel out and the per-task and per-image costs remain
+    short, long_ = jobs["web-bf16-8-c2-per-image"], jobs["long-bf16-8"]
+    marginal = (long_["images"] - short["images"]) / (long_["scoring_s_exact"] - short["scoring_s_exact"])
+    rows.append((f"job / forward (2 streams), bfloat16, web, 8 per task, marginal ({short['images']} -> "
+                 f"{long_['images']} images: per-run costs left out)", ratio(marginal, forward["bfloat16"])))
 rows.append(("job, bfloat16, web, 8 per task: optimizing-compiler per-image / all (back to back)",
              ratio(jobs["web-bf16-8-c2-per-image"]["images_per_s"], jobs["web-bf16-8-c2-all"]["images_per_s"])))
 report = {"date": datetime.date.today().isoformat(), "cpu": cpu, "cpu_flags": flags.split(),
