@@ -82,7 +82,7 @@ public final class KernelWarmup {
         return rounds;
     }
 
-    /** A smooth colour field with some texture, as JPEG (quality 0.9). */
+    /** A smooth colour field with some texture, as JPEG (ImageIO's default quality, 0.75). */
     static byte[] syntheticPhoto() {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
         byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
