@@ -2,13 +2,9 @@ package io.xceptionspark.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,14 +89,6 @@ public final class KernelWarmup {
                 bgr[p + 2] = (byte) (x * 255 / WIDTH);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "jpg", out)) {
-                throw new IOException("no ImageIO JPEG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return SyntheticImages.encoded(image, "jpg");
     }
 }

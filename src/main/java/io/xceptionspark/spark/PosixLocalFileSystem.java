@@ -2,9 +2,7 @@ package io.xceptionspark.spark;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -24,26 +22,15 @@ public class PosixLocalFileSystem extends LocalFileSystem {
 
     /** The raw (checksum-less) layer, where Hadoop sets permissions. */
     static final class Raw extends RawLocalFileSystem {
-        private static final PosixFilePermission[] BITS = { // bit 8 (0400) down to bit 0 (0001)
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
-
         @Override
         public void setPermission(Path p, FsPermission permission) throws IOException {
             short mode = permission.toShort();
-            if ((mode & ~0777) != 0) {
+            if ((mode & ~0777) != 0) { // sticky, setuid, setgid
                 super.setPermission(p, permission);
                 return;
             }
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            for (int i = 0; i < BITS.length; i++) {
-                if ((mode & (0400 >> i)) != 0) {
-                    set.add(BITS[i]);
-                }
-            }
-            try {
-                Files.setPosixFilePermissions(pathToFile(p).toPath(), set);
+            try { // without them FsPermission prints the 9 characters (rwxr-x---) that NIO parses
+                Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(permission.toString()));
             } catch (UnsupportedOperationException e) { // not a POSIX file system
                 super.setPermission(p, permission);
             }

@@ -4,6 +4,7 @@ import io.xceptionspark.config.JobConfig;
 import io.xceptionspark.config.PreprocessOptions;
 import io.xceptionspark.config.ScoringOptions;
 import io.xceptionspark.image.KernelWarmup;
+import io.xceptionspark.image.SyntheticImages;
 import io.xceptionspark.inference.CompilerScope;
 import io.xceptionspark.inference.ModelCache;
 import io.xceptionspark.inference.ModelSpec;
@@ -23,7 +24,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import javax.imageio.ImageIO;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -129,12 +129,12 @@ public final class WarmExecutorPlugin implements SparkPlugin {
 
     private static void warmModel(Warmup job, int taskCpus) {
         ModelSpec spec = job.model();
-        BufferedImage gradient = gradient(spec.inputHeight() + 32, spec.inputWidth() + 48);
+        BufferedImage gradient = SyntheticImages.gradient(spec.inputHeight() + 32, spec.inputWidth() + 48);
         // the lease ends with the warm-up; the model stays cached (idle) for the tasks
         try (BatchScorer scorer = BatchScorer.holding(ModelCache.acquire(spec, HadoopConfs.ofSparkEnv()), job.preprocess().toPreprocessConfig(spec.inputHeight(),
                 spec.inputWidth()), ResultOptions.of(job.scoring()), job.scoring().threadsFor(taskCpus))) {
             for (String format : List.of("png", "jpg")) {
-                ImageFile image = ImageFile.of(encode(gradient, format));
+                ImageFile image = ImageFile.of(SyntheticImages.encoded(gradient, format));
                 List<ImageFile> batch = new ArrayList<>();
                 for (int i = 0; i < job.scoring().batchSize(); i++) {
                     batch.add(image);
@@ -142,28 +142,5 @@ public final class WarmExecutorPlugin implements SparkPlugin {
                 scorer.score(batch);
             }
         }
-    }
-
-    /** A colour gradient: decoded, resized and cropped like any photo once encoded. */
-    private static BufferedImage gradient(int height, int width) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | ((x + y) & 0xff));
-            }
-        }
-        return image;
-    }
-
-    private static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IOException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
