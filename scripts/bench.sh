@@ -13,7 +13,8 @@
 #   5. the job (scripts/xception-spark score, local[*], --mode both), its run summary's images/s and time by stage,
 #      resident memory sampled every second; each job compared with the peer is right followed by the peer on the
 #      same images and precision (6), for N_PAIRS rounds, and its ratio is the median of the rounds' pairs: this
-#      machine's speed drifts by tens of per cent within minutes. Compared: web-size bfloat16 and float32 at 8
+#      machine's speed drifts by tens of per cent within minutes. Each job's steady pace too (informative: the
+#      later half of its tasks, launch to finish in Spark's event log, i.e. without the run's fixed costs). Compared: web-size bfloat16 and float32 at 8
 #      images per task, phone-size bfloat16 (exact and preprocess.jpeg-draft = auto) and float32. Then, once each:
 #      the web set at 48 per task in both precisions, and the web bfloat16 job with scoring.optimizing-compiler =
 #      per-image right followed by = all
@@ -77,11 +78,15 @@ echo "== forward pass on ready tensors, float32 and bfloat16, 2 streams"
 run_job() {
   local name=$1 dir=$2 precision=$3 per_task=$4
   shift 4
-  local out=$WORK/out-$name rss=$WORK/rss-$name.txt pid
+  local out=$WORK/out-$name rss=$WORK/rss-$name.txt events=$WORK/events-$name pid
   echo "-- job $name: $(ls "$dir" | wc -l) images, $precision, $per_task per task $*"
+  # Spark's event log: each task's launch and finish time, for the steady pace
+  rm -rf "$events"; mkdir -p "$events"
   XCEPTION_SPARK_DRIVER_MEMORY=3g scripts/xception-spark score --input "$dir" --output "$out" --mode both \
     --weights "$WEIGHTS" --precision "$precision" --set output.save-mode=overwrite \
-    --set input.images-per-partition="$per_task" --set input.tasks-per-core=1 "$@" > "$WORK/job-$name.log" 2>&1 &
+    --set input.images-per-partition="$per_task" --set input.tasks-per-core=1 \
+    --set spark.conf.spark.eventLog.enabled=true --set spark.conf.spark.eventLog.dir="file://$events" \
+    --set spark.conf.spark.eventLog.compress=false "$@" > "$WORK/job-$name.log" 2>&1 &
   pid=$!
   : > "$rss"
   while kill -0 "$pid" 2>/dev/null; do
@@ -173,6 +178,29 @@ for line in open(os.path.join(work, "peer.txt")):
     if value:
         peer[name] = float(value)
 
+slots = os.cpu_count()  # local[*]: one task slot per core
+
+def steady_images_per_s(name):
+    """The later half of the scoring stage's tasks (in the order they finished), launch to finish as Spark's event
+    log has them, as images/s on all slots: the pace once the JVM has warmed up, without the run's fixed costs
+    (planning, code generation, each slot's first tasks, the tail)."""
+    per_task = int(name.split("-")[2])
+    tasks = []  # (finish, seconds, stage)
+    events = os.path.join(work, f"events-{name}")
+    logs = [os.path.join(d, f) for d, _, files in os.walk(events) for f in files if not f.startswith(".")]
+    for log in logs:  # Spark 4 writes rolling event logs: a folder of files per application
+        for line in open(log):
+            if '"SparkListenerTaskEnd"' in line:
+                e = json.loads(line)
+                info = e["Task Info"]
+                tasks.append((info["Finish Time"], (info["Finish Time"] - info["Launch Time"]) / 1000, e["Stage ID"]))
+    if not tasks:
+        return None
+    stage = statistics.mode(t[2] for t in tasks)  # the scoring stage: the run's only stage with many tasks
+    scoring = sorted(t for t in tasks if t[2] == stage)
+    later = scoring[len(scoring) // 2:]
+    return round(slots * per_task / statistics.mean(t[1] for t in later), 2) if later else None
+
 def job(name):
     summary = json.load(open(os.path.join(work, f"summary-{name}.json")))
     rss = [int(l.split()[1]) for l in open(os.path.join(work, f"rss-{name}.txt")) if l.strip()]
@@ -180,6 +208,7 @@ def job(name):
     total = sum(stages.values()) or 1
     return {"images_per_s": round(summary["imagesPerSecond"], 2), "partitions": summary["partitions"],
             "images": summary["scored"] + summary["failed"], "scoring_s": round(summary["scoringSeconds"], 3),
+            "steady_images_per_s": steady_images_per_s(name),
             "peak_rss_mb": max(rss) // 1024 if rss else None,
             "rss_mb_after_warmup": [rss[len(rss) // 5] // 1024, max(rss[len(rss) // 5:]) // 1024] if rss else None,
             "stage_share": {k: round(v / total, 3) for k, v in stages.items()}}
@@ -212,6 +241,17 @@ for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8",
     pairs = [ratio(jobs[f"{n}-r{r}"]["images_per_s"], peer[f"{n}-r{r}"]) for r in range(1, n_pairs + 1)
              if f"{n}-r{r}" in peer]
     rows.append((label, {"median": round(statistics.median(pairs), 2), "rounds": pairs} if pairs else "peer skipped"))
+# informative, no target: the same comparisons at the steady pace (the later half of each run's tasks)
+for n, p in [("web-bf16-8", "bfloat16"), ("phone-bf16-8", "bfloat16"), ("phone-bf16-8-draft", "bfloat16"),
+             ("web-fp32-8", "float32"), ("phone-fp32-8", "float32")]:
+    pairs = [ratio(jobs[f"{n}-r{r}"]["steady_images_per_s"], peer[f"{n}-r{r}"]) for r in range(1, n_pairs + 1)
+             if f"{n}-r{r}" in peer and jobs[f"{n}-r{r}"]["steady_images_per_s"]]
+    if pairs:
+        rows.append((f"steady pace: job / strong peer, {n}", round(statistics.median(pairs), 2)))
+for n, p in [("web-bf16-8", "bfloat16"), ("web-fp32-8", "float32")]:
+    steady = [jobs[f"{n}-r{r}"]["steady_images_per_s"] for r in range(1, n_pairs + 1)]
+    if all(steady):
+        rows.append((f"steady pace: job / forward (2 streams), {n}", ratio(statistics.median(steady), forward[p])))
 if n_long:
     # what each further image costs: the long run against the short one right before it (same precision, 8 per
     # task, per-image C2 scope), so the per-run costs (planning, code generation, each slot's first task, the
@@ -227,11 +267,11 @@ report = {"date": datetime.date.today().isoformat(), "cpu": cpu, "cpu_flags": fl
 json.dump(report, open("docs/bench/bench.json", "w"), indent=2)
 print(f"\nCPU: {cpu}; flags: {flags}")
 print(f"forward, 2 streams x 1 thread: float32 {forward['float32']} img/s, bfloat16 {forward['bfloat16']} img/s")
-print(f"\n{'job':26s} {'img/s':>7s} {'peer':>6s} {'tasks':>5s} {'peak RSS MB':>11s}  time by stage (share)")
+print(f"\n{'job':26s} {'img/s':>7s} {'steady':>6s} {'peer':>6s} {'tasks':>5s} {'peak RSS MB':>11s}  time by stage (share)")
 for n, j in jobs.items():
     shares = " ".join(f"{k} {100 * v:.0f}%" for k, v in j["stage_share"].items() if v >= 0.005)
-    print(f"{n:26s} {j['images_per_s']:7.2f} {str(j.get('peer_images_per_s', '')):>6s} {j['partitions']:5d} "
-          f"{str(j['peak_rss_mb']):>11s}  {shares}")
+    print(f"{n:26s} {j['images_per_s']:7.2f} {str(j['steady_images_per_s'] or ''):>6s} "
+          f"{str(j.get('peer_images_per_s', '')):>6s} {j['partitions']:5d} {str(j['peak_rss_mb']):>11s}  {shares}")
 if n_long:
     print(f"long run RSS after warm-up: {jobs['long-bf16-8']['rss_mb_after_warmup']} MB (first, max)")
 print()
