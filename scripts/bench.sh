@@ -14,8 +14,9 @@
 #      resident memory sampled every second; each job compared with the peer is right followed by the peer on the
 #      same images and precision (6), for N_PAIRS rounds, and its ratio is the median of the rounds' pairs: this
 #      machine's speed drifts by tens of per cent within minutes. Each job's steady pace too (informative: the
-#      later half of its tasks, launch to finish in Spark's event log, i.e. without the run's fixed costs). Compared: web-size bfloat16 and float32 at 8
-#      images per task, phone-size bfloat16 (exact and preprocess.jpeg-draft = auto) and float32. Then, once each:
+#      later half of its tasks, launch to finish in Spark's event log, i.e. without the run's fixed costs).
+#      Compared: web-size bfloat16 and float32 at 8 images per task, phone-size bfloat16 (exact and
+#      preprocess.jpeg-draft = auto) and float32. Then, once each:
 #      the web set at 48 per task in both precisions, and the web bfloat16 job with scoring.optimizing-compiler =
 #      per-image right followed by = all
 #   6. the strong Python peer (../shared/bench/python_peer_strong.py: PIL + the network traced, frozen and
@@ -242,8 +243,7 @@ for n, s, p, target in [("web-bf16-8", "web", "bfloat16", 1.1), ("phone-bf16-8",
              if f"{n}-r{r}" in peer]
     rows.append((label, {"median": round(statistics.median(pairs), 2), "rounds": pairs} if pairs else "peer skipped"))
 # informative, no target: the same comparisons at the steady pace (the later half of each run's tasks)
-for n, p in [("web-bf16-8", "bfloat16"), ("phone-bf16-8", "bfloat16"), ("phone-bf16-8-draft", "bfloat16"),
-             ("web-fp32-8", "float32"), ("phone-fp32-8", "float32")]:
+for n in paired:
     pairs = [ratio(jobs[f"{n}-r{r}"]["steady_images_per_s"], peer[f"{n}-r{r}"]) for r in range(1, n_pairs + 1)
              if f"{n}-r{r}" in peer and jobs[f"{n}-r{r}"]["steady_images_per_s"]]
     if pairs:
