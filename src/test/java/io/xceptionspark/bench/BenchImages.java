@@ -1,5 +1,6 @@
 package io.xceptionspark.bench;
 
+import io.xceptionspark.image.ExifOrientation;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -88,7 +89,7 @@ public final class BenchImages {
         } finally {
             writer.dispose();
         }
-        Files.write(file, orientation == 1 ? bytes.toByteArray() : io.xceptionspark.image.ExifOrientation.tagJpeg(bytes.toByteArray(), orientation));
+        Files.write(file, orientation == 1 ? bytes.toByteArray() : ExifOrientation.tagJpeg(bytes.toByteArray(), orientation));
     }
 
     private static BufferedImage readOrNull(Path file) {

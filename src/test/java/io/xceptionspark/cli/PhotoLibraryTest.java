@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.xceptionspark.image.SyntheticImages;
 import io.xceptionspark.testing.GeneratedImages;
 import io.xceptionspark.testing.SparkTestSession;
 import java.awt.image.BufferedImage;
@@ -77,9 +78,9 @@ class PhotoLibraryTest {
             String ext = name.substring(name.lastIndexOf('.') + 1);
             byte[] bytes = switch (ext) {
                 case "jpg" -> GeneratedImages.jpeg(image, 0.9f);
-                case "tif" -> GeneratedImages.encode(image, "tiff");
+                case "tif" -> SyntheticImages.encoded(image, "tiff");
                 case "webp" -> GeneratedImages.webp1x1();
-                default -> GeneratedImages.encode(image, ext);
+                default -> SyntheticImages.encoded(image, ext);
             };
             put("Odd names/" + name, bytes, "OK");
         }

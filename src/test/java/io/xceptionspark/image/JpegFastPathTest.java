@@ -67,7 +67,7 @@ class JpegFastPathTest {
         BufferedImage dog = ImageIO.read(new ByteArrayInputStream(ImageFixtures.sampleBytes("dog.jpg")));
         BufferedImage phone = scaled(dog, 4032, 3024);
         set.add(new Named("4032x3024 4:2:0", jpeg(phone, 0.92f, false, 2, 2)));
-        set.add(new Named("4032x3024 rotated 6", withExif(jpeg(phone, 0.92f, false, 2, 2), 6)));
+        set.add(new Named("4032x3024 rotated 6", ExifOrientation.tagJpeg(jpeg(phone, 0.92f, false, 2, 2), 6)));
         set.add(new Named("4033x3025 4:2:2 progressive", jpeg(scaled(dog, 4033, 3025), 0.92f, true, 2, 1)));
         set.add(new Named("1001x999 4:4:4", jpeg(scaled(dog, 1001, 999), 0.9f, false, 1, 1)));
         set.add(new Named("999x1001 4:4:0", jpeg(scaled(dog, 999, 1001), 0.75f, false, 1, 2)));
@@ -77,10 +77,10 @@ class JpegFastPathTest {
         BufferedImage grey = new BufferedImage(641, 479, BufferedImage.TYPE_BYTE_GRAY);
         grey.createGraphics().drawImage(dog, 0, 0, 641, 479, null);
         set.add(new Named("641x479 grey", jpeg(grey, 0.9f, false, 1, 1)));
-        set.add(new Named("641x479 grey progressive rotated 8", withExif(jpeg(grey, 0.9f, true, 1, 1), 8)));
+        set.add(new Named("641x479 grey progressive rotated 8", ExifOrientation.tagJpeg(jpeg(grey, 0.9f, true, 1, 1), 8)));
         for (int orientation = 2; orientation <= 8; orientation++) {
             set.add(new Named("517x389 rotated " + orientation,
-                    withExif(jpeg(scaled(dog, 517, 389), 0.85f, false, 2, 2), orientation)));
+                    ExifOrientation.tagJpeg(jpeg(scaled(dog, 517, 389), 0.85f, false, 2, 2), orientation)));
         }
         images = set;
     }
@@ -251,10 +251,5 @@ class JpegFastPathTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** {@code jpeg} with an EXIF APP1 segment holding only the orientation tag, right after SOI. */
-    static byte[] withExif(byte[] jpeg, int orientation) {
-        return ExifOrientation.tagJpeg(jpeg, orientation);
     }
 }

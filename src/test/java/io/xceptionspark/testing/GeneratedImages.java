@@ -52,19 +52,6 @@ public final class GeneratedImages {
         return bytes.toByteArray();
     }
 
-    /** The image in an ImageIO format: png, gif, bmp, tiff. */
-    public static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, bytes)) {
-                throw new IllegalArgumentException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
     public static byte[] webp1x1() {
         return WEBP_1X1.clone();
     }
