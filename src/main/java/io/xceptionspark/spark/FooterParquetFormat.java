@@ -1,6 +1,8 @@
 package io.xceptionspark.spark;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.mapreduce.Job;
@@ -20,6 +22,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public class FooterParquetFormat extends ParquetFileFormat {
     private static final long serialVersionUID = 1L;
+    /** The write's configuration entry naming its footer entries (the write options named xception_spark.*). */
+    static final String FOOTER_KEYS = "xception-spark.footer.keys";
 
     @Override
     public OutputWriterFactory prepareWrite(SparkSession sparkSession, Job job,
@@ -27,24 +31,32 @@ public class FooterParquetFormat extends ParquetFileFormat {
                                             StructType dataSchema) {
         OutputWriterFactory factory = super.prepareWrite(sparkSession, job, options, dataSchema);
         Configuration conf = job.getConfiguration();
+        List<String> keys = new ArrayList<>();
         scala.jdk.javaapi.CollectionConverters.asJava(options).forEach((k, v) -> {
             if (k.startsWith(OutputMetadata.PREFIX)) {
                 conf.set(k, v);
+                keys.add(k);
             }
         });
+        conf.setStrings(FOOTER_KEYS, keys.toArray(String[]::new));
         conf.set(ParquetOutputFormat.WRITE_SUPPORT_CLASS, FooterWriteSupport.class.getName());
         return factory;
     }
 
-    /** Spark's write support plus the configuration's xception_spark.* entries as footer metadata. */
+    /**
+     * Spark's write support plus the write options named xception_spark.* (listed in {@link #FOOTER_KEYS}) as footer
+     * metadata.
+     */
     public static class FooterWriteSupport extends ParquetWriteSupport {
         @Override
         public WriteSupport.WriteContext init(Configuration configuration) {
             WriteSupport.WriteContext spark = super.init(configuration);
             Map<String, String> metadata = new HashMap<>(spark.getExtraMetaData());
-            for (Map.Entry<String, String> e : configuration) {
-                if (e.getKey().startsWith(OutputMetadata.PREFIX)) {
-                    metadata.put(e.getKey(), e.getValue());
+            // by name: iterating the Configuration would copy its ~1,100 properties in every task
+            for (String key : configuration.getTrimmedStrings(FOOTER_KEYS)) {
+                String value = configuration.get(key);
+                if (value != null) {
+                    metadata.put(key, value);
                 }
             }
             return new WriteSupport.WriteContext(spark.getSchema(), metadata);
