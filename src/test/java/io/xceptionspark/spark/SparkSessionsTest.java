@@ -64,6 +64,16 @@ class SparkSessionsTest {
         assertEquals("all", SparkSessions.sparkConf(all, null).get(io.xceptionspark.inference.CompilerScope.SPARK_CONF));
     }
 
+    @Test
+    void sessionArtifactIsolationIsOffUnlessTheUserTurnsItOn() {
+        for (String master : List.of("local[2]", "spark://10.0.0.1:7077")) {
+            assertEquals("false", SparkSessions.sparkConf(job(master), null).get(SparkSessions.ARTIFACT_ISOLATION), master);
+        }
+        JobConfig isolated = TestJobs.small(List.of(Path.of("in")), Path.of("out")).set("spark.master", "local[2]")
+                .set("spark.conf." + SparkSessions.ARTIFACT_ISOLATION, "true").load();
+        assertEquals("true", SparkSessions.sparkConf(isolated, null).get(SparkSessions.ARTIFACT_ISOLATION));
+    }
+
     private static JobConfig job(String master) {
         return TestJobs.small(List.of(Path.of("in")), Path.of("out")).set("spark.master", master).load();
     }
