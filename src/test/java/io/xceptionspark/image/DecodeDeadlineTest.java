@@ -3,9 +3,7 @@ package io.xceptionspark.image;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
@@ -108,7 +106,7 @@ class DecodeDeadlineTest {
     }
 
     /** A PNG of random pixels (incompressible, so inflating it takes real time). */
-    static byte[] noisePng(int width, int height) throws Exception {
+    static byte[] noisePng(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Random random = new Random(16);
         for (int y = 0; y < height; y++) {
@@ -116,8 +114,6 @@ class DecodeDeadlineTest {
                 image.setRGB(x, y, random.nextInt());
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
+        return SyntheticImages.encoded(image, "png");
     }
 }

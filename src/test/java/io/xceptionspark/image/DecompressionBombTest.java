@@ -3,10 +3,7 @@ package io.xceptionspark.image;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -103,10 +100,8 @@ class DecompressionBombTest {
     }
 
     /** A valid 1x1 BMP whose header is then edited to claim {@code width x height} pixels. */
-    static byte[] bmpClaiming(int width, int height) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR), "bmp", out);
-        byte[] bmp = out.toByteArray();
+    static byte[] bmpClaiming(int width, int height) {
+        byte[] bmp = SyntheticImages.encoded(new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR), "bmp");
         ByteBuffer header = ByteBuffer.wrap(bmp).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(18, width);
         header.putInt(22, height);
